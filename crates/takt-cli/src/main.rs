@@ -1,0 +1,435 @@
+//! `takt`: the command line over Takt's core.
+//!
+//! Exit codes: 0 success, 1 invalid input (the error on stderr, naming the file, the element and
+//! the field, and the line where it can be found), 2 wrong usage.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use takt_core::format::{self, human, FormatError};
+use takt_core::{analyze, Analysis, Unit, ValueStream};
+
+#[derive(Parser)]
+#[command(
+    name = "takt",
+    version,
+    about = "Value-stream maps for AI and data operations: analyse, simulate, compare"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UnitArg {
+    S,
+    Min,
+    H,
+    D,
+    Wd,
+}
+
+impl From<UnitArg> for Unit {
+    fn from(u: UnitArg) -> Unit {
+        match u {
+            UnitArg::S => Unit::S,
+            UnitArg::Min => Unit::Min,
+            UnitArg::H => Unit::H,
+            UnitArg::D => Unit::D,
+            UnitArg::Wd => Unit::Wd,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a map: lead time along the critical path, PCE, takt, bottleneck, waste, warnings.
+    Analyze {
+        file: PathBuf,
+        /// Print JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+        /// The unit of the report (default: the map's own, or one that reads well).
+        #[arg(long, value_enum)]
+        unit: Option<UnitArg>,
+    },
+    /// Check a map and list every problem in it.
+    Validate { file: PathBuf },
+    /// Monte Carlo of the lead time: mean, P50, P85, P95, and how often each step is critical.
+    Simulate {
+        file: PathBuf,
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+        runs: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Data lineage questions.
+    Lineage {
+        file: PathBuf,
+        /// Everything downstream of this asset, and the steps that read it.
+        #[arg(long, group = "question")]
+        impact: Option<String>,
+        /// Everything this asset derives from.
+        #[arg(long, group = "question")]
+        upstream: Option<String>,
+        /// How fresh this asset's data can be: the slowest chain of latencies behind it.
+        #[arg(long, group = "question")]
+        lead_time: Option<String>,
+        /// Assets nothing consumes.
+        #[arg(long, group = "question")]
+        unconsumed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two maps: metric deltas and the steps added, removed and changed.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a synthetic, realistic map (for benchmarks) on standard output.
+    Gen {
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=10_000_000))]
+        steps: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print the JSON Schema of the map format.
+    Schema,
+}
+
+/// A failure to report: invalid input (exit 1).
+struct Failure(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure(msg)) => {
+            eprintln!("{}", msg.trim_end());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<(String, ValueStream), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))?;
+    let doc = format::load(&text).map_err(|e| Failure(describe(path, &text, &e)))?;
+    Ok((text, doc))
+}
+
+/// An error with its place: "file:line: message", one line per problem.
+fn describe(path: &Path, text: &str, e: &FormatError) -> String {
+    let p = path.display();
+    match e {
+        FormatError::Syntax {
+            line,
+            column,
+            message,
+        } => format!("{p}:{line}:{column}: {message}"),
+        FormatError::Invalid(errs) => errs
+            .0
+            .iter()
+            .map(|err| match format::locate(text, &err.element()) {
+                Some(line) => format!("{p}:{line}: {err}"),
+                None => format!("{p}: {err}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => format!("{p}: {other}"),
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    let mut v = serde_json::to_value(v).expect("serialises");
+    format::integral_numbers(&mut v);
+    let mut s = serde_json::to_string_pretty(&v).expect("serialises");
+    s.push('\n');
+    s
+}
+
+fn run(cmd: Command) -> Result<String, Failure> {
+    match cmd {
+        Command::Analyze {
+            file,
+            json: as_json,
+            unit,
+        } => {
+            let (_, doc) = read(&file)?;
+            let a = analyze(&doc).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+            Ok(if as_json {
+                json(&a)
+            } else {
+                report(&doc, &a, unit.map(Unit::from).or(doc.unit))
+            })
+        }
+        Command::Validate { file } => {
+            let (_, doc) = read(&file)?;
+            Ok(format!(
+                "{}: valid ({} steps, {} flows)\n",
+                file.display(),
+                doc.steps.len(),
+                doc.flows.len()
+            ))
+        }
+        Command::Simulate {
+            file,
+            runs,
+            seed,
+            json: as_json,
+        } => {
+            let (_, doc) = read(&file)?;
+            let s = takt_core::simulate::simulate(&doc, runs, seed)
+                .map_err(|e| Failure(e.to_string()))?;
+            if as_json {
+                return Ok(json(&s));
+            }
+            let h = |x: f64| human(x, doc.unit, &doc.calendar);
+            let mut out = format!("{}: {} runs, seed {}\n", doc.name, s.runs, s.seed);
+            out += &format!("  deterministic  {}\n", h(s.deterministic_s));
+            out += &format!("  mean           {}\n", h(s.mean_s));
+            out += &format!("  P50            {}\n", h(s.p50_s));
+            out += &format!("  P85            {}\n", h(s.p85_s));
+            out += &format!("  P95            {}\n", h(s.p95_s));
+            out += &format!("  range          {} .. {}\n", h(s.min_s), h(s.max_s));
+            out += "On the critical path:\n";
+            for c in s.critical.iter().take(15) {
+                out += &format!("  {:>5.1}%  {}\n", c.share * 100.0, label(&doc, &c.step));
+            }
+            Ok(out)
+        }
+        Command::Lineage {
+            file,
+            impact,
+            upstream,
+            lead_time,
+            unconsumed,
+            json: as_json,
+        } => {
+            let (_, doc) = read(&file)?;
+            let fail =
+                |e: takt_core::lineage::LineageError| Failure(format!("{}: {e}", file.display()));
+            if let Some(a) = impact {
+                let i = takt_core::lineage::impact(&doc, &a).map_err(fail)?;
+                if as_json {
+                    return Ok(json(&i));
+                }
+                let mut out = format!(
+                    "Downstream of '{a}': {} assets, read by {} steps\n",
+                    i.assets.len(),
+                    i.steps.len()
+                );
+                for x in &i.assets {
+                    out += &format!("  asset {x}\n");
+                }
+                for x in &i.steps {
+                    out += &format!("  step  {}\n", label(&doc, x));
+                }
+                Ok(out)
+            } else if let Some(a) = upstream {
+                let u = takt_core::lineage::upstream(&doc, &a).map_err(fail)?;
+                Ok(if as_json {
+                    json(&u)
+                } else {
+                    u.iter().map(|x| format!("{x}\n")).collect()
+                })
+            } else if let Some(a) = lead_time {
+                let t = takt_core::lineage::lead_time(&doc, &a).map_err(fail)?;
+                Ok(if as_json {
+                    json(&serde_json::json!({ "asset": a, "lead_time_s": t }))
+                } else {
+                    format!(
+                        "Lineage lead time of '{a}': {}\n",
+                        human(t, doc.unit, &doc.calendar)
+                    )
+                })
+            } else if unconsumed {
+                let u = takt_core::lineage::unconsumed(&doc);
+                Ok(if as_json {
+                    json(&u)
+                } else {
+                    u.iter().map(|x| format!("{x}\n")).collect()
+                })
+            } else {
+                Err(Failure("lineage: ask a question: --impact ASSET, --upstream ASSET, --lead-time ASSET or --unconsumed".into()))
+            }
+        }
+        Command::Diff {
+            a,
+            b,
+            json: as_json,
+        } => {
+            let (_, x) = read(&a)?;
+            let (_, y) = read(&b)?;
+            let c = takt_core::compare::compare(&x, &y).map_err(|(k, e)| {
+                Failure(format!(
+                    "{}: {e}",
+                    if k == 0 { a.display() } else { b.display() }
+                ))
+            })?;
+            if as_json {
+                return Ok(json(&c));
+            }
+            let mut out = format!("{} -> {}\n", x.name, y.name);
+            for m in &c.metrics {
+                let (Some(p), Some(q), Some(d)) = (m.before, m.after, m.delta) else {
+                    continue;
+                };
+                let show = |v: f64| metric_text(m.metric, v, &y);
+                let rel = if p != 0.0 {
+                    format!(" ({:+.0}%)", d / p * 100.0)
+                } else {
+                    String::new()
+                };
+                out += &format!(
+                    "  {:<18} {:>12} -> {:>12}  {}{}\n",
+                    m.metric,
+                    show(p),
+                    show(q),
+                    delta_text(m.metric, d, &y),
+                    rel
+                );
+            }
+            for (what, ids) in [("added", &c.steps_added), ("removed", &c.steps_removed)] {
+                for id in ids {
+                    out += &format!("  step {what}: {id}\n");
+                }
+            }
+            for s in &c.steps_changed {
+                out += &format!("  step changed: {} ({})\n", s.id, s.fields.join(", "));
+            }
+            Ok(out)
+        }
+        Command::Gen { steps, seed } => Ok(format::to_json(&takt_core::gen::generate(
+            steps as usize,
+            seed,
+        ))),
+        Command::Schema => Ok(format::schema()),
+    }
+}
+
+fn label(doc: &ValueStream, id: &str) -> String {
+    match doc.step(id) {
+        Some(s) if !s.name.is_empty() => format!("{id} ({})", s.name),
+        _ => id.to_string(),
+    }
+}
+
+fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
+    if metric.ends_with("_s") {
+        human(v, doc.unit, &doc.calendar)
+    } else if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn delta_text(metric: &str, d: f64, doc: &ValueStream) -> String {
+    let sign = if d < 0.0 { "-" } else { "+" };
+    if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
+        format!("{sign}{:.1} pts", d.abs() * 100.0)
+    } else {
+        format!("{sign}{}", metric_text(metric, d.abs(), doc))
+    }
+}
+
+fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
+    let cal = &doc.calendar;
+    let h = |x: f64| human(x, unit, cal);
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let mut o = format!("{}\n", doc.name);
+    let mut line = |k: &str, v: String| o.push_str(&format!("  {k:<16}{v}\n"));
+    line(
+        "Lead time",
+        format!("{}  (expected, along the critical path)", h(a.lead_time_s)),
+    );
+    line(
+        "Process time",
+        format!("{}  (on the critical path)", h(a.process_time_s)),
+    );
+    line(
+        "Work content",
+        format!("{}  (all steps, with rework)", h(a.work_content_s)),
+    );
+    line("VA time", h(a.va_time_s));
+    line("PCE", pct(a.pce));
+    line("Activity ratio", pct(a.activity_ratio));
+    line("Rolled %C&A", pct(a.rolled_pca));
+    match a.takt_s {
+        Some(t) => line("Takt", format!("{}  (of working time)", h(t))),
+        None => line("Takt", "-  (the map has no demand)".into()),
+    }
+    match &a.bottleneck {
+        Some(b) => {
+            let ect = a.steps.iter().find(|s| &s.id == b).map_or(0.0, |s| s.ect_s);
+            line(
+                "Bottleneck",
+                format!("{}  (effective cycle time {})", label(doc, b), h(ect)),
+            )
+        }
+        None => line("Bottleneck", "-".into()),
+    }
+    if !a.over_takt.is_empty() {
+        line("Over takt", a.over_takt.join(", "));
+    }
+    line(
+        "Handoffs",
+        format!(
+            "{} ({} on the critical path), waiting {} ({} on it)",
+            a.handoffs.total,
+            a.handoffs.critical,
+            h(a.handoffs.total_wait_s),
+            h(a.handoffs.critical_wait_s)
+        ),
+    );
+    line(
+        "Gate time",
+        format!("{}  ({} of lead time)", h(a.gate_time_s), pct(a.gate_share)),
+    );
+    if a.wip_items > 0.0 {
+        line("WIP", format!("{} items", a.wip_items));
+    }
+    o += &format!("Critical path: {}\n", a.critical_path.join(" -> "));
+    o += "Timeline ladder (critical path):\n";
+    o += &format!(
+        "  {:<28}{:>12}{:>12}{:>12}{:>12}\n",
+        "step", "wait before", "lead time", "process", "rework"
+    );
+    for r in &a.ladder {
+        let name = doc.step(&r.step).map_or(r.step.as_str(), |s| s.label());
+        let name: String = name.chars().take(27).collect();
+        o += &format!(
+            "  {:<28}{:>12}{:>12}{:>12}{:>12}\n",
+            name,
+            h(r.wait_s),
+            h(r.lt_s),
+            h(r.pt_s),
+            if r.rework_s > 0.0 {
+                h(r.rework_s)
+            } else {
+                "-".into()
+            }
+        );
+    }
+    if !a.waste_s.is_empty() {
+        o += "Waste by category (per item):\n";
+        for (k, v) in &a.waste_s {
+            o += &format!("  {:<22}{}\n", k.replace('_', " "), h(*v));
+        }
+    }
+    if !a.warnings.is_empty() {
+        o += &format!("Warnings ({}):\n", a.warnings.len());
+        for w in &a.warnings {
+            o += &format!("  [{}] {}\n", w.code, w.message);
+        }
+    }
+    o
+}

@@ -1,0 +1,803 @@
+//! The analysis of a value stream, recomputed from scratch on every edit (it is fast enough:
+//! see docs/BENCHMARKS.md). Semantics are those of `VSM-REFERENCE.md` section 3 and 4; where the
+//! reference leaves a choice open, the choice is documented here and in ARCHITECTURE.md.
+//!
+//! # Routing semantics
+//! - **Sequence** adds; an **AND** split runs every branch and the latest branch wins; an **XOR**
+//!   split takes the probability-weighted mean of its branches.
+//! - A **rework** flow `u -> v` with probability `p` sends a failed item back to `v`; the steps on
+//!   the forward paths from `v` to `u` (the loop body) are run again and `u` decides again. The
+//!   expected extra time is charged at `u`: `p (w + B) / (1 - P)`, where `B` is one pass of the body
+//!   (with the extras of the loops inside it), `w` the rework flow's wait and `P` the total rework
+//!   probability out of `u`. Processing loops in topological order of their ends solves nested and
+//!   overlapping loops exactly for AND-free bodies: it is the absorbing Markov chain's expected
+//!   time to absorption (tests check both against hand-worked chains).
+//! - **Visits** (for work content, utilisation and the bottleneck): the probability a step is
+//!   reached in one pass (XOR weights; at a join, the branches of an XOR split add up and the
+//!   branches of an AND split do not), times the loop passes: `1 + sum r_k` over the loops `k`
+//!   whose body holds the step, with `r` the expected returns per entry, solved as a linear system
+//!   so that overlapping loops are exact.
+//! - **Critical path**: the lead-time recursion follows the latest branch at AND splits and all
+//!   branches, weighted, at XOR splits; the listed path (and ladder) takes the most likely branch
+//!   at an XOR split. Critical-path process time, VA time and gate time come from the same
+//!   recursion as the lead time, so PCE and the activity ratio never exceed 100%.
+//! - Supplier and customer steps stand outside the stream: their own times are not counted.
+
+use crate::duration::Calendar;
+use crate::model::*;
+use crate::validate::{Element, Graph, ValidationErrors};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const NONE: u32 = u32::MAX;
+
+/// Everything the analysis reports. Times are seconds of elapsed time unless a name says otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// Expected end-to-end lead time along the critical path.
+    pub lead_time_s: f64,
+    /// Process time along the critical path (including expected rework passes).
+    pub process_time_s: f64,
+    /// Process time of every step, weighted by its expected visits.
+    pub work_content_s: f64,
+    /// Process time of value-adding steps on the critical path.
+    pub va_time_s: f64,
+    /// Process cycle efficiency: VA time / lead time.
+    pub pce: f64,
+    /// Critical-path process time / lead time.
+    pub activity_ratio: f64,
+    /// Product of %C&A along the critical path, as a share (0-1): items that pass first time.
+    pub rolled_pca: f64,
+    /// Available working time per demanded item (seconds of working time); none without demand.
+    pub takt_s: Option<f64>,
+    /// The step with the largest effective cycle time.
+    pub bottleneck: Option<String>,
+    /// Steps whose effective cycle time exceeds takt.
+    pub over_takt: Vec<String>,
+    /// Step ids along the critical path, in order.
+    pub critical_path: Vec<String>,
+    /// The timeline ladder along the critical path.
+    pub ladder: Vec<Rung>,
+    pub handoffs: Handoffs,
+    /// Time in gates on the critical path, and its share of the lead time.
+    pub gate_time_s: f64,
+    pub gate_share: f64,
+    /// Pairs of gates on one path that check the same control.
+    pub redundant_gates: Vec<[String; 2]>,
+    /// Non-value time by waste category, per item, over the whole map.
+    pub waste_s: BTreeMap<String, f64>,
+    /// Items counted waiting on flows (inventory).
+    pub wip_items: f64,
+    pub littles_law: Option<LittlesLaw>,
+    pub flow: FlowMetrics,
+    pub steps: Vec<StepMetrics>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rung {
+    pub step: String,
+    /// Queue before the step, on the flow the critical path arrives by.
+    pub wait_s: f64,
+    pub lt_s: f64,
+    pub pt_s: f64,
+    /// Expected time of rework passes charged at this step.
+    pub rework_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Handoffs {
+    /// Item and rework flows between steps of different teams.
+    pub total: u32,
+    pub total_wait_s: f64,
+    pub critical: u32,
+    pub critical_wait_s: f64,
+    /// Keys of the handoff flows.
+    pub flows: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LittlesLaw {
+    pub wip: f64,
+    /// Items per elapsed second.
+    pub throughput_per_s: f64,
+    /// Throughput x lead time.
+    pub expected_wip: f64,
+    /// |wip - expected| / expected.
+    pub deviation: f64,
+    pub consistent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowMetrics {
+    pub flow_time_s: f64,
+    pub flow_load: f64,
+    pub flow_efficiency: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepMetrics {
+    pub id: String,
+    /// Expected times the step runs per item (rework included).
+    pub visits: f64,
+    /// Working time the step spends per demanded item, per server: (PT x visits + changeover /
+    /// batch) / (servers x availability).
+    pub ect_s: f64,
+    /// Effective cycle time / takt: share of the step's capacity the demand uses.
+    pub utilisation: Option<f64>,
+    pub critical: bool,
+    /// Expected extra time from rework flows leaving this step.
+    pub rework_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<Element>,
+    pub message: String,
+}
+
+/// Time, process time, VA time and gate time accumulated together along a path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Acc {
+    time: f64,
+    pt: f64,
+    va: f64,
+    gate: f64,
+}
+
+impl Acc {
+    fn add(self, o: Acc) -> Acc {
+        Acc {
+            time: self.time + o.time,
+            pt: self.pt + o.pt,
+            va: self.va + o.va,
+            gate: self.gate + o.gate,
+        }
+    }
+    fn scale(self, k: f64) -> Acc {
+        Acc {
+            time: self.time * k,
+            pt: self.pt * k,
+            va: self.va * k,
+            gate: self.gate * k,
+        }
+    }
+    fn wait(w: f64) -> Acc {
+        Acc {
+            time: w,
+            ..Acc::default()
+        }
+    }
+}
+
+/// Validates and analyses a map.
+pub fn analyze(doc: &ValueStream) -> Result<Analysis, ValidationErrors> {
+    let g = Graph::build(doc)?;
+    Ok(analyze_graph(&g))
+}
+
+/// Per-step times in seconds, with supplier and customer times left out.
+pub(crate) struct StepTimes {
+    pub pt: Vec<f64>,
+    pub lt: Vec<f64>,
+}
+
+pub(crate) fn step_times(doc: &ValueStream, cal: &Calendar) -> StepTimes {
+    let n = doc.steps.len();
+    let mut pt = Vec::with_capacity(n);
+    let mut lt = Vec::with_capacity(n);
+    for s in &doc.steps {
+        if s.kind.is_endpoint() {
+            pt.push(0.0);
+            lt.push(0.0);
+        } else {
+            let p = s.pt.map_or(0.0, |d| d.seconds(cal));
+            pt.push(p);
+            lt.push(s.lt.map_or(p, |d| d.seconds(cal)));
+        }
+    }
+    StepTimes { pt, lt }
+}
+
+/// Loops of a map: for each rework flow, its body and expected returns per entry.
+pub(crate) struct Loops {
+    /// Rework flow indices, ordered by the topological position of their source.
+    pub flows: Vec<u32>,
+    pub bodies: Vec<Vec<u32>>,
+    /// Expected returns per entry into the body (`r` of the module docs).
+    pub returns: Vec<f64>,
+}
+
+pub(crate) fn find_loops(g: &Graph) -> Loops {
+    let mut flows: Vec<u32> = (0..g.flows.len() as u32)
+        .filter(|&f| g.flows[f as usize].kind == FlowKind::Rework)
+        .collect();
+    flows.sort_by_key(|&f| g.pos[g.flows[f as usize].from as usize]);
+    let bodies: Vec<Vec<u32>> = flows
+        .iter()
+        .map(|&f| {
+            let fl = &g.flows[f as usize];
+            g.loop_body(fl.to, fl.from)
+                .expect("validated: rework goes backwards")
+        })
+        .collect();
+    Loops {
+        flows,
+        bodies,
+        returns: Vec::new(),
+    }
+}
+
+/// Probability each step runs in one pass, without rework.
+pub(crate) fn reach_probability(g: &Graph) -> Vec<f64> {
+    let n = g.n;
+    let root = n as u32;
+    let mut idom = vec![root; n];
+    let mut depth = vec![0u32; n + 1];
+    let mut p = vec![0.0f64; n];
+    let par = |idom: &Vec<u32>, v: u32| if v == root { root } else { idom[v as usize] };
+    for &x in &g.topo {
+        let ins = g.ins(x as usize);
+        if ins.is_empty() {
+            p[x as usize] = 1.0;
+            idom[x as usize] = root;
+            depth[x as usize] = 1;
+            continue;
+        }
+        // Immediate dominator: the nearest common dominator of all predecessors.
+        let mut d = g.flows[ins[0] as usize].from;
+        for &f in &ins[1..] {
+            let mut a = d;
+            let mut b = g.flows[f as usize].from;
+            while a != b {
+                let (da, db) = (depth[a as usize], depth[b as usize]);
+                if da >= db {
+                    a = par(&idom, a);
+                }
+                if db >= da {
+                    b = par(&idom, b);
+                }
+            }
+            d = a;
+        }
+        idom[x as usize] = d;
+        depth[x as usize] = depth[d as usize] + 1;
+        let arrive = |f: u32| {
+            let fl = &g.flows[f as usize];
+            p[fl.from as usize] * fl.p
+        };
+        p[x as usize] = if ins.len() == 1 {
+            arrive(ins[0])
+        } else if d != root && g.doc.steps[d as usize].is_xor() {
+            let sum: f64 = ins.iter().map(|&f| arrive(f)).sum();
+            sum.min(p[d as usize])
+        } else {
+            ins.iter().map(|&f| arrive(f)).fold(0.0, f64::max)
+        };
+    }
+    p
+}
+
+/// Solves the expected returns per entry of each loop (see the module docs).
+pub(crate) fn solve_returns(g: &Graph, loops: &mut Loops, reach: &[f64]) {
+    let k = loops.flows.len();
+    let mut returns = vec![0.0; k];
+    if k == 0 {
+        loops.returns = returns;
+        return;
+    }
+    // Which loops end at each step.
+    let mut ending: Vec<Vec<u32>> = vec![Vec::new(); g.n];
+    for (j, &f) in loops.flows.iter().enumerate() {
+        ending[g.flows[f as usize].from as usize].push(j as u32);
+    }
+    // coupling[j] = loops k (k != j) whose body holds the end of loop j.
+    let mut coupling: Vec<Vec<u32>> = vec![Vec::new(); k];
+    for (kk, body) in loops.bodies.iter().enumerate() {
+        for &x in body {
+            for &j in &ending[x as usize] {
+                if j as usize != kk {
+                    coupling[j as usize].push(kk as u32);
+                }
+            }
+        }
+    }
+    let gain: Vec<f64> = loops
+        .flows
+        .iter()
+        .map(|&f| {
+            let fl = &g.flows[f as usize];
+            let (pv, pu) = (reach[fl.to as usize], reach[fl.from as usize]);
+            let alpha = if pv > 0.0 { (pu / pv).min(1.0) } else { 1.0 };
+            fl.p * alpha
+        })
+        .collect();
+    // coupling[j] already holds every other loop ending at u_j, since u_j is in their bodies.
+    // Components of the coupling graph, solved one at a time.
+    let mut comp = vec![NONE; k];
+    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); k];
+    for j in 0..k {
+        for &m in &coupling[j] {
+            adj[j].push(m);
+            adj[m as usize].push(j as u32);
+        }
+    }
+    for start in 0..k {
+        if comp[start] != NONE {
+            continue;
+        }
+        let mut members = vec![start as u32];
+        comp[start] = start as u32;
+        let mut i = 0;
+        while i < members.len() {
+            let j = members[i] as usize;
+            for &m in &adj[j] {
+                if comp[m as usize] == NONE {
+                    comp[m as usize] = start as u32;
+                    members.push(m);
+                }
+            }
+            i += 1;
+        }
+        let size = members.len();
+        if size == 1 {
+            let gj = gain[start];
+            returns[start] = gj / (1.0 - gj);
+            continue;
+        }
+        let local: std::collections::HashMap<u32, usize> =
+            members.iter().enumerate().map(|(a, &m)| (m, a)).collect();
+        // (I - D C') r = D 1, where C' includes the loop itself.
+        let mut a = vec![vec![0.0; size + 1]; size];
+        for (row, &j) in members.iter().enumerate() {
+            let gj = gain[j as usize];
+            a[row][row] += 1.0 - gj;
+            for &m in &coupling[j as usize] {
+                a[row][local[&m]] -= gj;
+            }
+            a[row][size] = gj;
+        }
+        let x = gauss(a);
+        for (row, &j) in members.iter().enumerate() {
+            returns[j as usize] = x[row].max(0.0);
+        }
+    }
+    loops.returns = returns;
+}
+
+/// Gaussian elimination with partial pivoting on an augmented matrix.
+fn gauss(mut a: Vec<Vec<f64>>) -> Vec<f64> {
+    let n = a.len();
+    for c in 0..n {
+        let piv = (c..n)
+            .max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))
+            .unwrap_or(c);
+        a.swap(c, piv);
+        let d = a[c][c];
+        if d.abs() < 1e-300 {
+            continue;
+        }
+        let pivot = a[c].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != c {
+                let f = row[c] / d;
+                if f != 0.0 {
+                    for (x, p) in row[c..].iter_mut().zip(&pivot[c..]) {
+                        *x -= f * p;
+                    }
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|i| {
+            if a[i][i].abs() < 1e-300 {
+                0.0
+            } else {
+                a[i][n] / a[i][i]
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
+    let doc = g.doc;
+    let cal = g.calendar;
+    let n = g.n;
+    let StepTimes { pt, lt } = step_times(doc, &cal);
+
+    let reach = reach_probability(g);
+    let mut loops = find_loops(g);
+    solve_returns(g, &mut loops, &reach);
+
+    // Visits.
+    let mut passes = vec![1.0f64; n];
+    for (body, r) in loops.bodies.iter().zip(&loops.returns) {
+        for &x in body {
+            passes[x as usize] += r;
+        }
+    }
+    let visits: Vec<f64> = (0..n).map(|i| reach[i] * passes[i]).collect();
+
+    let base: Vec<Acc> = doc
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Acc {
+            time: lt[i],
+            pt: pt[i],
+            va: if s.value == Some(ValueClass::Va) {
+                pt[i]
+            } else {
+                0.0
+            },
+            gate: if s.kind == StepKind::Gate { lt[i] } else { 0.0 },
+        })
+        .collect();
+
+    // Rework extras, loops in topological order of their ends.
+    let mut extra = vec![Acc::default(); n];
+    let mut stamp = vec![NONE; n];
+    let mut d = vec![Acc::default(); n];
+    let mut j = 0;
+    while j < loops.flows.len() {
+        let u = g.flows[loops.flows[j] as usize].from;
+        let mut total_p = 0.0;
+        let mut sum = Acc::default();
+        while j < loops.flows.len() && g.flows[loops.flows[j] as usize].from == u {
+            let fl = g.flows[loops.flows[j] as usize];
+            let body = &loops.bodies[j];
+            for &x in body {
+                stamp[x as usize] = j as u32;
+            }
+            // One pass of the body, from the start of v to the end of u.
+            for &x in body.iter().rev() {
+                let own = if x == u {
+                    base[x as usize]
+                } else {
+                    base[x as usize].add(extra[x as usize])
+                };
+                d[x as usize] = if x == u {
+                    own
+                } else {
+                    own.add(combine(g, x, &stamp, j as u32, &d))
+                };
+            }
+            sum = sum.add(Acc::wait(fl.wait).add(d[fl.to as usize]).scale(fl.p));
+            total_p += fl.p;
+            j += 1;
+        }
+        extra[u as usize] = sum.scale(1.0 / (1.0 - total_p));
+    }
+
+    // Lead time: backward over the forward flows.
+    let mut e = vec![Acc::default(); n];
+    let mut rolled = vec![1.0f64; n];
+    let mut next = vec![NONE; n];
+    for &x in g.topo.iter().rev() {
+        let xi = x as usize;
+        let s = &doc.steps[xi];
+        let own = base[xi].add(extra[xi]);
+        let outs = g.outs(xi);
+        let pca = if s.kind.is_endpoint() {
+            1.0
+        } else {
+            s.pca.unwrap_or(100.0) / 100.0
+        };
+        if outs.is_empty() {
+            e[xi] = own;
+            rolled[xi] = pca;
+            continue;
+        }
+        if s.is_xor() {
+            let mut acc = Acc::default();
+            let mut r = 0.0;
+            let mut best = (f64::NEG_INFINITY, f64::NEG_INFINITY, NONE);
+            for &f in outs {
+                let fl = &g.flows[f as usize];
+                let branch = Acc::wait(fl.wait).add(e[fl.to as usize]);
+                acc = acc.add(branch.scale(fl.p));
+                r += fl.p * rolled[fl.to as usize];
+                if (fl.p, branch.time) > (best.0, best.1) {
+                    best = (fl.p, branch.time, f);
+                }
+            }
+            e[xi] = own.add(acc);
+            rolled[xi] = pca * r;
+            next[xi] = best.2;
+        } else {
+            let mut best = (
+                Acc {
+                    time: f64::NEG_INFINITY,
+                    ..Acc::default()
+                },
+                NONE,
+            );
+            for &f in outs {
+                let fl = &g.flows[f as usize];
+                let branch = Acc::wait(fl.wait).add(e[fl.to as usize]);
+                if branch.time > best.0.time {
+                    best = (branch, f);
+                }
+            }
+            e[xi] = own.add(best.0);
+            rolled[xi] = pca * rolled[g.flows[best.1 as usize].to as usize];
+            next[xi] = best.1;
+        }
+    }
+    let start = (0..n)
+        .filter(|&i| g.ins(i).is_empty())
+        .max_by(|&a, &b| e[a].time.total_cmp(&e[b].time).then(b.cmp(&a)));
+    let total = start.map(|s| e[s]).unwrap_or_default();
+    let rolled_pca = start.map(|s| rolled[s]).unwrap_or(1.0);
+
+    // The listed critical path and its ladder.
+    let mut critical_path = Vec::new();
+    let mut ladder = Vec::new();
+    let mut on_path = vec![false; n];
+    let mut path_flows = Vec::new();
+    if let Some(s) = start {
+        let mut x = s as u32;
+        let mut wait = 0.0;
+        loop {
+            let xi = x as usize;
+            on_path[xi] = true;
+            critical_path.push(doc.steps[xi].id.clone());
+            ladder.push(Rung {
+                step: doc.steps[xi].id.clone(),
+                wait_s: wait,
+                lt_s: lt[xi],
+                pt_s: pt[xi],
+                rework_s: extra[xi].time,
+            });
+            let f = next[xi];
+            if f == NONE {
+                break;
+            }
+            path_flows.push(f);
+            wait = g.flows[f as usize].wait;
+            x = g.flows[f as usize].to;
+        }
+    }
+
+    // Takt, effective cycle times, bottleneck.
+    let takt_s = doc
+        .demand
+        .map(|dm| dm.per.seconds(&cal) * cal.working_share() / dm.items);
+    let mut steps = Vec::with_capacity(n);
+    let mut bottleneck: Option<(f64, usize)> = None;
+    let mut over_takt = Vec::new();
+    for (i, s) in doc.steps.iter().enumerate() {
+        let servers = s.servers.unwrap_or(1.0);
+        let avail = s.uptime.unwrap_or(100.0) / 100.0;
+        let changeover = s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0);
+        let ect = if s.kind.is_endpoint() {
+            0.0
+        } else {
+            (pt[i] * visits[i] + changeover) / (servers * avail)
+        };
+        if !s.kind.is_endpoint() && bottleneck.is_none_or(|(b, _)| ect > b) && ect > 0.0 {
+            bottleneck = Some((ect, i));
+        }
+        let utilisation = takt_s.map(|t| if t > 0.0 { ect / t } else { 0.0 });
+        if takt_s.is_some_and(|t| ect > t) {
+            over_takt.push(s.id.clone());
+        }
+        steps.push(StepMetrics {
+            id: s.id.clone(),
+            visits: visits[i],
+            ect_s: ect,
+            utilisation,
+            critical: on_path[i],
+            rework_s: extra[i].time,
+        });
+    }
+
+    // Handoffs.
+    let team = |i: u32| doc.steps[i as usize].team.as_deref();
+    let mut handoffs = Handoffs::default();
+    for (fi, f) in g.flows.iter().enumerate() {
+        if !(f.kind.is_forward() || f.kind == FlowKind::Rework) {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (team(f.from), team(f.to)) {
+            if a != b {
+                handoffs.total += 1;
+                handoffs.total_wait_s += f.wait;
+                handoffs.flows.push(doc.flows[fi].key());
+            }
+        }
+    }
+    for &f in &path_flows {
+        let fl = &g.flows[f as usize];
+        if let (Some(a), Some(b)) = (team(fl.from), team(fl.to)) {
+            if a != b {
+                handoffs.critical += 1;
+                handoffs.critical_wait_s += fl.wait;
+            }
+        }
+    }
+
+    // Waste by category: first-pass time of tagged steps and queues, rework passes as defects.
+    let mut waste: BTreeMap<String, f64> = BTreeMap::new();
+    let mut add_waste = |tags: &[WasteTag], seconds: f64, default: Option<Waste>| {
+        if seconds <= 0.0 {
+            return;
+        }
+        if tags.is_empty() {
+            let key = default.map_or("untagged", |w| w.name());
+            *waste.entry(key.to_string()).or_insert(0.0) += seconds;
+            return;
+        }
+        let given: f64 = tags.iter().filter_map(|t| t.share()).sum();
+        let plain = tags.iter().filter(|t| t.share().is_none()).count();
+        let rest = if plain > 0 {
+            (1.0 - given).max(0.0) / plain as f64
+        } else {
+            0.0
+        };
+        for t in tags {
+            *waste.entry(t.kind().name().to_string()).or_insert(0.0) +=
+                seconds * t.share().unwrap_or(rest);
+        }
+    };
+    for (i, s) in doc.steps.iter().enumerate() {
+        let nonvalue = match s.value {
+            Some(ValueClass::Nva) => lt[i],
+            _ if s.waste.is_empty() => 0.0,
+            _ => lt[i] - pt[i],
+        };
+        add_waste(&s.waste, nonvalue * reach[i], None);
+        if extra[i].time > 0.0 {
+            add_waste(&[], extra[i].time * reach[i], Some(Waste::Defects));
+        }
+    }
+    let mut wip_items = 0.0;
+    for (fi, f) in g.flows.iter().enumerate() {
+        wip_items += f.wip;
+        if f.kind.is_forward() {
+            add_waste(
+                &doc.flows[fi].waste,
+                f.wait * reach[f.from as usize] * f.p,
+                Some(Waste::Waiting),
+            );
+        }
+    }
+
+    let littles_law = match (g.seconds_per_item, wip_items > 0.0) {
+        (Some(spi), true) => {
+            let throughput = 1.0 / spi;
+            let expected = throughput * total.time;
+            let deviation = if expected > 0.0 {
+                (wip_items - expected).abs() / expected
+            } else {
+                f64::INFINITY
+            };
+            Some(LittlesLaw {
+                wip: wip_items,
+                throughput_per_s: throughput,
+                expected_wip: expected,
+                deviation: if deviation.is_finite() {
+                    deviation
+                } else {
+                    1.0
+                },
+                consistent: deviation <= 0.25,
+            })
+        }
+        _ => None,
+    };
+
+    let ratio = |a: f64| {
+        if total.time > 0.0 {
+            (a / total.time).min(1.0)
+        } else {
+            0.0
+        }
+    };
+    let gate_share = ratio(total.gate);
+    let mut a = Analysis {
+        lead_time_s: total.time,
+        process_time_s: total.pt,
+        work_content_s: (0..n).map(|i| pt[i] * visits[i]).sum(),
+        va_time_s: total.va,
+        pce: ratio(total.va),
+        activity_ratio: ratio(total.pt),
+        rolled_pca,
+        takt_s,
+        bottleneck: bottleneck.map(|(_, i)| doc.steps[i].id.clone()),
+        over_takt,
+        critical_path,
+        ladder,
+        handoffs,
+        gate_time_s: total.gate,
+        gate_share,
+        redundant_gates: redundant_gates(g),
+        waste_s: waste,
+        wip_items,
+        littles_law,
+        flow: FlowMetrics {
+            flow_time_s: total.time,
+            flow_load: wip_items,
+            flow_efficiency: ratio(total.pt),
+        },
+        steps,
+        warnings: Vec::new(),
+    };
+    a.warnings = crate::lint::warnings(g, &a);
+    a
+}
+
+/// The time after a step inside a loop body: its flows to other body steps, combined.
+fn combine(g: &Graph, x: u32, stamp: &[u32], j: u32, d: &[Acc]) -> Acc {
+    let xi = x as usize;
+    let inside = g
+        .outs(xi)
+        .iter()
+        .copied()
+        .filter(|&f| stamp[g.flows[f as usize].to as usize] == j);
+    if g.doc.steps[xi].is_xor() {
+        let (mut acc, mut psum) = (Acc::default(), 0.0);
+        for f in inside {
+            let fl = &g.flows[f as usize];
+            acc = acc.add(Acc::wait(fl.wait).add(d[fl.to as usize]).scale(fl.p));
+            psum += fl.p;
+        }
+        if psum > 0.0 {
+            acc.scale(1.0 / psum)
+        } else {
+            acc
+        }
+    } else {
+        let mut best: Option<Acc> = None;
+        for f in inside {
+            let fl = &g.flows[f as usize];
+            let b = Acc::wait(fl.wait).add(d[fl.to as usize]);
+            if best.is_none_or(|c| b.time > c.time) {
+                best = Some(b);
+            }
+        }
+        best.unwrap_or_default()
+    }
+}
+
+/// Gates on one path that check the same control (same regulation, same control id).
+fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
+    let doc = g.doc;
+    let mut by_control: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
+    for (i, s) in doc.steps.iter().enumerate() {
+        if s.kind != StepKind::Gate {
+            continue;
+        }
+        if let Some(gd) = &s.gate {
+            if let Some(c) = gd.control.as_deref().filter(|c| !c.trim().is_empty()) {
+                let reg = gd.regulation.clone().unwrap_or_default();
+                by_control
+                    .entry((reg, c.trim().to_string()))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for gates in by_control.values() {
+        for (k, &a) in gates.iter().enumerate() {
+            for &b in &gates[k + 1..] {
+                let (first, second) = if g.pos[a as usize] < g.pos[b as usize] {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                if g.loop_body(first, second).is_some() {
+                    out.push([
+                        doc.steps[first as usize].id.clone(),
+                        doc.steps[second as usize].id.clone(),
+                    ]);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,611 @@
+//! The value-stream document: records keyed by stable ids.
+//!
+//! These types are also the interchange format (see [`crate::format`]): field names are the ones a
+//! person writes by hand, defaults are omitted on output, and unknown fields are refused so that a
+//! typo is reported instead of silently ignored.
+
+use crate::duration::{Calendar, Duration, Unit};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A whole value stream: one scenario of a map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueStream {
+    /// Always "takt".
+    pub format: String,
+    /// Interchange format version; this program reads and writes version 1.
+    pub version: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Calendar::is_default")]
+    pub calendar: Calendar,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<Demand>,
+    /// The unit the map's times are shown in (the core always computes in seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<SimulationSettings>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<Team>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<Flow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<DataAsset>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<LineageEdge>,
+    /// Which steps read and write which data assets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<AssetLink>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kaizen: Vec<Kaizen>,
+}
+
+impl ValueStream {
+    pub fn new(name: impl Into<String>) -> Self {
+        ValueStream {
+            format: "takt".into(),
+            version: crate::format::VERSION,
+            name: name.into(),
+            description: String::new(),
+            calendar: Calendar::default(),
+            demand: None,
+            unit: None,
+            simulation: None,
+            teams: vec![],
+            steps: vec![],
+            flows: vec![],
+            assets: vec![],
+            lineage: vec![],
+            links: vec![],
+            kaizen: vec![],
+        }
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.id == id)
+    }
+    pub fn flow(&self, key: &str) -> Option<&Flow> {
+        self.flows.iter().find(|f| f.key() == key)
+    }
+}
+
+/// Customer demand: `items` per period `per` (a unit such as "w", or a duration such as "13w").
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    pub items: f64,
+    #[serde(with = "period")]
+    #[schemars(with = "Duration")]
+    pub per: Duration,
+}
+
+/// `per` is written as a bare unit ("d") when it is one of that unit.
+mod period {
+    use crate::duration::{Duration, Unit};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        if d.value == 1.0 {
+            s.serialize_str(d.unit.symbol())
+        } else {
+            serde::Serialize::serialize(d, s)
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(f64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Duration::secs(n)),
+            Raw::S(s) => match s.parse::<Unit>() {
+                Ok(unit) => Ok(Duration::new(1.0, unit)),
+                Err(_) => s.parse().map_err(serde::de::Error::custom),
+            },
+        }
+    }
+}
+
+/// How the Monte Carlo samples ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSettings {
+    #[serde(default)]
+    pub distribution: Distribution,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Distribution {
+    #[default]
+    Triangular,
+    Pert,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    #[default]
+    Process,
+    /// Approves or blocks: regulatory, risk, security or plain approval.
+    Gate,
+    /// Where work or data comes from; its own times are outside the stream.
+    Supplier,
+    /// Who the stream serves; its own times are outside the stream.
+    Customer,
+}
+
+impl StepKind {
+    pub fn is_endpoint(self) -> bool {
+        matches!(self, StepKind::Supplier | StepKind::Customer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueClass {
+    /// Value-adding: the customer would pay for it.
+    Va,
+    /// Business-necessary but not value-adding (a legal gate, say).
+    Bnva,
+    /// Pure waste.
+    Nva,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Automation {
+    Manual,
+    Automated,
+    Hybrid,
+}
+
+/// The eight wastes (DOWNTIME).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Waste {
+    Defects,
+    Overproduction,
+    Waiting,
+    NonUtilisedTalent,
+    Transportation,
+    Inventory,
+    Motion,
+    ExtraProcessing,
+}
+
+impl Waste {
+    pub const ALL: [Waste; 8] = [
+        Waste::Defects,
+        Waste::Overproduction,
+        Waste::Waiting,
+        Waste::NonUtilisedTalent,
+        Waste::Transportation,
+        Waste::Inventory,
+        Waste::Motion,
+        Waste::ExtraProcessing,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Waste::Defects => "defects",
+            Waste::Overproduction => "overproduction",
+            Waste::Waiting => "waiting",
+            Waste::NonUtilisedTalent => "non_utilised_talent",
+            Waste::Transportation => "transportation",
+            Waste::Inventory => "inventory",
+            Waste::Motion => "motion",
+            Waste::ExtraProcessing => "extra_processing",
+        }
+    }
+}
+
+/// A waste tag: the category alone ("waiting"), or with the share of the step's non-value time it
+/// explains (`{"kind": "waiting", "share": 0.6}`). Untagged shares split what is left equally.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum WasteTag {
+    Plain(Waste),
+    Share { kind: Waste, share: f64 },
+}
+
+impl WasteTag {
+    pub fn kind(&self) -> Waste {
+        match self {
+            WasteTag::Plain(w) | WasteTag::Share { kind: w, .. } => *w,
+        }
+    }
+    pub fn share(&self) -> Option<f64> {
+        match self {
+            WasteTag::Plain(_) => None,
+            WasteTag::Share { share, .. } => Some(*share),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    /// All outgoing item flows run in parallel (the default).
+    And,
+    /// Each item takes one outgoing flow, chosen with the flows' probabilities `p`.
+    Xor,
+}
+
+/// Where a number came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// From an event log or a time study.
+    Measured,
+    /// A workshop guess.
+    Estimated,
+}
+
+/// Minimum, most likely and maximum, for the Monte Carlo. `likely` defaults to the point value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub min: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likely: Option<Duration>,
+    pub max: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GateDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulation: Option<String>,
+    /// The article of the regulation, or the control id, this gate checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// Approval tier (1 = the lowest authority that may approve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Duration>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub mandatory: bool,
+}
+
+/// A step of the stream: a process box, a gate, a supplier or a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "is_default_kind")]
+    pub kind: StepKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Process (touch) time for one item. Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pt: Option<Duration>,
+    /// Lead time at the step, from arriving to leaving. Default: the process time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<Duration>,
+    /// Percent complete and accurate, 0-100. Default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pca: Option<f64>,
+    /// People or machines working in parallel. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<f64>,
+    /// Availability, percent of scheduled time the step can work. Default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime: Option<f64>,
+    /// Time lost switching between item types, once per batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changeover: Option<Duration>,
+    /// Items handled together. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValueClass>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation: Option<Automation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waste: Vec<WasteTag>,
+    /// How outgoing item flows are taken: all in parallel (and, the default) or one of them (xor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<Split>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pt_range: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt_range: Option<Range>,
+    /// Where each number came from, by field name ("pt", "lt", "pca", ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Provenance>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Position on the canvas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+fn is_default_kind(k: &StepKind) -> bool {
+    *k == StepKind::Process
+}
+
+impl Step {
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Step {
+            id: id.into(),
+            name: name.into(),
+            kind: StepKind::Process,
+            team: None,
+            pt: None,
+            lt: None,
+            pca: None,
+            servers: None,
+            uptime: None,
+            changeover: None,
+            batch: None,
+            value: None,
+            automation: None,
+            waste: vec![],
+            split: None,
+            gate: None,
+            pt_range: None,
+            lt_range: None,
+            provenance: BTreeMap::new(),
+            notes: String::new(),
+            x: None,
+            y: None,
+        }
+    }
+    pub fn is_xor(&self) -> bool {
+        self.split == Some(Split::Xor)
+    }
+    /// The name, or the id where the name is empty.
+    pub fn label(&self) -> &str {
+        if self.name.trim().is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowKind {
+    #[default]
+    Push,
+    /// Pull through a kanban or supermarket.
+    Pull,
+    /// A first-in-first-out lane.
+    Fifo,
+    /// Information only: carries no item, never counts in lead time.
+    Information,
+    /// Goes back upstream with probability `p` when an item fails.
+    Rework,
+}
+
+impl FlowKind {
+    /// Flows that move an item forward (push, pull, FIFO).
+    pub fn is_forward(self) -> bool {
+        matches!(self, FlowKind::Push | FlowKind::Pull | FlowKind::Fifo)
+    }
+}
+
+/// A flow from one step to another, with an optional queue on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Optional; defaults to "from>to".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "is_default_flow_kind")]
+    pub kind: FlowKind,
+    /// Queue time on the flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Duration>,
+    /// Items waiting on the flow; becomes a wait through demand (Little's law).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wip: Option<f64>,
+    /// Probability: of this branch for a flow out of an XOR step; of failing back for rework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_range: Option<Range>,
+    /// Waste the queue is, if not plain waiting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waste: Vec<WasteTag>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Provenance>,
+}
+
+fn is_default_flow_kind(k: &FlowKind) -> bool {
+    *k == FlowKind::Push
+}
+
+impl Flow {
+    pub fn new(from: impl Into<String>, to: impl Into<String>, kind: FlowKind) -> Self {
+        Flow {
+            id: None,
+            from: from.into(),
+            to: to.into(),
+            kind,
+            wait: None,
+            wip: None,
+            p: None,
+            wait_range: None,
+            waste: vec![],
+            label: None,
+            provenance: BTreeMap::new(),
+        }
+    }
+    /// The stable key: the explicit id, or "from>to".
+    pub fn key(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => format!("{}>{}", self.from, self.to),
+        }
+    }
+    pub fn key_is(&self, key: &str) -> bool {
+        match &self.id {
+            Some(id) => id == key,
+            None => {
+                key.len() == self.from.len() + 1 + self.to.len()
+                    && key.starts_with(self.from.as_str())
+                    && key[self.from.len()..].starts_with('>')
+                    && key.ends_with(self.to.as_str())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Source,
+    Dataset,
+    Job,
+    Feature,
+    FeatureStore,
+    Model,
+    ModelVersion,
+    Endpoint,
+}
+
+/// A data asset: a source system, data set, pipeline job, feature, feature store, model, model
+/// version or endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataAsset {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub kind: AssetKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Time to produce or refresh this asset once its inputs are there (its latency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// `to` derives from `from`: data moves from the upstream asset to the downstream one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineageEdge {
+    pub from: String,
+    pub to: String,
+}
+
+impl LineageEdge {
+    pub fn key(&self) -> String {
+        format!("{}>{}", self.from, self.to)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkMode {
+    Read,
+    Write,
+}
+
+/// A step reads or writes a data asset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetLink {
+    pub step: String,
+    pub asset: String,
+    pub mode: LinkMode,
+}
+
+impl AssetLink {
+    pub fn key(&self) -> String {
+        let mode = match self.mode {
+            LinkMode::Read => "read",
+            LinkMode::Write => "write",
+        };
+        format!("{}/{}/{}", self.step, self.asset, mode)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum KaizenStatus {
+    #[default]
+    Idea,
+    Planned,
+    Doing,
+    Done,
+    Dropped,
+}
+
+/// What a kaizen burst is pinned to: a step, a flow (by key), or the whole map when absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KaizenTarget {
+    Step(String),
+    Flow(String),
+}
+
+/// An improvement idea: a kaizen burst on the map, a line in the backlog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Kaizen {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<KaizenTarget>,
+    /// The expected effect, in words ("review wait from 5wd to 2wd").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub status: KaizenStatus,
+    /// Due date, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}

@@ -1,0 +1,704 @@
+//! Edits. Every change to a document is an [`Op`], applied by [`apply`], which validates the
+//! result and returns a [`Diff`] of the records it added, updated and removed. Applying
+//! [`Diff::inverse`] restores the previous document exactly; nobody writes an inverse by hand.
+
+use crate::model::*;
+use crate::validate::{validate, ValidationErrors};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of record a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Meta,
+    Team,
+    Step,
+    Flow,
+    Asset,
+    Lineage,
+    Link,
+    Kaizen,
+}
+
+/// A record's stable address: its kind and id (flows, lineage edges and links have derived ids).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Key {
+    pub kind: Kind,
+    pub id: String,
+}
+
+impl Key {
+    pub fn new(kind: Kind, id: impl Into<String>) -> Self {
+        Key {
+            kind,
+            id: id.into(),
+        }
+    }
+    pub fn step(id: impl Into<String>) -> Self {
+        Key::new(Kind::Step, id)
+    }
+    pub fn flow(id: impl Into<String>) -> Self {
+        Key::new(Kind::Flow, id)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            Kind::Meta => return write!(f, "the map"),
+            Kind::Team => "team",
+            Kind::Step => "step",
+            Kind::Flow => "flow",
+            Kind::Asset => "data asset",
+            Kind::Lineage => "lineage edge",
+            Kind::Link => "asset link",
+            Kind::Kaizen => "kaizen item",
+        };
+        write!(f, "{kind} '{}'", self.id)
+    }
+}
+
+/// The map's own fields: everything but its collections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub calendar: crate::duration::Calendar,
+    #[serde(default)]
+    pub demand: Option<Demand>,
+    #[serde(default)]
+    pub unit: Option<crate::duration::Unit>,
+    #[serde(default)]
+    pub simulation: Option<SimulationSettings>,
+}
+
+/// One record of any kind. (Steps are the largest and the most common record, so boxing them
+/// would save nothing.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Record {
+    Meta(Meta),
+    Team(Team),
+    Step(Step),
+    Flow(Flow),
+    Asset(DataAsset),
+    Lineage(LineageEdge),
+    Link(AssetLink),
+    Kaizen(Kaizen),
+}
+
+impl Record {
+    pub fn key(&self) -> Key {
+        match self {
+            Record::Meta(_) => Key::new(Kind::Meta, ""),
+            Record::Team(t) => Key::new(Kind::Team, &t.id),
+            Record::Step(s) => Key::new(Kind::Step, &s.id),
+            Record::Flow(f) => Key::new(Kind::Flow, f.key()),
+            Record::Asset(a) => Key::new(Kind::Asset, &a.id),
+            Record::Lineage(e) => Key::new(Kind::Lineage, e.key()),
+            Record::Link(l) => Key::new(Kind::Link, l.key()),
+            Record::Kaizen(k) => Key::new(Kind::Kaizen, &k.id),
+        }
+    }
+}
+
+/// An edit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Add a record, at the end of its collection or at `index`.
+    Add {
+        record: Record,
+        #[serde(default)]
+        index: Option<u32>,
+    },
+    /// Replace a record by one with the same key.
+    Update { record: Record },
+    /// Remove a record; removing a step or asset also removes what hangs on it.
+    Remove { key: Key },
+    /// Place a step, asset or kaizen burst on the canvas.
+    Move { key: Key, x: f64, y: f64 },
+    /// Set one field (a JSON value, `null` to clear it) of a record.
+    Set {
+        key: Key,
+        field: String,
+        value: serde_json::Value,
+    },
+    /// Several edits as one: all apply, or none.
+    Batch { ops: Vec<Op> },
+}
+
+/// A record at its position in its collection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placed {
+    pub index: u32,
+    pub record: Record,
+}
+
+/// One record's change: added (no before), removed (no after) or updated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub key: Key,
+    pub before: Option<Placed>,
+    pub after: Option<Placed>,
+}
+
+/// What an edit changed, in the order it changed it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+    /// The diff that undoes this one.
+    pub fn inverse(&self) -> Diff {
+        Diff {
+            changes: self
+                .changes
+                .iter()
+                .rev()
+                .map(|c| Change {
+                    key: c.key.clone(),
+                    before: c.after.clone(),
+                    after: c.before.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error("{0} does not exist")]
+    NotFound(Key),
+    #[error("{0} exists already")]
+    Exists(Key),
+    #[error("{key} has no field '{field}'")]
+    UnknownField { key: Key, field: String },
+    #[error("{key}: field '{field}': {message}")]
+    BadValue {
+        key: Key,
+        field: String,
+        message: String,
+    },
+    #[error("{0}: its id cannot change; ids are stable (add a new record and remove the old one)")]
+    IdChange(Key),
+    #[error("{0} has no position on the canvas")]
+    NotPlaceable(Key),
+    #[error("{key}: cannot add at position {index}; the collection has {len} records")]
+    BadIndex { key: Key, index: u32, len: u32 },
+    #[error("the diff does not match the document at {0}")]
+    DiffMismatch(Key),
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}
+
+impl EditError {
+    /// The first validation error, for a caller that shows one message beside one field.
+    pub fn first_invalid(&self) -> Option<&crate::validate::ModelError> {
+        match self {
+            EditError::Invalid(v) => v.0.first(),
+            _ => None,
+        }
+    }
+}
+
+/// Applies `op`, validates the result, and returns what changed. On any error the document is
+/// left exactly as it was.
+pub fn apply(doc: &mut ValueStream, op: &Op) -> Result<Diff, EditError> {
+    let mut diff = Diff::default();
+    let result = run(doc, op, &mut diff).and_then(|()| validate(doc).map_err(EditError::from));
+    match result {
+        Ok(()) => Ok(diff),
+        Err(e) => {
+            apply_diff(doc, &diff.inverse()).expect("an edit's own inverse always applies");
+            Err(e)
+        }
+    }
+}
+
+/// Replays a diff (or an inverse diff), checking that each record is where the diff says.
+/// It does not validate: a diff taken from a valid edit leads to a valid document.
+pub fn apply_diff(doc: &mut ValueStream, diff: &Diff) -> Result<(), EditError> {
+    for (k, c) in diff.changes.iter().enumerate() {
+        if let Err(e) = apply_change(doc, c) {
+            // Put back what this call already changed.
+            for done in diff.changes[..k].iter().rev() {
+                let back = Change {
+                    key: done.key.clone(),
+                    before: done.after.clone(),
+                    after: done.before.clone(),
+                };
+                apply_change(doc, &back).expect("undoing a change just made");
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<(), EditError> {
+    if c.key.kind == Kind::Meta {
+        if let Some(Placed {
+            record: Record::Meta(m),
+            ..
+        }) = &c.after
+        {
+            set_meta(doc, m.clone());
+        }
+        return Ok(());
+    }
+    if let Some(b) = &c.before {
+        let at = find(doc, &c.key).ok_or_else(|| EditError::DiffMismatch(c.key.clone()))?;
+        if at != b.index as usize {
+            return Err(EditError::DiffMismatch(c.key.clone()));
+        }
+        match &c.after {
+            Some(a) if a.index == b.index => {
+                replace(doc, at, a.record.clone());
+                return Ok(());
+            }
+            _ => {
+                remove_at(doc, c.key.kind, at);
+            }
+        }
+    }
+    if let Some(a) = &c.after {
+        if c.before.is_none() && find(doc, &c.key).is_some() {
+            return Err(EditError::DiffMismatch(c.key.clone()));
+        }
+        let len = len(doc, c.key.kind);
+        if a.index as usize > len {
+            return Err(EditError::DiffMismatch(c.key.clone()));
+        }
+        insert_at(doc, a.index as usize, a.record.clone());
+    }
+    Ok(())
+}
+
+pub fn meta(doc: &ValueStream) -> Meta {
+    Meta {
+        name: doc.name.clone(),
+        description: doc.description.clone(),
+        calendar: doc.calendar,
+        demand: doc.demand,
+        unit: doc.unit,
+        simulation: doc.simulation,
+    }
+}
+
+fn set_meta(doc: &mut ValueStream, m: Meta) {
+    doc.name = m.name;
+    doc.description = m.description;
+    doc.calendar = m.calendar;
+    doc.demand = m.demand;
+    doc.unit = m.unit;
+    doc.simulation = m.simulation;
+}
+
+/// Position of the record with this key.
+pub fn find(doc: &ValueStream, key: &Key) -> Option<usize> {
+    let id = key.id.as_str();
+    match key.kind {
+        Kind::Meta => Some(0),
+        Kind::Team => doc.teams.iter().position(|r| r.id == id),
+        Kind::Step => doc.steps.iter().position(|r| r.id == id),
+        Kind::Flow => doc.flows.iter().position(|r| r.key_is(id)),
+        Kind::Asset => doc.assets.iter().position(|r| r.id == id),
+        Kind::Lineage => doc.lineage.iter().position(|r| r.key() == id),
+        Kind::Link => doc.links.iter().position(|r| r.key() == id),
+        Kind::Kaizen => doc.kaizen.iter().position(|r| r.id == id),
+    }
+}
+
+/// The record with this key.
+pub fn get(doc: &ValueStream, key: &Key) -> Option<Record> {
+    let i = find(doc, key)?;
+    Some(record_at(doc, key.kind, i))
+}
+
+fn record_at(doc: &ValueStream, kind: Kind, i: usize) -> Record {
+    match kind {
+        Kind::Meta => Record::Meta(meta(doc)),
+        Kind::Team => Record::Team(doc.teams[i].clone()),
+        Kind::Step => Record::Step(doc.steps[i].clone()),
+        Kind::Flow => Record::Flow(doc.flows[i].clone()),
+        Kind::Asset => Record::Asset(doc.assets[i].clone()),
+        Kind::Lineage => Record::Lineage(doc.lineage[i].clone()),
+        Kind::Link => Record::Link(doc.links[i].clone()),
+        Kind::Kaizen => Record::Kaizen(doc.kaizen[i].clone()),
+    }
+}
+
+fn len(doc: &ValueStream, kind: Kind) -> usize {
+    match kind {
+        Kind::Meta => 1,
+        Kind::Team => doc.teams.len(),
+        Kind::Step => doc.steps.len(),
+        Kind::Flow => doc.flows.len(),
+        Kind::Asset => doc.assets.len(),
+        Kind::Lineage => doc.lineage.len(),
+        Kind::Link => doc.links.len(),
+        Kind::Kaizen => doc.kaizen.len(),
+    }
+}
+
+fn insert_at(doc: &mut ValueStream, i: usize, r: Record) {
+    match r {
+        Record::Meta(m) => set_meta(doc, m),
+        Record::Team(x) => doc.teams.insert(i, x),
+        Record::Step(x) => doc.steps.insert(i, x),
+        Record::Flow(x) => doc.flows.insert(i, x),
+        Record::Asset(x) => doc.assets.insert(i, x),
+        Record::Lineage(x) => doc.lineage.insert(i, x),
+        Record::Link(x) => doc.links.insert(i, x),
+        Record::Kaizen(x) => doc.kaizen.insert(i, x),
+    }
+}
+
+fn replace(doc: &mut ValueStream, i: usize, r: Record) {
+    match r {
+        Record::Meta(m) => set_meta(doc, m),
+        Record::Team(x) => doc.teams[i] = x,
+        Record::Step(x) => doc.steps[i] = x,
+        Record::Flow(x) => doc.flows[i] = x,
+        Record::Asset(x) => doc.assets[i] = x,
+        Record::Lineage(x) => doc.lineage[i] = x,
+        Record::Link(x) => doc.links[i] = x,
+        Record::Kaizen(x) => doc.kaizen[i] = x,
+    }
+}
+
+fn remove_at(doc: &mut ValueStream, kind: Kind, i: usize) {
+    match kind {
+        Kind::Meta => {}
+        Kind::Team => drop(doc.teams.remove(i)),
+        Kind::Step => drop(doc.steps.remove(i)),
+        Kind::Flow => drop(doc.flows.remove(i)),
+        Kind::Asset => drop(doc.assets.remove(i)),
+        Kind::Lineage => drop(doc.lineage.remove(i)),
+        Kind::Link => drop(doc.links.remove(i)),
+        Kind::Kaizen => drop(doc.kaizen.remove(i)),
+    }
+}
+
+// Recording primitives: each changes the document and appends the change to the diff.
+
+fn rec_add(
+    doc: &mut ValueStream,
+    diff: &mut Diff,
+    r: Record,
+    index: Option<u32>,
+) -> Result<(), EditError> {
+    let key = r.key();
+    if key.kind == Kind::Meta {
+        return rec_update(doc, diff, r);
+    }
+    if find(doc, &key).is_some() {
+        return Err(EditError::Exists(key));
+    }
+    let n = len(doc, key.kind) as u32;
+    let at = index.unwrap_or(n);
+    if at > n {
+        return Err(EditError::BadIndex {
+            key,
+            index: at,
+            len: n,
+        });
+    }
+    insert_at(doc, at as usize, r.clone());
+    diff.changes.push(Change {
+        key,
+        before: None,
+        after: Some(Placed {
+            index: at,
+            record: r,
+        }),
+    });
+    Ok(())
+}
+
+fn rec_update(doc: &mut ValueStream, diff: &mut Diff, r: Record) -> Result<(), EditError> {
+    let key = r.key();
+    let i = find(doc, &key).ok_or_else(|| EditError::NotFound(key.clone()))?;
+    let old = record_at(doc, key.kind, i);
+    if old == r {
+        return Ok(());
+    }
+    replace(doc, i, r.clone());
+    diff.changes.push(Change {
+        key,
+        before: Some(Placed {
+            index: i as u32,
+            record: old,
+        }),
+        after: Some(Placed {
+            index: i as u32,
+            record: r,
+        }),
+    });
+    Ok(())
+}
+
+fn rec_remove(doc: &mut ValueStream, diff: &mut Diff, key: &Key) -> Result<(), EditError> {
+    let i = find(doc, key).ok_or_else(|| EditError::NotFound(key.clone()))?;
+    if key.kind == Kind::Meta {
+        return Err(EditError::NotFound(key.clone()));
+    }
+    let old = record_at(doc, key.kind, i);
+    remove_at(doc, key.kind, i);
+    diff.changes.push(Change {
+        key: key.clone(),
+        before: Some(Placed {
+            index: i as u32,
+            record: old,
+        }),
+        after: None,
+    });
+    Ok(())
+}
+
+fn run(doc: &mut ValueStream, op: &Op, diff: &mut Diff) -> Result<(), EditError> {
+    match op {
+        Op::Add { record, index } => rec_add(doc, diff, record.clone(), *index),
+        Op::Update { record } => rec_update(doc, diff, record.clone()),
+        Op::Remove { key } => {
+            cascade(doc, diff, key)?;
+            rec_remove(doc, diff, key)
+        }
+        Op::Move { key, x, y } => {
+            if !(x.is_finite() && y.is_finite()) {
+                return Err(EditError::BadValue {
+                    key: key.clone(),
+                    field: "x".into(),
+                    message: "a position must be a finite number".into(),
+                });
+            }
+            let r = get(doc, key).ok_or_else(|| EditError::NotFound(key.clone()))?;
+            let moved = match r {
+                Record::Step(mut s) => {
+                    (s.x, s.y) = (Some(*x), Some(*y));
+                    Record::Step(s)
+                }
+                Record::Asset(mut a) => {
+                    (a.x, a.y) = (Some(*x), Some(*y));
+                    Record::Asset(a)
+                }
+                Record::Kaizen(mut k) => {
+                    (k.x, k.y) = (Some(*x), Some(*y));
+                    Record::Kaizen(k)
+                }
+                _ => return Err(EditError::NotPlaceable(key.clone())),
+            };
+            rec_update(doc, diff, moved)
+        }
+        Op::Set { key, field, value } => {
+            let r = get(doc, key).ok_or_else(|| EditError::NotFound(key.clone()))?;
+            let updated = set_field(key, r, field, value)?;
+            if updated.key() != *key {
+                return Err(EditError::IdChange(key.clone()));
+            }
+            rec_update(doc, diff, updated)
+        }
+        Op::Batch { ops } => {
+            for o in ops {
+                run(doc, o, diff)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sets one field through the record's JSON form, so that every field of every kind can be set
+/// and a wrong value is refused by the same rules as the file format.
+fn set_field(
+    key: &Key,
+    r: Record,
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<Record, EditError> {
+    let mut json = serde_json::to_value(&r).expect("records serialise");
+    let obj = json
+        .as_object_mut()
+        .and_then(|o| o.values_mut().next())
+        .and_then(|v| v.as_object_mut())
+        .expect("a record serialises as {kind: {fields}}");
+    let known = known_fields(key.kind);
+    if !known.contains(&field) {
+        return Err(EditError::UnknownField {
+            key: key.clone(),
+            field: field.to_string(),
+        });
+    }
+    if value.is_null() {
+        obj.remove(field);
+    } else {
+        obj.insert(field.to_string(), value.clone());
+    }
+    serde_json::from_value(json).map_err(|e| EditError::BadValue {
+        key: key.clone(),
+        field: field.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn known_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Meta => &[
+            "name",
+            "description",
+            "calendar",
+            "demand",
+            "unit",
+            "simulation",
+        ],
+        Kind::Team => &["id", "name", "color"],
+        Kind::Step => &[
+            "id",
+            "name",
+            "kind",
+            "team",
+            "pt",
+            "lt",
+            "pca",
+            "servers",
+            "uptime",
+            "changeover",
+            "batch",
+            "value",
+            "automation",
+            "waste",
+            "split",
+            "gate",
+            "pt_range",
+            "lt_range",
+            "provenance",
+            "notes",
+            "x",
+            "y",
+        ],
+        Kind::Flow => &[
+            "id",
+            "from",
+            "to",
+            "kind",
+            "wait",
+            "wip",
+            "p",
+            "wait_range",
+            "waste",
+            "label",
+            "provenance",
+        ],
+        Kind::Asset => &["id", "name", "kind", "team", "lt", "x", "y"],
+        Kind::Lineage => &["from", "to"],
+        Kind::Link => &["step", "asset", "mode"],
+        Kind::Kaizen => &[
+            "id", "title", "target", "effect", "owner", "status", "due", "x", "y",
+        ],
+    }
+}
+
+/// Before a record goes, what hangs on it goes too (flows and links of a step, edges and links of
+/// an asset) or lets go of it (a team's steps, a kaizen item's target).
+fn cascade(doc: &mut ValueStream, diff: &mut Diff, key: &Key) -> Result<(), EditError> {
+    if find(doc, key).is_none() {
+        return Err(EditError::NotFound(key.clone()));
+    }
+    let id = key.id.as_str();
+    match key.kind {
+        Kind::Step => {
+            let flows: Vec<String> = doc
+                .flows
+                .iter()
+                .filter(|f| f.from == id || f.to == id)
+                .map(|f| f.key())
+                .collect();
+            for f in flows {
+                cascade(doc, diff, &Key::flow(&f))?;
+                rec_remove(doc, diff, &Key::flow(f))?;
+            }
+            let links: Vec<String> = doc
+                .links
+                .iter()
+                .filter(|l| l.step == id)
+                .map(|l| l.key())
+                .collect();
+            for l in links {
+                rec_remove(doc, diff, &Key::new(Kind::Link, l))?;
+            }
+            let pinned: Vec<Kaizen> = doc
+                .kaizen
+                .iter()
+                .filter(|k| k.target == Some(KaizenTarget::Step(id.to_string())))
+                .cloned()
+                .collect();
+            for mut k in pinned {
+                k.target = None;
+                rec_update(doc, diff, Record::Kaizen(k))?;
+            }
+        }
+        Kind::Flow => {
+            let pinned: Vec<Kaizen> = doc
+                .kaizen
+                .iter()
+                .filter(|k| k.target == Some(KaizenTarget::Flow(id.to_string())))
+                .cloned()
+                .collect();
+            for mut k in pinned {
+                k.target = None;
+                rec_update(doc, diff, Record::Kaizen(k))?;
+            }
+        }
+        Kind::Asset => {
+            let edges: Vec<String> = doc
+                .lineage
+                .iter()
+                .filter(|e| e.from == id || e.to == id)
+                .map(|e| e.key())
+                .collect();
+            for e in edges {
+                rec_remove(doc, diff, &Key::new(Kind::Lineage, e))?;
+            }
+            let links: Vec<String> = doc
+                .links
+                .iter()
+                .filter(|l| l.asset == id)
+                .map(|l| l.key())
+                .collect();
+            for l in links {
+                rec_remove(doc, diff, &Key::new(Kind::Link, l))?;
+            }
+        }
+        Kind::Team => {
+            let members: Vec<Step> = doc
+                .steps
+                .iter()
+                .filter(|s| s.team.as_deref() == Some(id))
+                .cloned()
+                .collect();
+            for mut s in members {
+                s.team = None;
+                rec_update(doc, diff, Record::Step(s))?;
+            }
+            let assets: Vec<DataAsset> = doc
+                .assets
+                .iter()
+                .filter(|a| a.team.as_deref() == Some(id))
+                .cloned()
+                .collect();
+            for mut a in assets {
+                a.team = None;
+                rec_update(doc, diff, Record::Asset(a))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

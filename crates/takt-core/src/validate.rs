@@ -1,0 +1,1057 @@
+//! Validation: every rule a document must satisfy, each broken rule a typed error that names the
+//! element and the field. [`Graph::build`] validates and compiles the routing in one pass, so the
+//! analysis never sees an invalid map.
+
+use crate::duration::{Calendar, Duration};
+use crate::model::*;
+use rustc_hash::FxHashMap;
+use std::fmt;
+
+/// An element of the document, as errors and warnings name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Element {
+    Map,
+    Team(String),
+    Step(String),
+    Flow(String),
+    Asset(String),
+    Lineage(String),
+    Link(String),
+    Kaizen(String),
+}
+
+impl fmt::Display for Element {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Element::Map => write!(f, "the map"),
+            Element::Team(id) => write!(f, "team '{id}'"),
+            Element::Step(id) => write!(f, "step '{id}'"),
+            Element::Flow(id) => write!(f, "flow '{id}'"),
+            Element::Asset(id) => write!(f, "data asset '{id}'"),
+            Element::Lineage(id) => write!(f, "lineage edge '{id}'"),
+            Element::Link(id) => write!(f, "asset link '{id}'"),
+            Element::Kaizen(id) => write!(f, "kaizen item '{id}'"),
+        }
+    }
+}
+
+impl Element {
+    /// The id, where the element has one.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Element::Map => None,
+            Element::Team(id)
+            | Element::Step(id)
+            | Element::Flow(id)
+            | Element::Asset(id)
+            | Element::Lineage(id)
+            | Element::Link(id)
+            | Element::Kaizen(id) => Some(id),
+        }
+    }
+}
+
+/// A rule the document breaks.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    #[error("{element}: {field} is {value}; times cannot be negative")]
+    NegativeTime {
+        element: Element,
+        field: &'static str,
+        value: String,
+    },
+    #[error("{element}: {field} is {value}, which is not a finite number")]
+    NotFinite {
+        element: Element,
+        field: &'static str,
+        value: String,
+    },
+    #[error(
+        "{element}: lead time {lt} is below its process time {pt}; lead time includes process time"
+    )]
+    LeadBelowProcess {
+        element: Element,
+        pt: String,
+        lt: String,
+    },
+    #[error("{element}: {field} is {value}; it must be {rule}")]
+    OutOfRange {
+        element: Element,
+        field: &'static str,
+        value: f64,
+        rule: &'static str,
+    },
+    #[error("{element}: the probabilities p of its XOR branches sum to {sum}, not 1")]
+    XorProbabilities { element: Element, sum: f64 },
+    #[error("{element}: p is {p}; a rework probability must be at least 0 and below 1")]
+    ReworkProbability { element: Element, p: f64 },
+    #[error("{element}: its rework flows send back {sum} of the items in all; the total must be below 1")]
+    ReworkTotal { element: Element, sum: f64 },
+    #[error("{element}: {field} refers to {target_kind} '{target}', which does not exist")]
+    Dangling {
+        element: Element,
+        field: &'static str,
+        target_kind: &'static str,
+        target: String,
+    },
+    #[error("{element} is defined twice; ids must be unique")]
+    DuplicateId { element: Element },
+    #[error("the flows {} form a loop; only rework flows may go back upstream", path(.steps))]
+    Cycle { steps: Vec<String> },
+    #[error("{element} goes from '{from}' back to '{to}', but '{to}' is not upstream of '{from}'; rework must go backwards")]
+    ReworkNotBackwards {
+        element: Element,
+        from: String,
+        to: String,
+    },
+    #[error("{element}: step '{step}' inside the loop it closes also sends items to '{exit}', outside the loop; a rework loop may only be left at its end ('{end}')")]
+    ReworkLoopExit {
+        element: Element,
+        step: String,
+        exit: String,
+        end: String,
+    },
+    #[error("the lineage edges {} form a loop; data cannot derive from itself", path(.assets))]
+    LineageCycle { assets: Vec<String> },
+    #[error("{element}: {field}: {message}")]
+    Invalid {
+        element: Element,
+        field: &'static str,
+        message: String,
+    },
+}
+
+fn path(ids: &[String]) -> String {
+    let mut s = ids
+        .iter()
+        .map(|i| format!("'{i}'"))
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    if let Some(first) = ids.first() {
+        s.push_str(&format!(" -> '{first}'"));
+    }
+    s
+}
+
+impl ModelError {
+    /// The element at fault.
+    pub fn element(&self) -> Element {
+        match self {
+            ModelError::NegativeTime { element, .. }
+            | ModelError::NotFinite { element, .. }
+            | ModelError::LeadBelowProcess { element, .. }
+            | ModelError::OutOfRange { element, .. }
+            | ModelError::XorProbabilities { element, .. }
+            | ModelError::ReworkProbability { element, .. }
+            | ModelError::ReworkTotal { element, .. }
+            | ModelError::Dangling { element, .. }
+            | ModelError::DuplicateId { element }
+            | ModelError::ReworkNotBackwards { element, .. }
+            | ModelError::ReworkLoopExit { element, .. }
+            | ModelError::Invalid { element, .. } => element.clone(),
+            ModelError::Cycle { steps } => {
+                Element::Step(steps.first().cloned().unwrap_or_default())
+            }
+            ModelError::LineageCycle { assets } => {
+                Element::Asset(assets.first().cloned().unwrap_or_default())
+            }
+        }
+    }
+
+    /// The field at fault, where one field is.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ModelError::NegativeTime { field, .. }
+            | ModelError::NotFinite { field, .. }
+            | ModelError::OutOfRange { field, .. }
+            | ModelError::Dangling { field, .. }
+            | ModelError::Invalid { field, .. } => Some(field),
+            ModelError::LeadBelowProcess { .. } => Some("lt"),
+            ModelError::XorProbabilities { .. }
+            | ModelError::ReworkProbability { .. }
+            | ModelError::ReworkTotal { .. } => Some("p"),
+            ModelError::ReworkNotBackwards { .. } | ModelError::ReworkLoopExit { .. } => Some("to"),
+            ModelError::DuplicateId { .. } => Some("id"),
+            ModelError::Cycle { .. } | ModelError::LineageCycle { .. } => None,
+        }
+    }
+}
+
+/// All the rules a document breaks, in document order; never empty.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct ValidationErrors(pub Vec<ModelError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks every rule; `Ok` when the document is a valid map.
+pub fn validate(doc: &ValueStream) -> Result<(), ValidationErrors> {
+    Graph::build(doc).map(|_| ())
+}
+
+/// A flow as the analysis sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowC {
+    pub from: u32,
+    pub to: u32,
+    pub kind: FlowKind,
+    /// Expected queue time, seconds (WIP converted through demand).
+    pub wait: f64,
+    /// Branch probability (XOR) or failure probability (rework); 1 otherwise.
+    pub p: f64,
+    /// Items waiting on the flow, where counted.
+    pub wip: f64,
+}
+
+/// The validated, compiled routing of a map: dense indices, adjacency and a topological order.
+pub struct Graph<'a> {
+    pub doc: &'a ValueStream,
+    pub calendar: Calendar,
+    pub n: usize,
+    pub flows: Vec<FlowC>,
+    /// Forward (item) flows out of each step: `out[out_start[i]..out_start[i+1]]`, flow indices.
+    pub out_start: Vec<u32>,
+    pub out: Vec<u32>,
+    pub in_start: Vec<u32>,
+    pub inc: Vec<u32>,
+    /// Rework flows out of each step.
+    pub rework_start: Vec<u32>,
+    pub rework: Vec<u32>,
+    /// Steps in topological order of the forward flows, and each step's position in it.
+    pub topo: Vec<u32>,
+    pub pos: Vec<u32>,
+    /// Seconds of elapsed time per demanded item (the inverse of throughput), when there is demand.
+    pub seconds_per_item: Option<f64>,
+    pub step_index: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn outs(&self, i: usize) -> &[u32] {
+        &self.out[self.out_start[i] as usize..self.out_start[i + 1] as usize]
+    }
+    pub fn ins(&self, i: usize) -> &[u32] {
+        &self.inc[self.in_start[i] as usize..self.in_start[i + 1] as usize]
+    }
+    pub fn reworks(&self, i: usize) -> &[u32] {
+        &self.rework[self.rework_start[i] as usize..self.rework_start[i + 1] as usize]
+    }
+
+    /// Validates the document and compiles its routing.
+    pub fn build(doc: &'a ValueStream) -> Result<Graph<'a>, ValidationErrors> {
+        let mut errs = Vec::new();
+        let cal = doc.calendar;
+        check_map(doc, &mut errs);
+
+        // Teams.
+        let mut team_ids: FxHashMap<&str, ()> = FxHashMap::default();
+        for t in &doc.teams {
+            check_id(&t.id, Element::Team(t.id.clone()), &mut errs);
+            if team_ids.insert(&t.id, ()).is_some() {
+                errs.push(ModelError::DuplicateId {
+                    element: Element::Team(t.id.clone()),
+                });
+            }
+        }
+
+        // Steps.
+        let mut step_index: FxHashMap<&str, u32> = FxHashMap::default();
+        step_index.reserve(doc.steps.len());
+        for (i, s) in doc.steps.iter().enumerate() {
+            let el = || Element::Step(s.id.clone());
+            check_id(&s.id, el(), &mut errs);
+            if step_index.insert(&s.id, i as u32).is_some() {
+                errs.push(ModelError::DuplicateId { element: el() });
+            }
+            if let Some(team) = &s.team {
+                if !team_ids.contains_key(team.as_str()) {
+                    errs.push(ModelError::Dangling {
+                        element: el(),
+                        field: "team",
+                        target_kind: "team",
+                        target: team.clone(),
+                    });
+                }
+            }
+            check_step(s, &cal, &mut errs);
+        }
+
+        // Flows.
+        let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
+        let n = doc.steps.len();
+        let mut flows = Vec::with_capacity(doc.flows.len());
+        let mut flow_keys: FxHashMap<String, ()> = FxHashMap::default();
+        flow_keys.reserve(doc.flows.len());
+        let mut fwd_out_deg = vec![0u32; n + 1];
+        let mut fwd_in_deg = vec![0u32; n + 1];
+        let mut rw_deg = vec![0u32; n + 1];
+        let mut flow_ok = Vec::with_capacity(doc.flows.len());
+        for f in &doc.flows {
+            let key = f.key();
+            let el = || Element::Flow(key.clone());
+            if let Some(id) = &f.id {
+                check_id(id, el(), &mut errs);
+            }
+            let from = step_index.get(f.from.as_str()).copied();
+            let to = step_index.get(f.to.as_str()).copied();
+            for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
+                if ix.is_none() {
+                    errs.push(ModelError::Dangling {
+                        element: el(),
+                        field,
+                        target_kind: "step",
+                        target: end.clone(),
+                    });
+                }
+            }
+            let mut wait = 0.0;
+            if let Some(w) = &f.wait {
+                check_time(el(), "wait", w, &cal, &mut errs);
+                wait = w.seconds(&cal);
+            }
+            let mut wip = 0.0;
+            if let Some(q) = f.wip {
+                if !q.is_finite() || q < 0.0 {
+                    errs.push(ModelError::OutOfRange {
+                        element: el(),
+                        field: "wip",
+                        value: q,
+                        rule: "a count of items, 0 or more",
+                    });
+                } else {
+                    wip = q;
+                    if f.wait.is_some() {
+                        errs.push(ModelError::Invalid {
+                            element: el(),
+                            field: "wip",
+                            message: "give the queue either as a wait or as a WIP count, not both"
+                                .into(),
+                        });
+                    }
+                    if let Some(spi) = seconds_per_item {
+                        wait = q * spi;
+                    }
+                }
+            }
+            if let Some(r) = &f.wait_range {
+                check_range(el(), "wait_range", r, f.wait.as_ref(), &cal, &mut errs);
+            }
+            check_waste(el(), &f.waste, &mut errs);
+            if f.kind == FlowKind::Information && (f.wait.is_some() || f.wip.is_some()) {
+                errs.push(ModelError::Invalid {
+                    element: el(),
+                    field: if f.wait.is_some() { "wait" } else { "wip" },
+                    message: "an information flow carries no item, so it has no queue".into(),
+                });
+            }
+            let mut p = 1.0;
+            match (f.kind, f.p) {
+                (FlowKind::Rework, None) => errs.push(ModelError::Invalid {
+                    element: el(),
+                    field: "p",
+                    message: "a rework flow needs the probability p that an item is sent back"
+                        .into(),
+                }),
+                (FlowKind::Rework, Some(q)) => {
+                    if !(q.is_finite() && (0.0..1.0).contains(&q)) {
+                        errs.push(ModelError::ReworkProbability {
+                            element: el(),
+                            p: q,
+                        });
+                    } else {
+                        p = q;
+                    }
+                }
+                (_, Some(q)) => {
+                    if !(q.is_finite() && (0.0..=1.0).contains(&q)) {
+                        errs.push(ModelError::OutOfRange {
+                            element: el(),
+                            field: "p",
+                            value: q,
+                            rule: "a probability between 0 and 1",
+                        });
+                    } else {
+                        p = q;
+                    }
+                }
+                (_, None) => {}
+            }
+            if flow_keys.insert(key.clone(), ()).is_some() {
+                errs.push(ModelError::DuplicateId { element: el() });
+            }
+            if f.kind.is_forward() && f.from == f.to {
+                errs.push(ModelError::Cycle {
+                    steps: vec![f.from.clone()],
+                });
+            }
+            let ok = from.is_some() && to.is_some();
+            flow_ok.push(ok);
+            let (from, to) = (from.unwrap_or(0), to.unwrap_or(0));
+            if ok {
+                if f.kind.is_forward() {
+                    fwd_out_deg[from as usize] += 1;
+                    fwd_in_deg[to as usize] += 1;
+                } else if f.kind == FlowKind::Rework {
+                    rw_deg[from as usize] += 1;
+                }
+            }
+            flows.push(FlowC {
+                from,
+                to,
+                kind: f.kind,
+                wait,
+                p,
+                wip,
+            });
+        }
+
+        check_lineage(doc, &step_index, &mut errs);
+        check_kaizen(doc, &step_index, &flow_keys, &mut errs);
+
+        if !errs.is_empty() {
+            return Err(ValidationErrors(errs));
+        }
+
+        // Adjacency in compressed rows.
+        let prefix = |deg: &[u32]| {
+            let mut start = vec![0u32; n + 1];
+            for i in 0..n {
+                start[i + 1] = start[i] + deg[i];
+            }
+            start
+        };
+        let out_start = prefix(&fwd_out_deg);
+        let in_start = prefix(&fwd_in_deg);
+        let rework_start = prefix(&rw_deg);
+        let mut out = vec![0u32; out_start[n] as usize];
+        let mut inc = vec![0u32; in_start[n] as usize];
+        let mut rework = vec![0u32; rework_start[n] as usize];
+        let (mut o, mut ic, mut r) = (out_start.clone(), in_start.clone(), rework_start.clone());
+        for (fi, f) in flows.iter().enumerate() {
+            if f.kind.is_forward() {
+                out[o[f.from as usize] as usize] = fi as u32;
+                o[f.from as usize] += 1;
+                inc[ic[f.to as usize] as usize] = fi as u32;
+                ic[f.to as usize] += 1;
+            } else if f.kind == FlowKind::Rework {
+                rework[r[f.from as usize] as usize] = fi as u32;
+                r[f.from as usize] += 1;
+            }
+        }
+        let mut g = Graph {
+            doc,
+            calendar: cal,
+            n,
+            flows,
+            out_start,
+            out,
+            in_start,
+            inc,
+            rework_start,
+            rework,
+            topo: Vec::new(),
+            pos: Vec::new(),
+            seconds_per_item,
+            step_index,
+        };
+
+        // XOR probabilities: unspecified branches share what the specified ones leave.
+        for i in 0..n {
+            let s = &doc.steps[i];
+            let outs: Vec<u32> = g.outs(i).to_vec();
+            if s.is_xor() {
+                let given: f64 = outs.iter().filter_map(|&f| doc.flows[f as usize].p).sum();
+                let missing = outs
+                    .iter()
+                    .filter(|&&f| doc.flows[f as usize].p.is_none())
+                    .count();
+                let rest = 1.0 - given;
+                if (missing == 0 && !outs.is_empty() && rest.abs() > 1e-6)
+                    || (missing > 0 && rest < -1e-9)
+                {
+                    errs.push(ModelError::XorProbabilities {
+                        element: Element::Step(s.id.clone()),
+                        sum: round6(given),
+                    });
+                } else if missing > 0 {
+                    for &f in &outs {
+                        if doc.flows[f as usize].p.is_none() {
+                            g.flows[f as usize].p = rest.max(0.0) / missing as f64;
+                        }
+                    }
+                }
+            } else {
+                for &f in &outs {
+                    let flow = &doc.flows[f as usize];
+                    if flow.p.is_some() {
+                        errs.push(ModelError::Invalid {
+                            element: Element::Flow(flow.key()),
+                            field: "p",
+                            message: format!(
+                                "a branch probability only applies to the flows out of an XOR step, and '{}' is not one (set its split to \"xor\")",
+                                s.id
+                            ),
+                        });
+                    }
+                    g.flows[f as usize].p = 1.0;
+                }
+            }
+            let total: f64 = g.reworks(i).iter().map(|&f| g.flows[f as usize].p).sum();
+            if total >= 1.0 {
+                errs.push(ModelError::ReworkTotal {
+                    element: Element::Step(s.id.clone()),
+                    sum: round6(total),
+                });
+            }
+        }
+
+        // Topological order; a loop of forward flows is an error that names its steps.
+        let mut indeg: Vec<u32> = (0..n).map(|i| g.in_start[i + 1] - g.in_start[i]).collect();
+        let mut stack: Vec<u32> = (0..n as u32)
+            .rev()
+            .filter(|&i| indeg[i as usize] == 0)
+            .collect();
+        let mut topo = Vec::with_capacity(n);
+        while let Some(v) = stack.pop() {
+            topo.push(v);
+            for &f in g.outs(v as usize).iter().rev() {
+                let w = g.flows[f as usize].to;
+                indeg[w as usize] -= 1;
+                if indeg[w as usize] == 0 {
+                    stack.push(w);
+                }
+            }
+        }
+        if topo.len() < n {
+            errs.push(ModelError::Cycle {
+                steps: find_cycle(&g, &indeg),
+            });
+            return Err(ValidationErrors(errs));
+        }
+        let mut pos = vec![0u32; n];
+        for (k, &v) in topo.iter().enumerate() {
+            pos[v as usize] = k as u32;
+        }
+        g.topo = topo;
+        g.pos = pos;
+
+        // Rework flows go backwards, and close single-exit loops.
+        for (fi, f) in g.flows.iter().enumerate() {
+            if f.kind != FlowKind::Rework {
+                continue;
+            }
+            let flow = &doc.flows[fi];
+            let el = Element::Flow(flow.key());
+            match g.loop_body(f.to, f.from) {
+                None => errs.push(ModelError::ReworkNotBackwards {
+                    element: el,
+                    from: flow.from.clone(),
+                    to: flow.to.clone(),
+                }),
+                Some(body) => {
+                    if let Some((step, exit)) = g.loop_exit(&body, f.from) {
+                        errs.push(ModelError::ReworkLoopExit {
+                            element: el,
+                            step: doc.steps[step as usize].id.clone(),
+                            exit: doc.steps[exit as usize].id.clone(),
+                            end: flow.from.clone(),
+                        });
+                    }
+                }
+            }
+        }
+
+        if errs.is_empty() {
+            Ok(g)
+        } else {
+            Err(ValidationErrors(errs))
+        }
+    }
+
+    /// The steps on forward paths from `start` to `end` (both included), in topological order;
+    /// `None` when `end` is not downstream of `start`.
+    pub fn loop_body(&self, start: u32, end: u32) -> Option<Vec<u32>> {
+        let (ps, pe) = (self.pos[start as usize], self.pos[end as usize]);
+        if ps > pe {
+            return None;
+        }
+        if start == end {
+            return Some(vec![start]);
+        }
+        // Ancestors of `end` inside the window of the topological order, then those reachable
+        // from `start`: both searches stay between the two positions.
+        let window = (pe - ps + 1) as usize;
+        let mut mark = vec![0u8; window];
+        let idx = |v: u32| (self.pos[v as usize] - ps) as usize;
+        let mut stack = vec![end];
+        mark[idx(end)] = 1;
+        while let Some(v) = stack.pop() {
+            for &f in self.ins(v as usize) {
+                let u = self.flows[f as usize].from;
+                if self.pos[u as usize] >= ps && mark[idx(u)] == 0 {
+                    mark[idx(u)] = 1;
+                    stack.push(u);
+                }
+            }
+        }
+        if mark[idx(start)] == 0 {
+            return None;
+        }
+        mark[idx(start)] = 2;
+        let mut stack = vec![start];
+        while let Some(v) = stack.pop() {
+            for &f in self.outs(v as usize) {
+                let w = self.flows[f as usize].to;
+                if self.pos[w as usize] <= pe && mark[idx(w)] == 1 {
+                    mark[idx(w)] = 2;
+                    stack.push(w);
+                }
+            }
+        }
+        Some(
+            (ps..=pe)
+                .map(|p| self.topo[p as usize])
+                .filter(|&v| mark[idx(v)] == 2)
+                .collect(),
+        )
+    }
+
+    /// A step of the loop body (other than its end) with a forward flow leaving the body.
+    fn loop_exit(&self, body: &[u32], end: u32) -> Option<(u32, u32)> {
+        let inside = |v: u32| {
+            body.binary_search_by_key(&self.pos[v as usize], |&b| self.pos[b as usize])
+                .is_ok()
+        };
+        for &v in body {
+            if v == end {
+                continue;
+            }
+            for &f in self.outs(v as usize) {
+                let w = self.flows[f as usize].to;
+                if !inside(w) {
+                    return Some((v, w));
+                }
+            }
+        }
+        None
+    }
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Steps of one loop among the steps Kahn's algorithm could not order.
+fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
+    let n = g.n;
+    let start = (0..n).find(|&i| indeg[i] > 0).unwrap_or(0) as u32;
+    // Walk backwards along unordered predecessors until a step repeats.
+    let mut seen = vec![usize::MAX; n];
+    let mut path = Vec::new();
+    let mut v = start;
+    loop {
+        if seen[v as usize] != usize::MAX {
+            let from = seen[v as usize];
+            let mut cyc: Vec<String> = path[from..]
+                .iter()
+                .map(|&i: &u32| g.doc.steps[i as usize].id.clone())
+                .collect();
+            cyc.reverse();
+            return cyc;
+        }
+        seen[v as usize] = path.len();
+        path.push(v);
+        let pred = g
+            .ins(v as usize)
+            .iter()
+            .map(|&f| g.flows[f as usize].from)
+            .find(|&u| indeg[u as usize] > 0);
+        match pred {
+            Some(u) => v = u,
+            None => return vec![g.doc.steps[v as usize].id.clone()],
+        }
+    }
+}
+
+fn check_id(id: &str, element: Element, errs: &mut Vec<ModelError>) {
+    if id.trim().is_empty() {
+        errs.push(ModelError::Invalid {
+            element,
+            field: "id",
+            message: "the id is empty".into(),
+        });
+    }
+}
+
+fn check_time(
+    element: Element,
+    field: &'static str,
+    d: &Duration,
+    cal: &Calendar,
+    errs: &mut Vec<ModelError>,
+) {
+    let s = d.seconds(cal);
+    if !s.is_finite() {
+        errs.push(ModelError::NotFinite {
+            element,
+            field,
+            value: d.to_string(),
+        });
+    } else if s < 0.0 {
+        errs.push(ModelError::NegativeTime {
+            element,
+            field,
+            value: d.to_string(),
+        });
+    }
+}
+
+fn check_range(
+    element: Element,
+    field: &'static str,
+    r: &Range,
+    point: Option<&Duration>,
+    cal: &Calendar,
+    errs: &mut Vec<ModelError>,
+) {
+    let before = errs.len();
+    check_time(element.clone(), field, &r.min, cal, errs);
+    check_time(element.clone(), field, &r.max, cal, errs);
+    if let Some(l) = &r.likely {
+        check_time(element.clone(), field, l, cal, errs);
+    }
+    if errs.len() > before {
+        return;
+    }
+    let (lo, hi) = (r.min.seconds(cal), r.max.seconds(cal));
+    let likely = r.likely.as_ref().or(point).map(|d| d.seconds(cal));
+    let ordered = lo <= hi && likely.is_none_or(|m| lo <= m + 1e-9 && m <= hi + 1e-9);
+    if !ordered {
+        let l = r
+            .likely
+            .as_ref()
+            .or(point)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        errs.push(ModelError::Invalid {
+            element,
+            field,
+            message: format!(
+                "min {}, most likely {}, max {} are out of order; they must be min <= likely <= max",
+                r.min, l, r.max
+            ),
+        });
+    }
+}
+
+fn check_percent(
+    element: Element,
+    field: &'static str,
+    v: Option<f64>,
+    zero_ok: bool,
+    errs: &mut Vec<ModelError>,
+) {
+    if let Some(v) = v {
+        let ok = v.is_finite() && v <= 100.0 && if zero_ok { v >= 0.0 } else { v > 0.0 };
+        if !ok {
+            errs.push(ModelError::OutOfRange {
+                element,
+                field,
+                value: v,
+                rule: if zero_ok {
+                    "a percentage between 0 and 100"
+                } else {
+                    "a percentage above 0 and at most 100"
+                },
+            });
+        }
+    }
+}
+
+fn check_positive(
+    element: Element,
+    field: &'static str,
+    v: Option<f64>,
+    errs: &mut Vec<ModelError>,
+) {
+    if let Some(v) = v {
+        if !(v.is_finite() && v > 0.0) {
+            errs.push(ModelError::OutOfRange {
+                element,
+                field,
+                value: v,
+                rule: "a number above 0",
+            });
+        }
+    }
+}
+
+fn check_waste(element: Element, tags: &[WasteTag], errs: &mut Vec<ModelError>) {
+    let mut total = 0.0;
+    for t in tags {
+        if let Some(s) = t.share() {
+            if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
+                errs.push(ModelError::OutOfRange {
+                    element: element.clone(),
+                    field: "waste",
+                    value: s,
+                    rule: "a share between 0 and 1",
+                });
+                return;
+            }
+            total += s;
+        }
+    }
+    if total > 1.0 + 1e-9 {
+        errs.push(ModelError::OutOfRange {
+            element,
+            field: "waste",
+            value: round6(total),
+            rule: "at most 1 when the shares are added up",
+        });
+    }
+}
+
+fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
+    let el = || Element::Step(s.id.clone());
+    let before = errs.len();
+    if let Some(pt) = &s.pt {
+        check_time(el(), "pt", pt, cal, errs);
+    }
+    if let Some(lt) = &s.lt {
+        check_time(el(), "lt", lt, cal, errs);
+    }
+    if errs.len() == before {
+        if let (Some(pt), Some(lt)) = (&s.pt, &s.lt) {
+            if lt.seconds(cal) < pt.seconds(cal) * (1.0 - 1e-12) {
+                errs.push(ModelError::LeadBelowProcess {
+                    element: el(),
+                    pt: pt.to_string(),
+                    lt: lt.to_string(),
+                });
+            }
+        }
+    }
+    if let Some(c) = &s.changeover {
+        check_time(el(), "changeover", c, cal, errs);
+    }
+    check_percent(el(), "pca", s.pca, true, errs);
+    check_percent(el(), "uptime", s.uptime, false, errs);
+    check_positive(el(), "servers", s.servers, errs);
+    check_positive(el(), "batch", s.batch, errs);
+    if let Some(r) = &s.pt_range {
+        check_range(el(), "pt_range", r, s.pt.as_ref(), cal, errs);
+    }
+    if let Some(r) = &s.lt_range {
+        check_range(
+            el(),
+            "lt_range",
+            r,
+            s.lt.as_ref().or(s.pt.as_ref()),
+            cal,
+            errs,
+        );
+    }
+    if let Some(g) = &s.gate {
+        if let Some(sla) = &g.sla {
+            check_time(el(), "gate.sla", sla, cal, errs);
+        }
+    }
+    check_waste(el(), &s.waste, errs);
+}
+
+fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
+    let c = &doc.calendar;
+    if !(c.hours_per_day.is_finite() && c.hours_per_day > 0.0 && c.hours_per_day <= 24.0) {
+        errs.push(ModelError::OutOfRange {
+            element: Element::Map,
+            field: "calendar.hours_per_day",
+            value: c.hours_per_day,
+            rule: "above 0 and at most 24",
+        });
+    }
+    if !(c.days_per_week.is_finite() && c.days_per_week > 0.0 && c.days_per_week <= 7.0) {
+        errs.push(ModelError::OutOfRange {
+            element: Element::Map,
+            field: "calendar.days_per_week",
+            value: c.days_per_week,
+            rule: "above 0 and at most 7",
+        });
+    }
+    if let Some(d) = &doc.demand {
+        if !(d.items.is_finite() && d.items > 0.0) {
+            errs.push(ModelError::OutOfRange {
+                element: Element::Map,
+                field: "demand.items",
+                value: d.items,
+                rule: "a number of items above 0",
+            });
+        }
+        let per = d.per.seconds(c);
+        if !(per.is_finite() && per > 0.0) {
+            errs.push(ModelError::Invalid {
+                element: Element::Map,
+                field: "demand.per",
+                message: format!("the period {} must be a time above 0", d.per),
+            });
+        }
+    }
+}
+
+fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec<ModelError>) {
+    let mut assets: FxHashMap<&str, u32> = FxHashMap::default();
+    for (i, a) in doc.assets.iter().enumerate() {
+        let el = || Element::Asset(a.id.clone());
+        check_id(&a.id, el(), errs);
+        if assets.insert(&a.id, i as u32).is_some() {
+            errs.push(ModelError::DuplicateId { element: el() });
+        }
+        if let Some(lt) = &a.lt {
+            check_time(el(), "lt", lt, &doc.calendar, errs);
+        }
+        if let Some(t) = &a.team {
+            if doc.team(t).is_none() {
+                errs.push(ModelError::Dangling {
+                    element: el(),
+                    field: "team",
+                    target_kind: "team",
+                    target: t.clone(),
+                });
+            }
+        }
+    }
+    let mut keys: FxHashMap<String, ()> = FxHashMap::default();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); doc.assets.len()];
+    let mut ok = true;
+    for e in &doc.lineage {
+        let key = e.key();
+        let el = || Element::Lineage(key.clone());
+        let mut ends = [None, None];
+        for (k, (field, id)) in [("from", &e.from), ("to", &e.to)].into_iter().enumerate() {
+            ends[k] = assets.get(id.as_str()).copied();
+            if ends[k].is_none() {
+                ok = false;
+                errs.push(ModelError::Dangling {
+                    element: el(),
+                    field,
+                    target_kind: "data asset",
+                    target: id.clone(),
+                });
+            }
+        }
+        if keys.insert(key.clone(), ()).is_some() {
+            errs.push(ModelError::DuplicateId { element: el() });
+        }
+        if let [Some(a), Some(b)] = ends {
+            out[a as usize].push(b);
+        }
+    }
+    if ok {
+        if let Some(cycle) = crate::lineage::find_cycle(&out) {
+            errs.push(ModelError::LineageCycle {
+                assets: cycle
+                    .into_iter()
+                    .map(|i| doc.assets[i as usize].id.clone())
+                    .collect(),
+            });
+        }
+    }
+    let mut link_keys: FxHashMap<String, ()> = FxHashMap::default();
+    for l in &doc.links {
+        let key = l.key();
+        let el = || Element::Link(key.clone());
+        if !steps.contains_key(l.step.as_str()) {
+            errs.push(ModelError::Dangling {
+                element: el(),
+                field: "step",
+                target_kind: "step",
+                target: l.step.clone(),
+            });
+        }
+        if !assets.contains_key(l.asset.as_str()) {
+            errs.push(ModelError::Dangling {
+                element: el(),
+                field: "asset",
+                target_kind: "data asset",
+                target: l.asset.clone(),
+            });
+        }
+        if link_keys.insert(key.clone(), ()).is_some() {
+            errs.push(ModelError::DuplicateId { element: el() });
+        }
+    }
+}
+
+fn check_kaizen(
+    doc: &ValueStream,
+    steps: &FxHashMap<&str, u32>,
+    flows: &FxHashMap<String, ()>,
+    errs: &mut Vec<ModelError>,
+) {
+    let mut ids: FxHashMap<&str, ()> = FxHashMap::default();
+    for k in &doc.kaizen {
+        let el = || Element::Kaizen(k.id.clone());
+        check_id(&k.id, el(), errs);
+        if ids.insert(&k.id, ()).is_some() {
+            errs.push(ModelError::DuplicateId { element: el() });
+        }
+        match &k.target {
+            Some(KaizenTarget::Step(s)) if !steps.contains_key(s.as_str()) => {
+                errs.push(ModelError::Dangling {
+                    element: el(),
+                    field: "target",
+                    target_kind: "step",
+                    target: s.clone(),
+                })
+            }
+            Some(KaizenTarget::Flow(f)) if !flows.contains_key(f) => {
+                errs.push(ModelError::Dangling {
+                    element: el(),
+                    field: "target",
+                    target_kind: "flow",
+                    target: f.clone(),
+                })
+            }
+            _ => {}
+        }
+        if let Some(due) = &k.due {
+            if !is_date(due) {
+                errs.push(ModelError::Invalid {
+                    element: el(),
+                    field: "due",
+                    message: format!("'{due}' is not a date; write it as YYYY-MM-DD"),
+                });
+            }
+        }
+    }
+}
+
+/// A calendar date written YYYY-MM-DD.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
