@@ -108,7 +108,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(out) => {
-            print!("{out}");
+            use std::io::Write;
+            // A closed pipe (`takt gen | head`) is not an error of ours.
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
             ExitCode::SUCCESS
         }
         Err(Failure(msg)) => {
@@ -397,13 +399,24 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     if a.wip_items > 0.0 {
         line("WIP", format!("{} items", a.wip_items));
     }
-    o += &format!("Critical path: {}\n", a.critical_path.join(" -> "));
+    let cp = &a.critical_path;
+    if cp.len() <= 30 {
+        o += &format!("Critical path: {}\n", cp.join(" -> "));
+    } else {
+        o += &format!(
+            "Critical path ({} steps): {} -> ... -> {}\n",
+            cp.len(),
+            cp[..10].join(" -> "),
+            cp[cp.len() - 10..].join(" -> ")
+        );
+    }
     o += "Timeline ladder (critical path):\n";
     o += &format!(
         "  {:<28}{:>12}{:>12}{:>12}{:>12}\n",
         "step", "wait before", "lead time", "process", "rework"
     );
-    for r in &a.ladder {
+    const RUNGS: usize = 40;
+    for r in a.ladder.iter().take(RUNGS) {
         let name = doc.step(&r.step).map_or(r.step.as_str(), |s| s.label());
         let name: String = name.chars().take(27).collect();
         o += &format!(
@@ -419,6 +432,12 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
             }
         );
     }
+    if a.ladder.len() > RUNGS {
+        o += &format!(
+            "  ... {} more steps (all of them in --json)\n",
+            a.ladder.len() - RUNGS
+        );
+    }
     if !a.waste_s.is_empty() {
         o += "Waste by category (per item):\n";
         for (k, v) in &a.waste_s {
@@ -427,8 +446,14 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     }
     if !a.warnings.is_empty() {
         o += &format!("Warnings ({}):\n", a.warnings.len());
-        for w in &a.warnings {
+        for w in a.warnings.iter().take(50) {
             o += &format!("  [{}] {}\n", w.code, w.message);
+        }
+        if a.warnings.len() > 50 {
+            o += &format!(
+                "  ... {} more (all of them in --json)\n",
+                a.warnings.len() - 50
+            );
         }
     }
     o

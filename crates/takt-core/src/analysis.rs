@@ -92,7 +92,7 @@ pub struct Handoffs {
     pub total_wait_s: f64,
     pub critical: u32,
     pub critical_wait_s: f64,
-    /// Keys of the handoff flows.
+    /// Keys of the handoff flows, in document order.
     pub flows: Vec<String>,
 }
 
@@ -621,14 +621,15 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     }
 
     // Waste by category: first-pass time of tagged steps and queues, rework passes as defects.
-    let mut waste: BTreeMap<String, f64> = BTreeMap::new();
+    // Seconds by category (Waste::ALL order), then untagged NVA time.
+    let mut waste = [0.0f64; 9];
+    let slot = |w: Waste| Waste::ALL.iter().position(|&x| x == w).unwrap_or(8);
     let mut add_waste = |tags: &[WasteTag], seconds: f64, default: Option<Waste>| {
         if seconds <= 0.0 {
             return;
         }
         if tags.is_empty() {
-            let key = default.map_or("untagged", |w| w.name());
-            *waste.entry(key.to_string()).or_insert(0.0) += seconds;
+            waste[default.map_or(8, slot)] += seconds;
             return;
         }
         let given: f64 = tags.iter().filter_map(|t| t.share()).sum();
@@ -639,8 +640,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             0.0
         };
         for t in tags {
-            *waste.entry(t.kind().name().to_string()).or_insert(0.0) +=
-                seconds * t.share().unwrap_or(rest);
+            waste[slot(t.kind())] += seconds * t.share().unwrap_or(rest);
         }
     };
     for (i, s) in doc.steps.iter().enumerate() {
@@ -715,7 +715,15 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         gate_time_s: total.gate,
         gate_share,
         redundant_gates: redundant_gates(g),
-        waste_s: waste,
+        waste_s: waste
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v > 0.0)
+            .map(|(k, &v)| {
+                let name = Waste::ALL.get(k).map_or("untagged", |w| w.name());
+                (name.to_string(), v)
+            })
+            .collect(),
         wip_items,
         littles_law,
         flow: FlowMetrics {
@@ -766,35 +774,46 @@ fn combine(g: &Graph, x: u32, stamp: &[u32], j: u32, d: &[Acc]) -> Acc {
 /// Gates on one path that check the same control (same regulation, same control id).
 fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
     let doc = g.doc;
-    let mut by_control: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
+    // Groups of gates checking one control, in the order the controls first appear.
+    let mut group_of: rustc_hash::FxHashMap<(&str, &str), usize> = Default::default();
+    let mut groups: Vec<Vec<u32>> = Vec::new();
     for (i, s) in doc.steps.iter().enumerate() {
         if s.kind != StepKind::Gate {
             continue;
         }
-        if let Some(gd) = &s.gate {
-            if let Some(c) = gd.control.as_deref().filter(|c| !c.trim().is_empty()) {
-                let reg = gd.regulation.clone().unwrap_or_default();
-                by_control
-                    .entry((reg, c.trim().to_string()))
-                    .or_default()
-                    .push(i as u32);
-            }
-        }
+        let Some(gd) = &s.gate else { continue };
+        let Some(c) = gd
+            .control
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        else {
+            continue;
+        };
+        let reg = gd.regulation.as_deref().map_or("", str::trim);
+        let k = *group_of.entry((reg, c)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[k].push(i as u32);
     }
     let mut out = Vec::new();
-    for gates in by_control.values() {
-        for (k, &a) in gates.iter().enumerate() {
-            for &b in &gates[k + 1..] {
-                let (first, second) = if g.pos[a as usize] < g.pos[b as usize] {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                if g.loop_body(first, second).is_some() {
+    for mut gates in groups {
+        gates.sort_by_key(|&x| g.pos[x as usize]);
+        // Small groups: every pair on one path. Large ones (generated maps): each gate against
+        // the few nearest before it, so the check stays linear.
+        let reach_back = if gates.len() <= 8 { gates.len() } else { 3 };
+        for k in 1..gates.len() {
+            for &a in gates[k.saturating_sub(reach_back)..k].iter().rev() {
+                let b = gates[k];
+                if g.reaches(a, b) {
                     out.push([
-                        doc.steps[first as usize].id.clone(),
-                        doc.steps[second as usize].id.clone(),
+                        doc.steps[a as usize].id.clone(),
+                        doc.steps[b as usize].id.clone(),
                     ]);
+                    if reach_back < gates.len() {
+                        break;
+                    }
                 }
             }
         }

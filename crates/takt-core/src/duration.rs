@@ -230,6 +230,19 @@ impl JsonSchema for Duration {
     }
 }
 
+/// Schema of a demand period: a bare unit ("w") or a duration ("13w").
+pub fn period_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    serde_json::from_value(serde_json::json!({
+        "description": "The period of the demand: a unit (one of it, e.g. \"w\") or a duration (e.g. \"13w\").",
+        "oneOf": [
+            { "type": "string", "enum": ["s", "min", "h", "d", "wd", "w"] },
+            { "type": "number" },
+            { "type": "string", "pattern": "^\\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\\s*(s|min|h|d|wd|w)?\\s*$" }
+        ]
+    }))
+    .expect("static schema")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

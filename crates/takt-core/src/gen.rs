@@ -115,7 +115,7 @@ impl Builder {
         if r < 0.3 {
             f.wait = Some(Duration::new(self.hours(1.0, 16.0), Unit::H));
         } else if r < 0.45 {
-            f.wip = Some((1.0 + 9.0 * self.rng.uniform()).round());
+            f.wip = Some((1.0 + 2.0 * self.rng.uniform()).round());
         }
         self.doc.flows.push(f);
         self.doc.flows.len() - 1
@@ -144,7 +144,7 @@ pub fn generate(steps: usize, seed: u64) -> ValueStream {
     ));
     doc.description = "Synthetic map from `takt gen`, for benchmarks.".into();
     doc.demand = Some(Demand {
-        items: 40.0,
+        items: 3.0,
         per: Duration::new(1.0, Unit::W),
     });
     doc.unit = Some(Unit::H);

@@ -6,15 +6,44 @@ use crate::analysis::{Analysis, Warning};
 use crate::format::human;
 use crate::model::*;
 use crate::validate::{Element, Graph};
-use std::collections::BTreeMap;
 
 pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
     let doc = g.doc;
     let mut w = Vec::new();
     let step = |id: &str| Some(Element::Step(id.to_string()));
 
-    let mut names: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for s in &doc.steps {
+    // Steps by name, ignoring case and surrounding blanks, without building lower-case copies.
+    let fold = |name: &str| {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        let name = name.trim();
+        if name.is_ascii() {
+            for b in name.bytes() {
+                h.write_u8(b.to_ascii_lowercase());
+            }
+        } else {
+            for c in name.chars().flat_map(char::to_lowercase) {
+                h.write_u32(c as u32);
+            }
+        }
+        h.finish()
+    };
+    let same = |a: &str, b: &str| {
+        let (a, b) = (a.trim(), b.trim());
+        if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a.chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase))
+        }
+    };
+    // First step with each folded name; groups of the names seen again.
+    let mut first: rustc_hash::FxHashMap<u64, usize> = Default::default();
+    first.reserve(doc.steps.len());
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of_first: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for (i, s) in doc.steps.iter().enumerate() {
         if s.name.trim().is_empty() {
             w.push(Warning {
                 code: "missing_name",
@@ -22,10 +51,20 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
                 message: format!("step '{}' has no name", s.id),
             });
         } else {
-            names
-                .entry(s.name.trim().to_lowercase())
-                .or_default()
-                .push(&s.id);
+            let h = fold(&s.name);
+            match first.get(&h) {
+                Some(&f) if same(&doc.steps[f].name, &s.name) => {
+                    let g = *group_of_first.entry(f).or_insert_with(|| {
+                        groups.push(vec![f]);
+                        groups.len() - 1
+                    });
+                    groups[g].push(i);
+                }
+                Some(_) => {} // a hash collision between different names: not a duplicate
+                None => {
+                    first.insert(h, i);
+                }
+            }
         }
         let works = matches!(s.kind, StepKind::Process | StepKind::Gate);
         if works && s.team.is_none() {
@@ -95,8 +134,9 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
             });
         }
     }
-    for ids in names.values().filter(|ids| ids.len() > 1) {
-        let s = doc.step(ids[0]).map(|s| s.name.clone()).unwrap_or_default();
+    for group in &groups {
+        let ids: Vec<&str> = group.iter().map(|&k| doc.steps[k].id.as_str()).collect();
+        let s = doc.steps[group[0]].name.trim();
         w.push(Warning {
             code: "duplicate_name",
             element: step(ids[1]),

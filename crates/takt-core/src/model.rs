@@ -88,7 +88,7 @@ impl ValueStream {
 pub struct Demand {
     pub items: f64,
     #[serde(with = "period")]
-    #[schemars(with = "Duration")]
+    #[schemars(schema_with = "crate::duration::period_schema")]
     pub per: Duration,
 }
 
@@ -541,7 +541,7 @@ impl LineageEdge {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkMode {
     Read,

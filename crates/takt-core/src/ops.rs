@@ -226,25 +226,31 @@ pub fn apply(doc: &mut ValueStream, op: &Op) -> Result<Diff, EditError> {
 /// Replays a diff (or an inverse diff), checking that each record is where the diff says.
 /// It does not validate: a diff taken from a valid edit leads to a valid document.
 pub fn apply_diff(doc: &mut ValueStream, diff: &Diff) -> Result<(), EditError> {
-    for (k, c) in diff.changes.iter().enumerate() {
-        if let Err(e) = apply_change(doc, c) {
-            // Put back what this call already changed.
-            for done in diff.changes[..k].iter().rev() {
-                let back = Change {
-                    key: done.key.clone(),
-                    before: done.after.clone(),
-                    after: done.before.clone(),
-                };
-                apply_change(doc, &back).expect("undoing a change just made");
+    let mut undo: Vec<Change> = Vec::with_capacity(diff.changes.len());
+    for c in &diff.changes {
+        match apply_change(doc, c) {
+            Ok(u) => undo.push(u),
+            Err(e) => {
+                // Put back exactly what this call already changed (the records that were there,
+                // which need not be the ones the diff expected).
+                for u in undo.iter().rev() {
+                    apply_change(doc, u).expect("undoing a change just made");
+                }
+                return Err(e);
             }
-            return Err(e);
         }
     }
     Ok(())
 }
 
-fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<(), EditError> {
+/// Applies one change, all or nothing, and returns the change that undoes what it did.
+fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<Change, EditError> {
+    let mismatch = || EditError::DiffMismatch(c.key.clone());
     if c.key.kind == Kind::Meta {
+        let old = Placed {
+            index: 0,
+            record: Record::Meta(meta(doc)),
+        };
         if let Some(Placed {
             record: Record::Meta(m),
             ..
@@ -252,34 +258,47 @@ fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<(), EditError> {
         {
             set_meta(doc, m.clone());
         }
-        return Ok(());
+        return Ok(Change {
+            key: c.key.clone(),
+            before: c.after.clone(),
+            after: Some(old),
+        });
     }
-    if let Some(b) = &c.before {
-        let at = find(doc, &c.key).ok_or_else(|| EditError::DiffMismatch(c.key.clone()))?;
-        if at != b.index as usize {
-            return Err(EditError::DiffMismatch(c.key.clone()));
-        }
-        match &c.after {
-            Some(a) if a.index == b.index => {
-                replace(doc, at, a.record.clone());
-                return Ok(());
-            }
-            _ => {
-                remove_at(doc, c.key.kind, at);
-            }
-        }
-    }
+    // Check everything before changing anything.
+    let at = find(doc, &c.key);
+    let old = match (&c.before, at) {
+        (Some(b), Some(at)) if at == b.index as usize => Some(Placed {
+            index: b.index,
+            record: record_at(doc, c.key.kind, at),
+        }),
+        (None, None) => None,
+        _ => return Err(mismatch()),
+    };
     if let Some(a) = &c.after {
-        if c.before.is_none() && find(doc, &c.key).is_some() {
-            return Err(EditError::DiffMismatch(c.key.clone()));
+        let same_place = old.as_ref().is_some_and(|o| o.index == a.index);
+        let len = len(doc, c.key.kind) - usize::from(old.is_some());
+        if !same_place && a.index as usize > len {
+            return Err(mismatch());
         }
-        let len = len(doc, c.key.kind);
-        if a.index as usize > len {
-            return Err(EditError::DiffMismatch(c.key.clone()));
-        }
-        insert_at(doc, a.index as usize, a.record.clone());
     }
-    Ok(())
+    match (&old, &c.after) {
+        (Some(o), Some(a)) if o.index == a.index => {
+            replace(doc, a.index as usize, a.record.clone())
+        }
+        _ => {
+            if let Some(o) = &old {
+                remove_at(doc, c.key.kind, o.index as usize);
+            }
+            if let Some(a) = &c.after {
+                insert_at(doc, a.index as usize, a.record.clone());
+            }
+        }
+    }
+    Ok(Change {
+        key: c.key.clone(),
+        before: c.after.clone(),
+        after: old,
+    })
 }
 
 pub fn meta(doc: &ValueStream) -> Meta {

@@ -289,15 +289,16 @@ impl<'a> Graph<'a> {
         let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
         let n = doc.steps.len();
         let mut flows = Vec::with_capacity(doc.flows.len());
-        let mut flow_keys: FxHashMap<String, ()> = FxHashMap::default();
-        flow_keys.reserve(doc.flows.len());
+        // Flow keys, without building a string for the derived ones.
+        let mut explicit_keys: FxHashMap<&str, ()> = FxHashMap::default();
+        let mut derived_keys: FxHashMap<(u32, u32), ()> = FxHashMap::default();
+        derived_keys.reserve(doc.flows.len());
         let mut fwd_out_deg = vec![0u32; n + 1];
         let mut fwd_in_deg = vec![0u32; n + 1];
         let mut rw_deg = vec![0u32; n + 1];
         let mut flow_ok = Vec::with_capacity(doc.flows.len());
         for f in &doc.flows {
-            let key = f.key();
-            let el = || Element::Flow(key.clone());
+            let el = || Element::Flow(f.key());
             if let Some(id) = &f.id {
                 check_id(id, el(), &mut errs);
             }
@@ -315,7 +316,7 @@ impl<'a> Graph<'a> {
             }
             let mut wait = 0.0;
             if let Some(w) = &f.wait {
-                check_time(el(), "wait", w, &cal, &mut errs);
+                check_time(&el, "wait", w, &cal, &mut errs);
                 wait = w.seconds(&cal);
             }
             let mut wip = 0.0;
@@ -343,9 +344,9 @@ impl<'a> Graph<'a> {
                 }
             }
             if let Some(r) = &f.wait_range {
-                check_range(el(), "wait_range", r, f.wait.as_ref(), &cal, &mut errs);
+                check_range(&el, "wait_range", r, f.wait.as_ref(), &cal, &mut errs);
             }
-            check_waste(el(), &f.waste, &mut errs);
+            check_waste(&el, &f.waste, &mut errs);
             if f.kind == FlowKind::Information && (f.wait.is_some() || f.wip.is_some()) {
                 errs.push(ModelError::Invalid {
                     element: el(),
@@ -385,7 +386,26 @@ impl<'a> Graph<'a> {
                 }
                 (_, None) => {}
             }
-            if flow_keys.insert(key.clone(), ()).is_some() {
+            let duplicate = match &f.id {
+                Some(id) => {
+                    explicit_keys.insert(id, ()).is_some()
+                        || id.split_once('>').is_some_and(|(a, b)| {
+                            match (step_index.get(a), step_index.get(b)) {
+                                (Some(&a), Some(&b)) => derived_keys.contains_key(&(a, b)),
+                                _ => false,
+                            }
+                        })
+                }
+                None => match (from, to) {
+                    (Some(a), Some(b)) => {
+                        derived_keys.insert((a, b), ()).is_some()
+                            || (!explicit_keys.is_empty()
+                                && explicit_keys.contains_key(f.key().as_str()))
+                    }
+                    _ => false,
+                },
+            };
+            if duplicate {
                 errs.push(ModelError::DuplicateId { element: el() });
             }
             if f.kind.is_forward() && f.from == f.to {
@@ -415,7 +435,7 @@ impl<'a> Graph<'a> {
         }
 
         check_lineage(doc, &step_index, &mut errs);
-        check_kaizen(doc, &step_index, &flow_keys, &mut errs);
+        check_kaizen(doc, &step_index, &mut errs);
 
         if !errs.is_empty() {
             return Err(ValidationErrors(errs));
@@ -467,15 +487,16 @@ impl<'a> Graph<'a> {
         // XOR probabilities: unspecified branches share what the specified ones leave.
         for i in 0..n {
             let s = &doc.steps[i];
-            let outs: Vec<u32> = g.outs(i).to_vec();
+            let outs = g.out_start[i] as usize..g.out_start[i + 1] as usize;
+            let outs = outs.map(|k| g.out[k]);
             if s.is_xor() {
-                let given: f64 = outs.iter().filter_map(|&f| doc.flows[f as usize].p).sum();
+                let given: f64 = outs.clone().filter_map(|f| doc.flows[f as usize].p).sum();
                 let missing = outs
-                    .iter()
-                    .filter(|&&f| doc.flows[f as usize].p.is_none())
+                    .clone()
+                    .filter(|&f| doc.flows[f as usize].p.is_none())
                     .count();
                 let rest = 1.0 - given;
-                if (missing == 0 && !outs.is_empty() && rest.abs() > 1e-6)
+                if (missing == 0 && outs.len() > 0 && rest.abs() > 1e-6)
                     || (missing > 0 && rest < -1e-9)
                 {
                     errs.push(ModelError::XorProbabilities {
@@ -483,14 +504,14 @@ impl<'a> Graph<'a> {
                         sum: round6(given),
                     });
                 } else if missing > 0 {
-                    for &f in &outs {
+                    for f in outs {
                         if doc.flows[f as usize].p.is_none() {
                             g.flows[f as usize].p = rest.max(0.0) / missing as f64;
                         }
                     }
                 }
             } else {
-                for &f in &outs {
+                for f in outs {
                     let flow = &doc.flows[f as usize];
                     if flow.p.is_some() {
                         errs.push(ModelError::Invalid {
@@ -625,6 +646,30 @@ impl<'a> Graph<'a> {
         )
     }
 
+    /// Whether `to` is downstream of `from` along forward flows (or is `from`).
+    pub fn reaches(&self, from: u32, to: u32) -> bool {
+        let (pf, pt) = (self.pos[from as usize], self.pos[to as usize]);
+        if pf > pt {
+            return false;
+        }
+        let mut seen = vec![false; (pt - pf + 1) as usize];
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            if v == to {
+                return true;
+            }
+            for &f in self.outs(v as usize) {
+                let w = self.flows[f as usize].to;
+                let pw = self.pos[w as usize];
+                if pw <= pt && !seen[(pw - pf) as usize] {
+                    seen[(pw - pf) as usize] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        false
+    }
+
     /// A step of the loop body (other than its end) with a forward flow leaving the body.
     fn loop_exit(&self, body: &[u32], end: u32) -> Option<(u32, u32)> {
         let inside = |v: u32| {
@@ -661,12 +706,15 @@ fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
     loop {
         if seen[v as usize] != usize::MAX {
             let from = seen[v as usize];
-            let mut cyc: Vec<String> = path[from..]
-                .iter()
-                .map(|&i: &u32| g.doc.steps[i as usize].id.clone())
-                .collect();
+            let mut cyc: Vec<u32> = path[from..].to_vec();
             cyc.reverse();
-            return cyc;
+            // Start from the step that comes first in the document.
+            let first = (0..cyc.len()).min_by_key(|&k| cyc[k]).unwrap_or(0);
+            cyc.rotate_left(first);
+            return cyc
+                .into_iter()
+                .map(|i| g.doc.steps[i as usize].id.clone())
+                .collect();
         }
         seen[v as usize] = path.len();
         path.push(v);
@@ -693,7 +741,7 @@ fn check_id(id: &str, element: Element, errs: &mut Vec<ModelError>) {
 }
 
 fn check_time(
-    element: Element,
+    el: &dyn Fn() -> Element,
     field: &'static str,
     d: &Duration,
     cal: &Calendar,
@@ -702,13 +750,13 @@ fn check_time(
     let s = d.seconds(cal);
     if !s.is_finite() {
         errs.push(ModelError::NotFinite {
-            element,
+            element: el(),
             field,
             value: d.to_string(),
         });
     } else if s < 0.0 {
         errs.push(ModelError::NegativeTime {
-            element,
+            element: el(),
             field,
             value: d.to_string(),
         });
@@ -716,7 +764,7 @@ fn check_time(
 }
 
 fn check_range(
-    element: Element,
+    el: &dyn Fn() -> Element,
     field: &'static str,
     r: &Range,
     point: Option<&Duration>,
@@ -724,10 +772,10 @@ fn check_range(
     errs: &mut Vec<ModelError>,
 ) {
     let before = errs.len();
-    check_time(element.clone(), field, &r.min, cal, errs);
-    check_time(element.clone(), field, &r.max, cal, errs);
+    check_time(el, field, &r.min, cal, errs);
+    check_time(el, field, &r.max, cal, errs);
     if let Some(l) = &r.likely {
-        check_time(element.clone(), field, l, cal, errs);
+        check_time(el, field, l, cal, errs);
     }
     if errs.len() > before {
         return;
@@ -743,7 +791,7 @@ fn check_range(
             .map(|d| d.to_string())
             .unwrap_or_else(|| "-".into());
         errs.push(ModelError::Invalid {
-            element,
+            element: el(),
             field,
             message: format!(
                 "min {}, most likely {}, max {} are out of order; they must be min <= likely <= max",
@@ -754,7 +802,7 @@ fn check_range(
 }
 
 fn check_percent(
-    element: Element,
+    el: &dyn Fn() -> Element,
     field: &'static str,
     v: Option<f64>,
     zero_ok: bool,
@@ -764,7 +812,7 @@ fn check_percent(
         let ok = v.is_finite() && v <= 100.0 && if zero_ok { v >= 0.0 } else { v > 0.0 };
         if !ok {
             errs.push(ModelError::OutOfRange {
-                element,
+                element: el(),
                 field,
                 value: v,
                 rule: if zero_ok {
@@ -778,7 +826,7 @@ fn check_percent(
 }
 
 fn check_positive(
-    element: Element,
+    el: &dyn Fn() -> Element,
     field: &'static str,
     v: Option<f64>,
     errs: &mut Vec<ModelError>,
@@ -786,7 +834,7 @@ fn check_positive(
     if let Some(v) = v {
         if !(v.is_finite() && v > 0.0) {
             errs.push(ModelError::OutOfRange {
-                element,
+                element: el(),
                 field,
                 value: v,
                 rule: "a number above 0",
@@ -795,13 +843,13 @@ fn check_positive(
     }
 }
 
-fn check_waste(element: Element, tags: &[WasteTag], errs: &mut Vec<ModelError>) {
+fn check_waste(el: &dyn Fn() -> Element, tags: &[WasteTag], errs: &mut Vec<ModelError>) {
     let mut total = 0.0;
     for t in tags {
         if let Some(s) = t.share() {
             if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
                 errs.push(ModelError::OutOfRange {
-                    element: element.clone(),
+                    element: el(),
                     field: "waste",
                     value: s,
                     rule: "a share between 0 and 1",
@@ -813,7 +861,7 @@ fn check_waste(element: Element, tags: &[WasteTag], errs: &mut Vec<ModelError>) 
     }
     if total > 1.0 + 1e-9 {
         errs.push(ModelError::OutOfRange {
-            element,
+            element: el(),
             field: "waste",
             value: round6(total),
             rule: "at most 1 when the shares are added up",
@@ -825,10 +873,10 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
     let el = || Element::Step(s.id.clone());
     let before = errs.len();
     if let Some(pt) = &s.pt {
-        check_time(el(), "pt", pt, cal, errs);
+        check_time(&el, "pt", pt, cal, errs);
     }
     if let Some(lt) = &s.lt {
-        check_time(el(), "lt", lt, cal, errs);
+        check_time(&el, "lt", lt, cal, errs);
     }
     if errs.len() == before {
         if let (Some(pt), Some(lt)) = (&s.pt, &s.lt) {
@@ -842,18 +890,18 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
         }
     }
     if let Some(c) = &s.changeover {
-        check_time(el(), "changeover", c, cal, errs);
+        check_time(&el, "changeover", c, cal, errs);
     }
-    check_percent(el(), "pca", s.pca, true, errs);
-    check_percent(el(), "uptime", s.uptime, false, errs);
-    check_positive(el(), "servers", s.servers, errs);
-    check_positive(el(), "batch", s.batch, errs);
+    check_percent(&el, "pca", s.pca, true, errs);
+    check_percent(&el, "uptime", s.uptime, false, errs);
+    check_positive(&el, "servers", s.servers, errs);
+    check_positive(&el, "batch", s.batch, errs);
     if let Some(r) = &s.pt_range {
-        check_range(el(), "pt_range", r, s.pt.as_ref(), cal, errs);
+        check_range(&el, "pt_range", r, s.pt.as_ref(), cal, errs);
     }
     if let Some(r) = &s.lt_range {
         check_range(
-            el(),
+            &el,
             "lt_range",
             r,
             s.lt.as_ref().or(s.pt.as_ref()),
@@ -863,10 +911,10 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
     }
     if let Some(g) = &s.gate {
         if let Some(sla) = &g.sla {
-            check_time(el(), "gate.sla", sla, cal, errs);
+            check_time(&el, "gate.sla", sla, cal, errs);
         }
     }
-    check_waste(el(), &s.waste, errs);
+    check_waste(&el, &s.waste, errs);
 }
 
 fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
@@ -916,7 +964,7 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
             errs.push(ModelError::DuplicateId { element: el() });
         }
         if let Some(lt) = &a.lt {
-            check_time(el(), "lt", lt, &doc.calendar, errs);
+            check_time(&el, "lt", lt, &doc.calendar, errs);
         }
         if let Some(t) = &a.team {
             if doc.team(t).is_none() {
@@ -929,12 +977,11 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
             }
         }
     }
-    let mut keys: FxHashMap<String, ()> = FxHashMap::default();
-    let mut out: Vec<Vec<u32>> = vec![Vec::new(); doc.assets.len()];
+    let mut keys: FxHashMap<(&str, &str), ()> = FxHashMap::default();
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(doc.lineage.len());
     let mut ok = true;
     for e in &doc.lineage {
-        let key = e.key();
-        let el = || Element::Lineage(key.clone());
+        let el = || Element::Lineage(e.key());
         let mut ends = [None, None];
         for (k, (field, id)) in [("from", &e.from), ("to", &e.to)].into_iter().enumerate() {
             ends[k] = assets.get(id.as_str()).copied();
@@ -948,15 +995,15 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
                 });
             }
         }
-        if keys.insert(key.clone(), ()).is_some() {
+        if keys.insert((&e.from, &e.to), ()).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
         if let [Some(a), Some(b)] = ends {
-            out[a as usize].push(b);
+            edges.push((a, b));
         }
     }
     if ok {
-        if let Some(cycle) = crate::lineage::find_cycle(&out) {
+        if let Some(cycle) = crate::lineage::find_cycle(doc.assets.len(), &edges) {
             errs.push(ModelError::LineageCycle {
                 assets: cycle
                     .into_iter()
@@ -965,10 +1012,9 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
             });
         }
     }
-    let mut link_keys: FxHashMap<String, ()> = FxHashMap::default();
+    let mut link_keys: FxHashMap<(&str, &str, LinkMode), ()> = FxHashMap::default();
     for l in &doc.links {
-        let key = l.key();
-        let el = || Element::Link(key.clone());
+        let el = || Element::Link(l.key());
         if !steps.contains_key(l.step.as_str()) {
             errs.push(ModelError::Dangling {
                 element: el(),
@@ -985,18 +1031,13 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
                 target: l.asset.clone(),
             });
         }
-        if link_keys.insert(key.clone(), ()).is_some() {
+        if link_keys.insert((&l.step, &l.asset, l.mode), ()).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
     }
 }
 
-fn check_kaizen(
-    doc: &ValueStream,
-    steps: &FxHashMap<&str, u32>,
-    flows: &FxHashMap<String, ()>,
-    errs: &mut Vec<ModelError>,
-) {
+fn check_kaizen(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec<ModelError>) {
     let mut ids: FxHashMap<&str, ()> = FxHashMap::default();
     for k in &doc.kaizen {
         let el = || Element::Kaizen(k.id.clone());
@@ -1013,7 +1054,7 @@ fn check_kaizen(
                     target: s.clone(),
                 })
             }
-            Some(KaizenTarget::Flow(f)) if !flows.contains_key(f) => {
+            Some(KaizenTarget::Flow(f)) if !doc.flows.iter().any(|x| x.key_is(f)) => {
                 errs.push(ModelError::Dangling {
                     element: el(),
                     field: "target",

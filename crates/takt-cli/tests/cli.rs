@@ -1,0 +1,277 @@
+//! The `takt` binary as a user runs it: outputs, exit codes (0 ok, 1 invalid input, 2 usage) and
+//! error messages that name the file, the line, the element and the field.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn takt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_takt"))
+        .args(args)
+        .output()
+        .expect("takt runs")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file under the system temp dir, unique to this test.
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("takt-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const RETRAIN: &str = r#"{ "format": "takt", "version": 1, "name": "Model retraining (current state)",
+  "calendar": { "hours_per_day": 8, "days_per_week": 5 },
+  "demand": { "items": 12, "per": "w" },
+  "teams": [ { "id": "ds", "name": "Data science" }, { "id": "risk", "name": "Model risk" } ],
+  "steps": [
+    { "id": "train", "name": "Train candidate", "kind": "process", "team": "ds",
+      "pt": "6h", "lt": "2d", "pca": 90, "servers": 1, "uptime": 95,
+      "value": "va", "automation": "hybrid", "waste": ["waiting"] },
+    { "id": "review", "name": "Model risk review", "kind": "gate", "team": "risk",
+      "pt": "2h", "lt": "5wd",
+      "gate": { "regulation": "SR 11-7", "control": "MRM-4", "approver": "Model risk officer",
+                "mandatory": true } },
+    { "id": "deploy", "name": "Deploy", "kind": "process", "team": "ds", "pt": "1h", "lt": "1h" } ],
+  "flows": [
+    { "from": "train", "to": "review", "kind": "push", "wait": "1d" },
+    { "from": "review", "to": "train", "kind": "rework", "p": 0.2 },
+    { "from": "review", "to": "deploy", "kind": "push", "wip": 3 } ] }
+"#;
+
+#[test]
+fn analyze_json_has_the_documented_fields_and_hand_checked_values() {
+    let f = temp_file("retrain.json", RETRAIN);
+    let o = takt(&["analyze", &f, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for k in [
+        "lead_time_s",
+        "process_time_s",
+        "va_time_s",
+        "pce",
+        "activity_ratio",
+        "rolled_pca",
+        "takt_s",
+        "bottleneck",
+        "critical_path",
+        "handoffs",
+        "gate_time_s",
+        "waste_s",
+        "warnings",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    // train 2d + wait 1d + review 5wd (7d) = 240 h per pass of the loop; rework 0.2 adds
+    // 0.2 * 240 / 0.8 = 60 h; WIP 3 at 12 a week (14 h each) waits 42 h; deploy 1 h.
+    let h = 3600.0;
+    assert!((v["lead_time_s"].as_f64().unwrap() - 343.0 * h).abs() < 1e-6);
+    // 6 + 2 + 1 h, and the rework passes 0.2 * 8 / 0.8 = 2 h.
+    assert!((v["process_time_s"].as_f64().unwrap() - 11.0 * h).abs() < 1e-6);
+    assert_eq!(v["bottleneck"], "train");
+    assert_eq!(
+        v["critical_path"],
+        serde_json::json!(["train", "review", "deploy"])
+    );
+    assert_eq!(v["handoffs"]["total"], 3);
+    // Takt: 40 working hours a week / 12.
+    assert!((v["takt_s"].as_f64().unwrap() - 40.0 * h / 12.0).abs() < 1e-6);
+}
+
+#[test]
+fn analyze_report_is_readable_in_the_unit_asked_for() {
+    let f = temp_file("retrain2.json", RETRAIN);
+    let o = takt(&["analyze", &f, "--unit", "h"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("Lead time       343 h"), "{out}");
+    assert!(
+        out.contains("Critical path: train -> review -> deploy"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Bottleneck      train (Train candidate)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_input_exits_1_naming_file_line_element_and_field() {
+    let bad = RETRAIN.replace(r#""pt": "2h", "lt": "5wd""#, r#""pt": "-2h", "lt": "5wd""#);
+    let f = temp_file("negative.json", &bad);
+    let o = takt(&["analyze", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    // The review step is defined on line 9 of the file.
+    assert!(
+        err.contains("negative.json:9: step 'review': pt is -2h; times cannot be negative"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn syntax_errors_carry_line_and_column() {
+    let f = temp_file(
+        "broken.json",
+        "{ \"format\": \"takt\",\n  \"version\": 1,\n  \"name\": \n}",
+    );
+    let o = takt(&["validate", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("broken.json:4:1:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_loop_of_ordinary_flows_is_named() {
+    let bad = RETRAIN.replace(r#""kind": "rework", "p": 0.2"#, r#""kind": "push""#);
+    let f = temp_file("loop.json", &bad);
+    let o = takt(&["validate", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the flows 'train' -> 'review' -> 'train' form a loop"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_newer_format_is_refused_with_the_version() {
+    let f = temp_file(
+        "v2.json",
+        &RETRAIN.replace("\"version\": 1", "\"version\": 2"),
+    );
+    let o = takt(&["analyze", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("version 2"), "{}", stderr(&o));
+}
+
+#[test]
+fn wrong_usage_exits_2() {
+    assert_eq!(takt(&["analyze"]).status.code(), Some(2));
+    assert_eq!(takt(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        takt(&["simulate", "x.json", "--runs", "0"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        takt(&["analyze", "x.json", "--unit", "parsecs"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_missing_file_exits_1() {
+    let o = takt(&["analyze", "/nonexistent/map.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/map.json: cannot read"));
+}
+
+#[test]
+fn simulate_is_reproducible_and_reports_percentiles() {
+    let f = temp_file("sim.json", RETRAIN);
+    let a = takt(&["simulate", &f, "--runs", "2000", "--seed", "9", "--json"]);
+    let b = takt(&["simulate", &f, "--runs", "2000", "--seed", "9", "--json"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same seed, same figures");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let (p50, p85, p95) = (
+        v["p50_s"].as_f64().unwrap(),
+        v["p85_s"].as_f64().unwrap(),
+        v["p95_s"].as_f64().unwrap(),
+    );
+    assert!(p50 <= p85 && p85 <= p95);
+    // Without ranges the only randomness is rework: the mean is near the expected 343 h.
+    let mean = v["mean_s"].as_f64().unwrap() / 3600.0;
+    assert!((mean - 343.0).abs() < 15.0, "mean {mean} h");
+}
+
+#[test]
+fn gen_makes_a_valid_map_of_the_size_asked_for() {
+    let o = takt(&["gen", "--steps", "300", "--seed", "5"]);
+    assert!(o.status.success());
+    let f = temp_file("gen.json", &stdout(&o));
+    let v = takt(&["validate", &f]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(stdout(&v).contains("(300 steps,"), "{}", stdout(&v));
+    // Same seed, same map.
+    assert_eq!(
+        takt(&["gen", "--steps", "300", "--seed", "5"]).stdout,
+        o.stdout
+    );
+}
+
+#[test]
+fn diff_shows_deltas_and_changed_steps() {
+    let a = temp_file("a.json", RETRAIN);
+    let b = temp_file(
+        "b.json",
+        &RETRAIN
+            .replace(r#""p": 0.2"#, r#""p": 0.1"#)
+            .replace(r#""lt": "5wd""#, r#""lt": "2wd""#),
+    );
+    let o = takt(&["diff", &a, &b, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lead = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "lead_time_s")
+        .unwrap();
+    assert!(lead["delta"].as_f64().unwrap() < 0.0);
+    assert_eq!(v["steps_changed"][0]["id"], "review");
+    assert_eq!(v["steps_changed"][0]["fields"], serde_json::json!(["lt"]));
+    let text = stdout(&takt(&["diff", &a, &b]));
+    assert!(text.contains("step changed: review (lt)"), "{text}");
+}
+
+#[test]
+fn lineage_questions_need_an_existing_asset() {
+    let f = temp_file("retrain3.json", RETRAIN);
+    let o = takt(&["lineage", &f, "--impact", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("there is no data asset 'nope'"));
+}
+
+#[test]
+fn every_example_analyses_and_simulates() {
+    let dir = root().join("examples");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let p = p.to_string_lossy().into_owned();
+            let o = takt(&["analyze", &p]);
+            assert!(o.status.success(), "{p}: {}", stderr(&o));
+            let o = takt(&["simulate", &p, "--runs", "500"]);
+            assert!(o.status.success(), "{p}: {}", stderr(&o));
+            n += 1;
+        }
+    }
+    assert!(n >= 4, "at least four example maps, found {n}");
+}
+
+#[test]
+fn schema_is_published() {
+    let o = takt(&["schema"]);
+    assert!(o.status.success());
+    let published = std::fs::read_to_string(root().join("schema/takt.schema.json")).unwrap();
+    assert_eq!(
+        stdout(&o),
+        published,
+        "schema/takt.schema.json is stale: run `make schema`"
+    );
+}
