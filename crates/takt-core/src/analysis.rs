@@ -12,11 +12,12 @@
 //!   probability out of `u`. Processing loops in topological order of their ends solves nested and
 //!   overlapping loops exactly for AND-free bodies: it is the absorbing Markov chain's expected
 //!   time to absorption (tests check both against hand-worked chains).
-//! - **Visits** (for work content, utilisation and the bottleneck): the probability a step is
-//!   reached in one pass (XOR weights; at a join, the branches of an XOR split add up and the
-//!   branches of an AND split do not), times the loop passes: `1 + sum r_k` over the loops `k`
-//!   whose body holds the step, with `r` the expected returns per entry, solved as a linear system
-//!   so that overlapping loops are exact.
+//! - **Visits** (for work content, utilisation and the bottleneck): the probability `P` a step is
+//!   reached in one pass (XOR weights; at a join, arrivals down different branches of a
+//!   dominating XOR split add up, arrivals that come together count once), plus, for every loop
+//!   whose body holds the step, the loop's expected returns `R` times the chance one pass of the
+//!   body runs the step. `R_j = p_j V(u_j)` is solved as a linear system per group of coupled
+//!   loops, so nested, overlapping and side-entered loops are exact for AND-free maps.
 //! - **Critical path**: the lead-time recursion follows the latest branch at AND splits and all
 //!   branches, weighted, at XOR splits; the listed path (and ladder) takes the most likely branch
 //!   at an XOR split. Critical-path process time, VA time and gate time come from the same
@@ -206,7 +207,7 @@ pub(crate) struct Loops {
     /// Rework flow indices, ordered by the topological position of their source.
     pub flows: Vec<u32>,
     pub bodies: Vec<Vec<u32>>,
-    /// Expected returns per entry into the body (`r` of the module docs).
+    /// Expected returns through each rework flow, per item.
     pub returns: Vec<f64>,
 }
 
@@ -230,14 +231,61 @@ pub(crate) fn find_loops(g: &Graph) -> Loops {
     }
 }
 
-/// Probability each step runs in one pass, without rework.
-pub(crate) fn reach_probability(g: &Graph) -> Vec<f64> {
+/// Probability each step runs in one pass without rework, and the dominator tree it is built on.
+pub(crate) struct Reach {
+    pub p: Vec<f64>,
+    /// Immediate dominator of each step along forward flows; `n` (a virtual root before every
+    /// source) for the sources.
+    pub idom: Vec<u32>,
+}
+
+/// At a join, the probability that at least one arrival comes. Arrivals from different branches
+/// of an XOR split that dominates the join exclude each other and add up; arrivals from one
+/// branch, or from the branches of an AND split, come together and the likeliest counts.
+fn join(g: &Graph, idom: &[u32], x: u32, cap: f64, arrivals: &mut [(u32, f64)]) -> f64 {
+    let root = g.n as u32;
+    let d = idom[x as usize];
+    if arrivals.len() == 1 {
+        return arrivals[0].1;
+    }
+    if d == root || !g.doc.steps[d as usize].is_xor() {
+        return arrivals.iter().map(|a| a.1).fold(0.0, f64::max);
+    }
+    // Replace each arrival's source by the branch of `d` it comes down: the child of `d` in the
+    // dominator tree above it (or the join itself, for a flow straight from `d`).
+    for a in arrivals.iter_mut() {
+        let mut y = a.0;
+        if y == d {
+            y = x;
+        } else {
+            while idom[y as usize] != d && idom[y as usize] != root {
+                y = idom[y as usize];
+            }
+        }
+        a.0 = y;
+    }
+    arrivals.sort_unstable_by_key(|a| a.0);
+    let mut sum = 0.0;
+    let mut k = 0;
+    while k < arrivals.len() {
+        let branch = arrivals[k].0;
+        let mut best = 0.0f64;
+        while k < arrivals.len() && arrivals[k].0 == branch {
+            best = best.max(arrivals[k].1);
+            k += 1;
+        }
+        sum += best;
+    }
+    sum.min(cap)
+}
+
+pub(crate) fn reach_probability(g: &Graph) -> Reach {
     let n = g.n;
     let root = n as u32;
     let mut idom = vec![root; n];
     let mut depth = vec![0u32; n + 1];
     let mut p = vec![0.0f64; n];
-    let par = |idom: &Vec<u32>, v: u32| if v == root { root } else { idom[v as usize] };
+    let mut arrivals: Vec<(u32, f64)> = Vec::new();
     for &x in &g.topo {
         let ins = g.ins(x as usize);
         if ins.is_empty() {
@@ -254,76 +302,105 @@ pub(crate) fn reach_probability(g: &Graph) -> Vec<f64> {
             while a != b {
                 let (da, db) = (depth[a as usize], depth[b as usize]);
                 if da >= db {
-                    a = par(&idom, a);
+                    a = if a == root { root } else { idom[a as usize] };
                 }
                 if db >= da {
-                    b = par(&idom, b);
+                    b = if b == root { root } else { idom[b as usize] };
                 }
             }
             d = a;
         }
         idom[x as usize] = d;
         depth[x as usize] = depth[d as usize] + 1;
-        let arrive = |f: u32| {
+        arrivals.clear();
+        arrivals.extend(ins.iter().map(|&f| {
             let fl = &g.flows[f as usize];
-            p[fl.from as usize] * fl.p
-        };
-        p[x as usize] = if ins.len() == 1 {
-            arrive(ins[0])
-        } else if d != root && g.doc.steps[d as usize].is_xor() {
-            let sum: f64 = ins.iter().map(|&f| arrive(f)).sum();
-            sum.min(p[d as usize])
-        } else {
-            ins.iter().map(|&f| arrive(f)).fold(0.0, f64::max)
-        };
+            (fl.from, p[fl.from as usize] * fl.p)
+        }));
+        let cap = if d == root { 1.0 } else { p[d as usize] };
+        p[x as usize] = join(g, &idom, x, cap, &mut arrivals);
     }
-    p
+    Reach { p, idom }
 }
 
-/// Solves the expected returns per entry of each loop (see the module docs).
-pub(crate) fn solve_returns(g: &Graph, loops: &mut Loops, reach: &[f64]) {
+/// Solves how often each loop sends an item back (per item), and each step's expected visits:
+/// `V(x) = P(x) + sum over loops j holding x of R_j a_j(x)`, where `a_j(x)` is the probability
+/// that one pass of loop j's body runs x, and `R_j = p_j V(u_j)` for the loop's end `u_j`.
+pub(crate) fn solve_visits(g: &Graph, loops: &mut Loops, reach: &Reach) -> Vec<f64> {
     let k = loops.flows.len();
-    let mut returns = vec![0.0; k];
+    let mut visits = reach.p.clone();
+    loops.returns = vec![0.0; k];
     if k == 0 {
-        loops.returns = returns;
-        return;
+        return visits;
     }
-    // Which loops end at each step.
-    let mut ending: Vec<Vec<u32>> = vec![Vec::new(); g.n];
-    for (j, &f) in loops.flows.iter().enumerate() {
-        ending[g.flows[f as usize].from as usize].push(j as u32);
-    }
-    // coupling[j] = loops k (k != j) whose body holds the end of loop j.
-    let mut coupling: Vec<Vec<u32>> = vec![Vec::new(); k];
-    for (kk, body) in loops.bodies.iter().enumerate() {
+    // a_j(x) along each body, in the body's (topological) order.
+    let mut stamp = vec![NONE; g.n];
+    let mut a_here = vec![0.0f64; g.n];
+    let mut arrivals: Vec<(u32, f64)> = Vec::new();
+    let mut activation: Vec<Vec<f64>> = Vec::with_capacity(k);
+    for (j, body) in loops.bodies.iter().enumerate() {
         for &x in body {
-            for &j in &ending[x as usize] {
-                if j as usize != kk {
-                    coupling[j as usize].push(kk as u32);
+            stamp[x as usize] = j as u32;
+        }
+        let start = body[0];
+        let mut acts = Vec::with_capacity(body.len());
+        for &x in body {
+            let v = if x == start {
+                1.0
+            } else {
+                arrivals.clear();
+                for &f in g.ins(x as usize) {
+                    let fl = &g.flows[f as usize];
+                    if stamp[fl.from as usize] == j as u32 {
+                        arrivals.push((fl.from, a_here[fl.from as usize] * fl.p));
+                    }
                 }
+                let d = reach.idom[x as usize];
+                let cap = if d as usize != g.n && stamp[d as usize] == j as u32 {
+                    a_here[d as usize]
+                } else {
+                    1.0
+                };
+                join(g, &reach.idom, x, cap, &mut arrivals)
+            };
+            a_here[x as usize] = v;
+            acts.push(v);
+        }
+        activation.push(acts);
+    }
+    // For each loop end, the loops whose body holds it and the activation there.
+    let end_of: Vec<u32> = loops
+        .flows
+        .iter()
+        .map(|&f| g.flows[f as usize].from)
+        .collect();
+    let mut ending: Vec<Vec<u32>> = vec![Vec::new(); g.n];
+    for (j, &u) in end_of.iter().enumerate() {
+        ending[u as usize].push(j as u32);
+    }
+    // coupling[j] = (k, a_k(u_j)) for every loop k whose body holds u_j (k = j included).
+    let mut coupling: Vec<Vec<(u32, f64)>> = vec![Vec::new(); k];
+    for (kk, body) in loops.bodies.iter().enumerate() {
+        for (pos, &x) in body.iter().enumerate() {
+            for &j in &ending[x as usize] {
+                coupling[j as usize].push((kk as u32, activation[kk][pos]));
             }
         }
     }
-    let gain: Vec<f64> = loops
-        .flows
-        .iter()
-        .map(|&f| {
-            let fl = &g.flows[f as usize];
-            let (pv, pu) = (reach[fl.to as usize], reach[fl.from as usize]);
-            let alpha = if pv > 0.0 { (pu / pv).min(1.0) } else { 1.0 };
-            fl.p * alpha
-        })
-        .collect();
-    // coupling[j] already holds every other loop ending at u_j, since u_j is in their bodies.
-    // Components of the coupling graph, solved one at a time.
+    let p: Vec<f64> = loops.flows.iter().map(|&f| g.flows[f as usize].p).collect();
+    // Components of the coupling graph, solved one at a time: (I - M) R = b with
+    // M[j][k] = p_j a_k(u_j) and b_j = p_j P(u_j).
     let mut comp = vec![NONE; k];
     let mut adj: Vec<Vec<u32>> = vec![Vec::new(); k];
     for j in 0..k {
-        for &m in &coupling[j] {
-            adj[j].push(m);
-            adj[m as usize].push(j as u32);
+        for &(m, _) in &coupling[j] {
+            if m as usize != j {
+                adj[j].push(m);
+                adj[m as usize].push(j as u32);
+            }
         }
     }
+    let mut returns = vec![0.0; k];
     for start in 0..k {
         if comp[start] != NONE {
             continue;
@@ -332,8 +409,7 @@ pub(crate) fn solve_returns(g: &Graph, loops: &mut Loops, reach: &[f64]) {
         comp[start] = start as u32;
         let mut i = 0;
         while i < members.len() {
-            let j = members[i] as usize;
-            for &m in &adj[j] {
+            for &m in &adj[members[i] as usize] {
                 if comp[m as usize] == NONE {
                     comp[m as usize] = start as u32;
                     members.push(m);
@@ -342,29 +418,33 @@ pub(crate) fn solve_returns(g: &Graph, loops: &mut Loops, reach: &[f64]) {
             i += 1;
         }
         let size = members.len();
-        if size == 1 {
-            let gj = gain[start];
-            returns[start] = gj / (1.0 - gj);
-            continue;
-        }
-        let local: std::collections::HashMap<u32, usize> =
+        let local: rustc_hash::FxHashMap<u32, usize> =
             members.iter().enumerate().map(|(a, &m)| (m, a)).collect();
-        // (I - D C') r = D 1, where C' includes the loop itself.
         let mut a = vec![vec![0.0; size + 1]; size];
         for (row, &j) in members.iter().enumerate() {
-            let gj = gain[j as usize];
-            a[row][row] += 1.0 - gj;
-            for &m in &coupling[j as usize] {
-                a[row][local[&m]] -= gj;
+            let pj = p[j as usize];
+            a[row][row] += 1.0;
+            for &(m, act) in &coupling[j as usize] {
+                a[row][local[&m]] -= pj * act;
             }
-            a[row][size] = gj;
+            a[row][size] = pj * reach.p[end_of[j as usize] as usize];
         }
-        let x = gauss(a);
+        let x = if size == 1 {
+            vec![a[0][1] / a[0][0]]
+        } else {
+            gauss(a)
+        };
         for (row, &j) in members.iter().enumerate() {
             returns[j as usize] = x[row].max(0.0);
         }
     }
+    for (j, body) in loops.bodies.iter().enumerate() {
+        for (pos, &x) in body.iter().enumerate() {
+            visits[x as usize] += returns[j] * activation[j][pos];
+        }
+    }
     loops.returns = returns;
+    visits
 }
 
 /// Gaussian elimination with partial pivoting on an augmented matrix.
@@ -410,16 +490,8 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
 
     let reach = reach_probability(g);
     let mut loops = find_loops(g);
-    solve_returns(g, &mut loops, &reach);
-
-    // Visits.
-    let mut passes = vec![1.0f64; n];
-    for (body, r) in loops.bodies.iter().zip(&loops.returns) {
-        for &x in body {
-            passes[x as usize] += r;
-        }
-    }
-    let visits: Vec<f64> = (0..n).map(|i| reach[i] * passes[i]).collect();
+    let visits = solve_visits(g, &mut loops, &reach);
+    let reach = reach.p;
 
     let base: Vec<Acc> = doc
         .steps

@@ -251,6 +251,9 @@ fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<Change, EditError> 
             index: 0,
             record: Record::Meta(meta(doc)),
         };
+        if c.before.as_ref().is_some_and(|b| b.record != old.record) {
+            return Err(mismatch());
+        }
         if let Some(Placed {
             record: Record::Meta(m),
             ..
@@ -266,11 +269,19 @@ fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<Change, EditError> 
     }
     // Check everything before changing anything.
     let at = find(doc, &c.key);
+    // The record must be where the diff says and as the diff says: a stale diff (one taken
+    // before later edits) is refused rather than allowed to overwrite them.
     let old = match (&c.before, at) {
-        (Some(b), Some(at)) if at == b.index as usize => Some(Placed {
-            index: b.index,
-            record: record_at(doc, c.key.kind, at),
-        }),
+        (Some(b), Some(at)) if at == b.index as usize => {
+            let record = record_at(doc, c.key.kind, at);
+            if record != b.record {
+                return Err(mismatch());
+            }
+            Some(Placed {
+                index: b.index,
+                record,
+            })
+        }
         (None, None) => None,
         _ => return Err(mismatch()),
     };

@@ -347,6 +347,13 @@ impl<'a> Graph<'a> {
                 check_range(&el, "wait_range", r, f.wait.as_ref(), &cal, &mut errs);
             }
             check_waste(&el, &f.waste, &mut errs);
+            if f.kind == FlowKind::Information && f.p.is_some() {
+                errs.push(ModelError::Invalid {
+                    element: el(),
+                    field: "p",
+                    message: "an information flow carries no item, so it has no probability".into(),
+                });
+            }
             if f.kind == FlowKind::Information && (f.wait.is_some() || f.wip.is_some()) {
                 errs.push(ModelError::Invalid {
                     element: el(),

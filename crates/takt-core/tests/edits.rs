@@ -989,3 +989,35 @@ fn ops_and_diffs_travel_as_json() {
     let back: Op = serde_json::from_str(&serde_json::to_string(&op).unwrap()).unwrap();
     assert_eq!(back, op);
 }
+
+#[test]
+fn a_stale_diff_is_refused_and_changes_nothing() {
+    // Undo must not overwrite later edits: the diff of an edit, replayed backwards after the same
+    // record changed again, no longer matches and is refused whole.
+    let mut doc = base();
+    let first = apply(
+        &mut doc,
+        &Op::Set {
+            key: Key::step("c"),
+            field: "name".into(),
+            value: json!("Ship"),
+        },
+    )
+    .unwrap();
+    apply(
+        &mut doc,
+        &Op::Set {
+            key: Key::step("c"),
+            field: "name".into(),
+            value: json!("Release"),
+        },
+    )
+    .unwrap();
+    let before = to_json(&doc);
+    let err = apply_diff(&mut doc, &first.inverse()).unwrap_err();
+    assert!(
+        matches!(err, EditError::DiffMismatch(ref k) if *k == Key::step("c")),
+        "{err}"
+    );
+    assert_eq!(to_json(&doc), before);
+}

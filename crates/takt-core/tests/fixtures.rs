@@ -302,8 +302,8 @@ fn rework_back_into_one_branch_of_an_xor() {
     //   V(s) = 1, V(b) = 0.5, V(a) = 0.5 + 0.5 x, x = V(a) + V(b) = 1 + 0.5 x
     //   => x = 2, V(a) = 1.5.
     // Lead time = 1 + 1.5 + 0.5 + 2 + 2 = 7h, all of it process time.
-    // (The visits are not checked here: `reach x passes` gives a 0.5 x 2 = 1, not 1.5, and the
-    // work content 6.5h, not 7h; see the report of the tests.)
+    // Visits: V(a) = 1.5 (half the items come to a first, every return comes back to it), so
+    // the work content is 1 + 1.5 + 0.5 + 2 + 2 = 7h, equal to the process time.
     let doc = map(json!({
         "steps": [
             {"id": "s", "name": "S", "pt": "1h", "split": "xor"},
@@ -326,6 +326,41 @@ fn rework_back_into_one_branch_of_an_xor() {
     close(a.process_time_s, 7.0 * H);
     close(step(&a, "m").visits, 2.0);
     close(step(&a, "n").visits, 2.0);
+    close(step(&a, "a").visits, 1.5);
+    close(step(&a, "b").visits, 0.5);
+    close(a.work_content_s, 7.0 * H);
+}
+
+#[test]
+fn parallel_arrivals_inside_one_xor_branch_join_once() {
+    // s (XOR): a 0.3, b 0.3, e 0.4. a runs c and d in parallel; c, d and b join at m.
+    // m is reached when a or b is taken: 0.3 + 0.3 = 0.6 (c and d come together, once).
+    let doc = map(json!({
+        "steps": [
+            {"id": "s", "name": "S", "pt": "1h", "split": "xor"},
+            {"id": "a", "name": "A", "pt": "1h"},
+            {"id": "b", "name": "B", "pt": "1h"},
+            {"id": "e", "name": "E", "pt": "1h"},
+            {"id": "c", "name": "C", "pt": "1h"},
+            {"id": "d", "name": "D", "pt": "1h"},
+            {"id": "m", "name": "M", "pt": "1h"}
+        ],
+        "flows": [
+            {"from": "s", "to": "a", "p": 0.3},
+            {"from": "s", "to": "b", "p": 0.3},
+            {"from": "s", "to": "e", "p": 0.4},
+            {"from": "a", "to": "c"},
+            {"from": "a", "to": "d"},
+            {"from": "c", "to": "m"},
+            {"from": "d", "to": "m"},
+            {"from": "b", "to": "m"}
+        ]
+    }));
+    let a = analyse(&doc);
+    close(step(&a, "m").visits, 0.6);
+    close(step(&a, "c").visits, 0.3);
+    // Work content: s 1 + a, b 0.3 each + e 0.4 + c, d 0.3 each + m 0.6 = 3.2h.
+    close(a.work_content_s, 3.2 * H);
 }
 
 #[test]

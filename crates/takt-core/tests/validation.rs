@@ -802,3 +802,18 @@ fn a_canonical_file_reads_and_writes_back_the_same_bytes() {
     assert!(text.contains("\"lt\": \"2wd\""), "{text}");
     assert!(text.contains("\"per\": \"13w\""), "{text}");
 }
+
+#[test]
+fn an_information_flow_has_no_probability() {
+    let doc = map(serde_json::json!({
+        "steps": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "flows": [{"from": "a", "to": "b", "kind": "information", "p": 0.5}]
+    }));
+    let err = only(&doc);
+    check(
+        &err,
+        flow_el("a>b"),
+        Some("p"),
+        &["information flow", "no probability"],
+    );
+}
