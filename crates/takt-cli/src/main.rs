@@ -9,6 +9,11 @@ use std::process::ExitCode;
 use takt_core::format::{self, human, FormatError};
 use takt_core::{analyze, Analysis, Unit, ValueStream};
 
+/// mimalloc: the analysis allocates and frees per-step tables on every run, which the system
+/// allocator serves far slower here (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "takt",
@@ -253,7 +258,7 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     )
                 })
             } else if unconsumed {
-                let u = takt_core::lineage::unconsumed(&doc);
+                let u = takt_core::lineage::unconsumed(&doc).map_err(fail)?;
                 Ok(if as_json {
                     json(&u)
                 } else {
@@ -416,8 +421,8 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
         "step", "wait before", "lead time", "process", "rework"
     );
     const RUNGS: usize = 40;
-    for r in a.ladder.iter().take(RUNGS) {
-        let name = doc.step(&r.step).map_or(r.step.as_str(), |s| s.label());
+    for (id, r) in a.critical_path.iter().zip(&a.ladder).take(RUNGS) {
+        let name = doc.step(id).map_or(id.as_str(), |s| s.label());
         let name: String = name.chars().take(27).collect();
         o += &format!(
             "  {:<28}{:>12}{:>12}{:>12}{:>12}\n",

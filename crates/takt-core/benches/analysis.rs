@@ -1,8 +1,13 @@
 //! Speed of the analysis, of one edit plus re-analysis, and of the Monte Carlo, on generated maps.
 //! Targets and figures: docs/BENCHMARKS.md. Run with `make bench` (or `cargo bench -p takt-core`).
+//!
+//! The benchmark uses mimalloc, the allocator the shipped binaries use (see docs/BENCHMARKS.md).
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use takt_core::ops::{apply, Key, Op};
+use takt_core::ops::{apply_analyzed, Key, Op};
 use takt_core::{analyze, gen::generate};
 
 fn full_analysis(c: &mut Criterion) {
@@ -36,9 +41,7 @@ fn edit_then_analyse(c: &mut Criterion) {
                     field: "pt".into(),
                     value: serde_json::json!(if flip { "15min" } else { "30min" }),
                 };
-                let diff = apply(&mut doc, &op).expect("valid edit");
-                let a = analyze(&doc).expect("valid map");
-                black_box((diff, a))
+                black_box(apply_analyzed(&mut doc, &op).expect("valid edit"))
             })
         });
     }

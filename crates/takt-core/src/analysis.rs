@@ -24,7 +24,6 @@
 //!   recursion as the lead time, so PCE and the activity ratio never exceed 100%.
 //! - Supplier and customer steps stand outside the stream: their own times are not counted.
 
-use crate::duration::Calendar;
 use crate::model::*;
 use crate::validate::{Element, Graph, ValidationErrors};
 use serde::Serialize;
@@ -75,9 +74,9 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
 }
 
+/// One rung of the timeline ladder: `ladder[i]` belongs to `critical_path[i]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rung {
-    pub step: String,
     /// Queue before the step, on the flow the critical path arrives by.
     pub wait_s: f64,
     pub lt_s: f64,
@@ -93,8 +92,9 @@ pub struct Handoffs {
     pub total_wait_s: f64,
     pub critical: u32,
     pub critical_wait_s: f64,
-    /// Keys of the handoff flows, in document order.
-    pub flows: Vec<String>,
+    /// The handoff flows, as positions in the map's `flows` (cheap for large maps; a caller
+    /// with the map turns them into keys or highlights).
+    pub flows: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,54 +179,19 @@ pub fn analyze(doc: &ValueStream) -> Result<Analysis, ValidationErrors> {
     Ok(analyze_graph(&g))
 }
 
-/// Per-step times in seconds, with supplier and customer times left out.
-pub(crate) struct StepTimes {
-    pub pt: Vec<f64>,
-    pub lt: Vec<f64>,
-}
-
-pub(crate) fn step_times(doc: &ValueStream, cal: &Calendar) -> StepTimes {
-    let n = doc.steps.len();
-    let mut pt = Vec::with_capacity(n);
-    let mut lt = Vec::with_capacity(n);
-    for s in &doc.steps {
-        if s.kind.is_endpoint() {
-            pt.push(0.0);
-            lt.push(0.0);
-        } else {
-            let p = s.pt.map_or(0.0, |d| d.seconds(cal));
-            pt.push(p);
-            lt.push(s.lt.map_or(p, |d| d.seconds(cal)));
-        }
-    }
-    StepTimes { pt, lt }
-}
-
 /// Loops of a map: for each rework flow, its body and expected returns per entry.
-pub(crate) struct Loops {
+pub(crate) struct Loops<'g> {
     /// Rework flow indices, ordered by the topological position of their source.
     pub flows: Vec<u32>,
-    pub bodies: Vec<Vec<u32>>,
+    pub bodies: Vec<&'g [u32]>,
     /// Expected returns through each rework flow, per item.
     pub returns: Vec<f64>,
 }
 
-pub(crate) fn find_loops(g: &Graph) -> Loops {
-    let mut flows: Vec<u32> = (0..g.flows.len() as u32)
-        .filter(|&f| g.flows[f as usize].kind == FlowKind::Rework)
-        .collect();
-    flows.sort_by_key(|&f| g.pos[g.flows[f as usize].from as usize]);
-    let bodies: Vec<Vec<u32>> = flows
-        .iter()
-        .map(|&f| {
-            let fl = &g.flows[f as usize];
-            g.loop_body(fl.to, fl.from)
-                .expect("validated: rework goes backwards")
-        })
-        .collect();
+pub(crate) fn find_loops<'g>(g: &'g Graph) -> Loops<'g> {
     Loops {
-        flows,
-        bodies,
+        flows: g.loops.iter().map(|(f, _)| *f).collect(),
+        bodies: g.loops.iter().map(|(_, b)| b.as_slice()).collect(),
         returns: Vec::new(),
     }
 }
@@ -248,7 +213,7 @@ fn join(g: &Graph, idom: &[u32], x: u32, cap: f64, arrivals: &mut [(u32, f64)]) 
     if arrivals.len() == 1 {
         return arrivals[0].1;
     }
-    if d == root || !g.doc.steps[d as usize].is_xor() {
+    if d == root || !g.info[d as usize].xor {
         return arrivals.iter().map(|a| a.1).fold(0.0, f64::max);
     }
     // Replace each arrival's source by the branch of `d` it comes down: the child of `d` in the
@@ -338,7 +303,7 @@ pub(crate) fn solve_visits(g: &Graph, loops: &mut Loops, reach: &Reach) -> Vec<f
     let mut a_here = vec![0.0f64; g.n];
     let mut arrivals: Vec<(u32, f64)> = Vec::new();
     let mut activation: Vec<Vec<f64>> = Vec::with_capacity(k);
-    for (j, body) in loops.bodies.iter().enumerate() {
+    for (j, &body) in loops.bodies.iter().enumerate() {
         for &x in body {
             stamp[x as usize] = j as u32;
         }
@@ -438,7 +403,7 @@ pub(crate) fn solve_visits(g: &Graph, loops: &mut Loops, reach: &Reach) -> Vec<f
             returns[j as usize] = x[row].max(0.0);
         }
     }
-    for (j, body) in loops.bodies.iter().enumerate() {
+    for (j, &body) in loops.bodies.iter().enumerate() {
         for (pos, &x) in body.iter().enumerate() {
             visits[x as usize] += returns[j] * activation[j][pos];
         }
@@ -486,18 +451,16 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     let doc = g.doc;
     let cal = g.calendar;
     let n = g.n;
-    let StepTimes { pt, lt } = step_times(doc, &cal);
+    let (pt, lt) = (&g.pt, &g.lt);
 
     let reach = reach_probability(g);
     let mut loops = find_loops(g);
     let visits = solve_visits(g, &mut loops, &reach);
     let reach = reach.p;
 
-    let base: Vec<Acc> = doc
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Acc {
+    let base = |i: usize| {
+        let s = &g.info[i];
+        Acc {
             time: lt[i],
             pt: pt[i],
             va: if s.value == Some(ValueClass::Va) {
@@ -505,14 +468,15 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             } else {
                 0.0
             },
-            gate: if s.kind == StepKind::Gate { lt[i] } else { 0.0 },
-        })
-        .collect();
+            gate: if s.gate { lt[i] } else { 0.0 },
+        }
+    };
 
     // Rework extras, loops in topological order of their ends.
     let mut extra = vec![Acc::default(); n];
-    let mut stamp = vec![NONE; n];
-    let mut d = vec![Acc::default(); n];
+    let mut stamp = vec![(NONE, 0u32); n];
+    // One pass of a body, by position in the body.
+    let mut d: Vec<Acc> = Vec::new();
     let mut j = 0;
     while j < loops.flows.len() {
         let u = g.flows[loops.flows[j] as usize].from;
@@ -521,23 +485,23 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         while j < loops.flows.len() && g.flows[loops.flows[j] as usize].from == u {
             let fl = g.flows[loops.flows[j] as usize];
             let body = &loops.bodies[j];
-            for &x in body {
-                stamp[x as usize] = j as u32;
+            for (k, &x) in body.iter().enumerate() {
+                stamp[x as usize] = (j as u32, k as u32);
             }
+            d.clear();
+            d.resize(body.len(), Acc::default());
             // One pass of the body, from the start of v to the end of u.
-            for &x in body.iter().rev() {
-                let own = if x == u {
-                    base[x as usize]
+            for (k, &x) in body.iter().enumerate().rev() {
+                d[k] = if x == u {
+                    base(x as usize)
                 } else {
-                    base[x as usize].add(extra[x as usize])
-                };
-                d[x as usize] = if x == u {
-                    own
-                } else {
-                    own.add(combine(g, x, &stamp, j as u32, &d))
+                    base(x as usize)
+                        .add(extra[x as usize])
+                        .add(combine(g, x, &stamp, j as u32, &d))
                 };
             }
-            sum = sum.add(Acc::wait(fl.wait).add(d[fl.to as usize]).scale(fl.p));
+            // The body starts at the rework flow's target, first in topological order.
+            sum = sum.add(Acc::wait(fl.wait).add(d[0]).scale(fl.p));
             total_p += fl.p;
             j += 1;
         }
@@ -550,20 +514,16 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     let mut next = vec![NONE; n];
     for &x in g.topo.iter().rev() {
         let xi = x as usize;
-        let s = &doc.steps[xi];
-        let own = base[xi].add(extra[xi]);
+        let s = &g.info[xi];
+        let own = base(xi).add(extra[xi]);
         let outs = g.outs(xi);
-        let pca = if s.kind.is_endpoint() {
-            1.0
-        } else {
-            s.pca.unwrap_or(100.0) / 100.0
-        };
+        let pca = s.pca;
         if outs.is_empty() {
             e[xi] = own;
             rolled[xi] = pca;
             continue;
         }
-        if s.is_xor() {
+        if s.xor {
             let mut acc = Acc::default();
             let mut r = 0.0;
             let mut best = (f64::NEG_INFINITY, f64::NEG_INFINITY, NONE);
@@ -618,7 +578,6 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             on_path[xi] = true;
             critical_path.push(doc.steps[xi].id.clone());
             ladder.push(Rung {
-                step: doc.steps[xi].id.clone(),
                 wait_s: wait,
                 lt_s: lt[xi],
                 pt_s: pt[xi],
@@ -641,24 +600,21 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     let mut steps = Vec::with_capacity(n);
     let mut bottleneck: Option<(f64, usize)> = None;
     let mut over_takt = Vec::new();
-    for (i, s) in doc.steps.iter().enumerate() {
-        let servers = s.servers.unwrap_or(1.0);
-        let avail = s.uptime.unwrap_or(100.0) / 100.0;
-        let changeover = s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0);
-        let ect = if s.kind.is_endpoint() {
+    for (i, s) in g.info.iter().enumerate() {
+        let ect = if s.endpoint {
             0.0
         } else {
-            (pt[i] * visits[i] + changeover) / (servers * avail)
+            (pt[i] * visits[i] + s.changeover) / s.capacity
         };
-        if !s.kind.is_endpoint() && bottleneck.is_none_or(|(b, _)| ect > b) && ect > 0.0 {
+        if !s.endpoint && bottleneck.is_none_or(|(b, _)| ect > b) && ect > 0.0 {
             bottleneck = Some((ect, i));
         }
         let utilisation = takt_s.map(|t| if t > 0.0 { ect / t } else { 0.0 });
         if takt_s.is_some_and(|t| ect > t) {
-            over_takt.push(s.id.clone());
+            over_takt.push(doc.steps[i].id.clone());
         }
         steps.push(StepMetrics {
-            id: s.id.clone(),
+            id: doc.steps[i].id.clone(),
             visits: visits[i],
             ect_s: ect,
             utilisation,
@@ -668,7 +624,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     }
 
     // Handoffs.
-    let team = |i: u32| doc.steps[i as usize].team.as_deref();
+    let team = |i: u32| Some(g.info[i as usize].team).filter(|&t| t != u32::MAX);
     let mut handoffs = Handoffs::default();
     for (fi, f) in g.flows.iter().enumerate() {
         if !(f.kind.is_forward() || f.kind == FlowKind::Rework) {
@@ -678,7 +634,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             if a != b {
                 handoffs.total += 1;
                 handoffs.total_wait_s += f.wait;
-                handoffs.flows.push(doc.flows[fi].key());
+                handoffs.flows.push(fi as u32);
             }
         }
     }
@@ -715,13 +671,15 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             waste[slot(t.kind())] += seconds * t.share().unwrap_or(rest);
         }
     };
-    for (i, s) in doc.steps.iter().enumerate() {
+    for (i, s) in g.info.iter().enumerate() {
         let nonvalue = match s.value {
             Some(ValueClass::Nva) => lt[i],
-            _ if s.waste.is_empty() => 0.0,
+            _ if !s.tagged => 0.0,
             _ => lt[i] - pt[i],
         };
-        add_waste(&s.waste, nonvalue * reach[i], None);
+        if nonvalue > 0.0 {
+            add_waste(&doc.steps[i].waste, nonvalue * reach[i], None);
+        }
         if extra[i].time > 0.0 {
             add_waste(&[], extra[i].time * reach[i], Some(Waste::Defects));
         }
@@ -729,9 +687,10 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     let mut wip_items = 0.0;
     for (fi, f) in g.flows.iter().enumerate() {
         wip_items += f.wip;
-        if f.kind.is_forward() {
+        if f.kind.is_forward() && f.wait > 0.0 {
+            let tags: &[WasteTag] = if f.tagged { &doc.flows[fi].waste } else { &[] };
             add_waste(
-                &doc.flows[fi].waste,
+                tags,
                 f.wait * reach[f.from as usize] * f.p,
                 Some(Waste::Waiting),
             );
@@ -811,18 +770,19 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
 }
 
 /// The time after a step inside a loop body: its flows to other body steps, combined.
-fn combine(g: &Graph, x: u32, stamp: &[u32], j: u32, d: &[Acc]) -> Acc {
+fn combine(g: &Graph, x: u32, stamp: &[(u32, u32)], j: u32, d: &[Acc]) -> Acc {
     let xi = x as usize;
+    let at = |f: u32| stamp[g.flows[f as usize].to as usize].1 as usize;
     let inside = g
         .outs(xi)
         .iter()
         .copied()
-        .filter(|&f| stamp[g.flows[f as usize].to as usize] == j);
-    if g.doc.steps[xi].is_xor() {
+        .filter(|&f| stamp[g.flows[f as usize].to as usize].0 == j);
+    if g.info[xi].xor {
         let (mut acc, mut psum) = (Acc::default(), 0.0);
         for f in inside {
             let fl = &g.flows[f as usize];
-            acc = acc.add(Acc::wait(fl.wait).add(d[fl.to as usize]).scale(fl.p));
+            acc = acc.add(Acc::wait(fl.wait).add(d[at(f)]).scale(fl.p));
             psum += fl.p;
         }
         if psum > 0.0 {
@@ -834,7 +794,7 @@ fn combine(g: &Graph, x: u32, stamp: &[u32], j: u32, d: &[Acc]) -> Acc {
         let mut best: Option<Acc> = None;
         for f in inside {
             let fl = &g.flows[f as usize];
-            let b = Acc::wait(fl.wait).add(d[fl.to as usize]);
+            let b = Acc::wait(fl.wait).add(d[at(f)]);
             if best.is_none_or(|c| b.time > c.time) {
                 best = Some(b);
             }

@@ -62,15 +62,22 @@ impl Builder {
         let team = self.pick(&TEAMS).0.to_string();
         let mut s = if gate {
             let (name, reg, control) = *self.pick(&GATES);
+            // Most gates check a control of their own; one in ten repeats one checked upstream,
+            // as in real streams that grew gates over the years (a redundancy candidate).
+            let control = if self.rng.uniform() < 0.1 {
+                control.to_string()
+            } else {
+                format!("{control}.{i}")
+            };
             let mut s = Step::new(&id, format!("{name} {i}"));
             s.kind = StepKind::Gate;
-            s.gate = Some(GateDetails {
+            s.gate = Some(Box::new(GateDetails {
                 regulation: Some(reg.into()),
-                control: Some(control.into()),
+                control: Some(control),
                 approver: Some("Approver".into()),
                 mandatory: self.rng.uniform() < 0.7,
                 ..GateDetails::default()
-            });
+            }));
             s.value = Some(ValueClass::Bnva);
             s
         } else {
@@ -94,11 +101,11 @@ impl Builder {
         s.pt = Some(Duration::hours(pt));
         s.lt = Some(Duration::hours(lt));
         if self.rng.uniform() < 0.3 {
-            s.lt_range = Some(Range {
+            s.lt_range = Some(Box::new(Range {
                 min: Duration::hours(pt.max(lt * 0.6)),
                 likely: None,
                 max: Duration::hours(lt * 2.0),
-            });
+            }));
         }
         s.pca = Some((70.0 + 30.0 * self.rng.uniform()).round());
         s.team = Some(team);

@@ -179,23 +179,10 @@ pub fn lead_time(doc: &ValueStream, asset: &str) -> Result<f64, LineageError> {
 
 /// Assets nothing consumes: no asset derives from them and no step reads them (endpoints are
 /// consumed by their callers and never listed).
-pub fn unconsumed(doc: &ValueStream) -> Vec<String> {
-    if doc.assets.is_empty() {
-        return Vec::new();
-    }
-    let ix = index(doc);
-    let read: std::collections::HashSet<&str> = doc
-        .links
+pub fn unconsumed(doc: &ValueStream) -> Result<Vec<String>, LineageError> {
+    let g = crate::validate::Graph::build(doc)?;
+    Ok(g.unconsumed
         .iter()
-        .filter(|l| l.mode == LinkMode::Read)
-        .map(|l| l.asset.as_str())
-        .collect();
-    doc.assets
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| {
-            a.kind != AssetKind::Endpoint && ix.down[*i].is_empty() && !read.contains(a.id.as_str())
-        })
-        .map(|(_, a)| a.id.clone())
-        .collect()
+        .map(|&i| doc.assets[i as usize].id.clone())
+        .collect())
 }

@@ -7,131 +7,165 @@ use crate::format::human;
 use crate::model::*;
 use crate::validate::{Element, Graph};
 
+/// Lint facts about a step, gathered while the graph is built (one walk over the steps).
+pub(crate) const MISSING_NAME: u8 = 1;
+pub(crate) const NO_TEAM: u8 = 2;
+pub(crate) const ESTIMATED: u8 = 4;
+pub(crate) const GATE_WITHOUT_CONTROL: u8 = 8;
+pub(crate) const GATE_DETAILS_ON_STEP: u8 = 16;
+pub(crate) const ENDPOINT_TIMES: u8 = 32;
+
+/// What the lints look for in a step, as flags.
+pub(crate) fn step_flags(s: &Step) -> u8 {
+    let mut f = 0;
+    if s.name.trim().is_empty() {
+        f |= MISSING_NAME;
+    }
+    if matches!(s.kind, StepKind::Process | StepKind::Gate) && s.team.is_none() {
+        f |= NO_TEAM;
+    }
+    if s.provenance.values().any(|p| *p == Provenance::Estimated) {
+        f |= ESTIMATED;
+    }
+    let named = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    match (s.kind, &s.gate) {
+        (StepKind::Gate, Some(gd)) if named(&gd.regulation) || named(&gd.control) => {}
+        (StepKind::Gate, _) => f |= GATE_WITHOUT_CONTROL,
+        (_, Some(_)) => f |= GATE_DETAILS_ON_STEP,
+        _ => {}
+    }
+    if s.kind.is_endpoint() && (s.pt.is_some() || s.lt.is_some()) {
+        f |= ENDPOINT_TIMES;
+    }
+    f
+}
+
+/// A hash of a name that ignores case and surrounding blanks, without building a lower-case
+/// copy on the heap: ASCII names (the usual case) are folded in a stack buffer and hashed a
+/// word at a time.
+pub(crate) fn fold_name(name: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let name = name.trim();
+    let mut h = name.len() as u64;
+    if name.is_ascii() {
+        for chunk in name.as_bytes().chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            w.make_ascii_lowercase();
+            h = mix(h, u64::from_le_bytes(w));
+        }
+    } else {
+        for c in name.chars().flat_map(char::to_lowercase) {
+            h = mix(h, c as u64);
+        }
+    }
+    h
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
+}
+
 pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
     let doc = g.doc;
     let mut w = Vec::new();
     let step = |id: &str| Some(Element::Step(id.to_string()));
 
-    // Steps by name, ignoring case and surrounding blanks, without building lower-case copies.
-    let fold = |name: &str| {
-        use std::hash::Hasher;
-        let mut h = rustc_hash::FxHasher::default();
-        let name = name.trim();
-        if name.is_ascii() {
-            for b in name.bytes() {
-                h.write_u8(b.to_ascii_lowercase());
-            }
-        } else {
-            for c in name.chars().flat_map(char::to_lowercase) {
-                h.write_u32(c as u32);
-            }
-        }
-        h.finish()
-    };
-    let same = |a: &str, b: &str| {
-        let (a, b) = (a.trim(), b.trim());
-        if a.is_ascii() && b.is_ascii() {
-            a.eq_ignore_ascii_case(b)
-        } else {
-            a.chars()
-                .flat_map(char::to_lowercase)
-                .eq(b.chars().flat_map(char::to_lowercase))
-        }
-    };
-    // First step with each folded name; groups of the names seen again.
+    // Duplicate names, by the folded-name hashes the graph recorded.
     let mut first: rustc_hash::FxHashMap<u64, usize> = Default::default();
     first.reserve(doc.steps.len());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of_first: rustc_hash::FxHashMap<usize, usize> = Default::default();
-    for (i, s) in doc.steps.iter().enumerate() {
-        if s.name.trim().is_empty() {
-            w.push(Warning {
-                code: "missing_name",
-                element: step(&s.id),
-                message: format!("step '{}' has no name", s.id),
-            });
-        } else {
-            let h = fold(&s.name);
-            match first.get(&h) {
-                Some(&f) if same(&doc.steps[f].name, &s.name) => {
-                    let g = *group_of_first.entry(f).or_insert_with(|| {
+    for (i, info) in g.info.iter().enumerate() {
+        if info.lint & MISSING_NAME == 0 {
+            match first.get(&info.name_hash) {
+                Some(&f) if same_name(&doc.steps[f].name, &doc.steps[i].name) => {
+                    let k = *group_of_first.entry(f).or_insert_with(|| {
                         groups.push(vec![f]);
                         groups.len() - 1
                     });
-                    groups[g].push(i);
+                    groups[k].push(i);
                 }
                 Some(_) => {} // a hash collision between different names: not a duplicate
                 None => {
-                    first.insert(h, i);
+                    first.insert(info.name_hash, i);
                 }
             }
         }
-        let works = matches!(s.kind, StepKind::Process | StepKind::Gate);
-        if works && s.team.is_none() {
+        if info.lint == 0 {
+            continue;
+        }
+        let s = &doc.steps[i];
+        let mut warn = |code: &'static str, message: String| {
             w.push(Warning {
-                code: "no_team",
+                code,
                 element: step(&s.id),
-                message: format!(
+                message,
+            })
+        };
+        if info.lint & MISSING_NAME != 0 {
+            warn("missing_name", format!("step '{}' has no name", s.id));
+        }
+        if info.lint & NO_TEAM != 0 {
+            warn(
+                "no_team",
+                format!(
                     "step '{}' has no team, so its handoffs cannot be seen",
                     s.label()
                 ),
-            });
+            );
         }
-        let estimated: Vec<&str> = s
-            .provenance
-            .iter()
-            .filter(|(_, p)| **p == Provenance::Estimated)
-            .map(|(f, _)| f.as_str())
-            .collect();
-        if !estimated.is_empty() {
-            w.push(Warning {
-                code: "estimate",
-                element: step(&s.id),
-                message: format!(
+        if info.lint & ESTIMATED != 0 {
+            let estimated: Vec<&str> = s
+                .provenance
+                .iter()
+                .filter(|(_, p)| **p == Provenance::Estimated)
+                .map(|(f, _)| f.as_str())
+                .collect();
+            warn(
+                "estimate",
+                format!(
                     "step '{}': {} only estimated, not measured",
                     s.label(),
                     estimated.join(", ")
                 ),
-            });
+            );
         }
-        match (s.kind, &s.gate) {
-            (StepKind::Gate, gd) => {
-                let has = |o: Option<&Option<String>>| {
-                    o.and_then(|v| v.as_deref())
-                        .is_some_and(|v| !v.trim().is_empty())
-                };
-                if !has(gd.as_ref().map(|g| &g.regulation)) && !has(gd.as_ref().map(|g| &g.control))
-                {
-                    w.push(Warning {
-                        code: "gate_without_control",
-                        element: step(&s.id),
-                        message: format!(
-                            "gate '{}' names no regulation or control; what does it check?",
-                            s.label()
-                        ),
-                    });
-                }
-            }
-            (_, Some(_)) => w.push(Warning {
-                code: "gate_details_on_step",
-                element: step(&s.id),
-                message: format!(
+        if info.lint & GATE_WITHOUT_CONTROL != 0 {
+            warn(
+                "gate_without_control",
+                format!(
+                    "gate '{}' names no regulation or control; what does it check?",
+                    s.label()
+                ),
+            );
+        }
+        if info.lint & GATE_DETAILS_ON_STEP != 0 {
+            warn(
+                "gate_details_on_step",
+                format!(
                     "step '{}' carries gate details but is not a gate; they are ignored",
                     s.label()
                 ),
-            }),
-            _ => {}
+            );
         }
-        if s.kind.is_endpoint() && (s.pt.is_some() || s.lt.is_some()) {
-            w.push(Warning {
-                code: "endpoint_times",
-                element: step(&s.id),
-                message: format!(
+        if info.lint & ENDPOINT_TIMES != 0 {
+            warn(
+                "endpoint_times",
+                format!(
                     "{} '{}' has times of its own; suppliers and customers stand outside the stream and their times are not counted",
                     if s.kind == StepKind::Supplier { "supplier" } else { "customer" },
                     s.label()
                 ),
-            });
+            );
         }
     }
     for group in &groups {
@@ -194,7 +228,8 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
             message: format!("gates '{x}' and '{y}' are on one path and check the same control: a redundancy candidate"),
         });
     }
-    for id in crate::lineage::unconsumed(doc) {
+    for &k in &g.unconsumed {
+        let id = &doc.assets[k as usize].id;
         w.push(Warning {
             code: "unconsumed_asset",
             element: Some(Element::Asset(id.clone())),

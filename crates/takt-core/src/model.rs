@@ -339,12 +339,14 @@ pub struct Step {
     /// How outgoing item flows are taken: all in parallel (and, the default) or one of them (xor).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<Split>,
+    // Gate details and ranges are boxed: most steps have none, and a small step record keeps
+    // the analysis (which walks every step on every edit) in cache.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gate: Option<GateDetails>,
+    pub gate: Option<Box<GateDetails>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pt_range: Option<Range>,
+    pub pt_range: Option<Box<Range>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt_range: Option<Range>,
+    pub lt_range: Option<Box<Range>>,
     /// Where each number came from, by field name ("pt", "lt", "pca", ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Provenance>,

@@ -223,6 +223,27 @@ pub fn apply(doc: &mut ValueStream, op: &Op) -> Result<Diff, EditError> {
     }
 }
 
+/// Applies `op` and analyses the result, validating once: what an editor calls on every edit.
+/// On any error the document is left exactly as it was.
+pub fn apply_analyzed(
+    doc: &mut ValueStream,
+    op: &Op,
+) -> Result<(Diff, crate::analysis::Analysis), EditError> {
+    let mut diff = Diff::default();
+    if let Err(e) = run(doc, op, &mut diff) {
+        apply_diff(doc, &diff.inverse()).expect("an edit's own inverse always applies");
+        return Err(e);
+    }
+    let analysis = match crate::validate::Graph::build(doc) {
+        Ok(g) => crate::analysis::analyze_graph(&g),
+        Err(e) => {
+            apply_diff(doc, &diff.inverse()).expect("an edit's own inverse always applies");
+            return Err(e.into());
+        }
+    };
+    Ok((diff, analysis))
+}
+
 /// Replays a diff (or an inverse diff), checking that each record is where the diff says.
 /// It does not validate: a diff taken from a valid edit leads to a valid document.
 pub fn apply_diff(doc: &mut ValueStream, diff: &Diff) -> Result<(), EditError> {

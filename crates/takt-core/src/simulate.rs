@@ -9,7 +9,7 @@
 //! so the simulated mean matches it where there is no AND join, and exceeds it at AND joins
 //! (merge bias).
 
-use crate::analysis::{find_loops, step_times};
+use crate::analysis::find_loops;
 use crate::model::*;
 use crate::rng::Rng;
 use crate::validate::{Graph, ValidationErrors};
@@ -111,7 +111,6 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
     let g = Graph::build(doc)?;
     let deterministic = crate::analysis::analyze_graph(&g).lead_time_s;
     let cal = g.calendar;
-    let times = step_times(doc, &cal);
     let lt = doc
         .steps
         .iter()
@@ -120,11 +119,11 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
             if s.kind.is_endpoint() {
                 Sample::Fixed(0.0)
             } else if s.lt_range.is_some() {
-                Sample::from_range(times.lt[i], s.lt_range.as_ref(), &cal)
+                Sample::from_range(g.lt[i], s.lt_range.as_deref(), &cal)
             } else if s.lt.is_none() {
-                Sample::from_range(times.pt[i], s.pt_range.as_ref(), &cal)
+                Sample::from_range(g.pt[i], s.pt_range.as_deref(), &cal)
             } else {
-                Sample::Fixed(times.lt[i])
+                Sample::Fixed(g.lt[i])
             }
         })
         .collect();
@@ -167,7 +166,7 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
         bodies.push(Body {
             start: fl.to,
             end: fl.from,
-            nodes,
+            nodes: nodes.to_vec(),
             preds,
             succs,
         });
@@ -273,7 +272,7 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
 impl Model<'_> {
     /// Draws the XOR branch of step `x` for this pass (`u32::MAX` for an AND step).
     fn choose(&self, x: u32, rng: &mut Rng) -> u32 {
-        if !self.g.doc.steps[x as usize].is_xor() {
+        if !self.g.info[x as usize].xor {
             return u32::MAX;
         }
         let outs = self.g.outs(x as usize);
@@ -334,7 +333,7 @@ impl Model<'_> {
             } else {
                 for &(pl, f) in &b.preds[l] {
                     let from = b.nodes[pl as usize];
-                    let routed = !self.g.doc.steps[from as usize].is_xor() || taken.contains(&f);
+                    let routed = !self.g.info[from as usize].xor || taken.contains(&f);
                     if act[pl as usize] && routed {
                         act[l] = true;
                         start = f64::max(
@@ -347,7 +346,7 @@ impl Model<'_> {
             if !act[l] {
                 continue;
             }
-            if self.g.doc.steps[x as usize].is_xor() {
+            if self.g.info[x as usize].xor {
                 // Branch inside the body, renormalised over the branches that stay in it.
                 let succ = &b.succs[l];
                 let total: f64 = succ.iter().map(|&f| self.g.flows[f as usize].p).sum();

@@ -211,6 +211,85 @@ pub struct FlowC {
     pub p: f64,
     /// Items waiting on the flow, where counted.
     pub wip: f64,
+    /// Has waste tags of its own.
+    pub tagged: bool,
+    /// `p` was given in the document (not derived).
+    pub given_p: bool,
+}
+
+/// Step ids to positions. Ids of up to 15 bytes (slugs, the usual case) are kept inline in the
+/// table, so a lookup compares them without following a pointer into the step record; longer
+/// ids fall back to a map of string slices.
+#[derive(Default)]
+pub struct IdIndex<'a> {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> IdIndex<'a> {
+    fn pack(id: &str) -> Option<u128> {
+        let b = id.as_bytes();
+        if b.len() > 15 {
+            return None;
+        }
+        let mut w = [0u8; 16];
+        w[..b.len()].copy_from_slice(b);
+        w[15] = b.len() as u8;
+        Some(u128::from_le_bytes(w))
+    }
+
+    fn with_capacity(n: usize) -> Self {
+        let mut short = FxHashMap::default();
+        short.reserve(n);
+        IdIndex {
+            short,
+            long: FxHashMap::default(),
+        }
+    }
+
+    /// Inserts; `false` when the id was there already.
+    fn insert(&mut self, id: &'a str, at: u32) -> bool {
+        match Self::pack(id) {
+            Some(k) => self.short.insert(k, at).is_none(),
+            None => self.long.insert(id, at).is_none(),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<u32> {
+        match Self::pack(id) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+}
+
+/// What the analysis needs of a step, packed (the step records are large; the analysis walks
+/// these instead).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepInfo {
+    pub xor: bool,
+    /// Supplier or customer: its own times are not counted.
+    pub endpoint: bool,
+    pub gate: bool,
+    pub value: Option<ValueClass>,
+    /// Has waste tags.
+    pub tagged: bool,
+    /// Percent complete and accurate, as a share.
+    pub pca: f64,
+    /// Servers x availability.
+    pub capacity: f64,
+    /// Changeover per item (changeover / batch), seconds.
+    pub changeover: f64,
+    /// Team index, or `u32::MAX`.
+    pub team: u32,
+    /// What the lints found in the step (flags of `lint.rs`).
+    pub lint: u8,
+    /// The name folded to lower case and hashed, for duplicate names.
+    pub name_hash: u64,
 }
 
 /// The validated, compiled routing of a map: dense indices, adjacency and a topological order.
@@ -232,7 +311,17 @@ pub struct Graph<'a> {
     pub pos: Vec<u32>,
     /// Seconds of elapsed time per demanded item (the inverse of throughput), when there is demand.
     pub seconds_per_item: Option<f64>,
-    pub step_index: FxHashMap<&'a str, u32>,
+    pub step_index: IdIndex<'a>,
+    /// Process and lead time of each step in seconds (0 for suppliers and customers).
+    pub pt: Vec<f64>,
+    pub lt: Vec<f64>,
+    pub info: Vec<StepInfo>,
+    /// Data assets nothing consumes (no asset derives from them, no step reads them), except
+    /// endpoints, which their callers consume.
+    pub unconsumed: Vec<u32>,
+    /// Each rework flow and its loop body (steps in topological order, the flow's target first
+    /// and its source last), ordered by the topological position of the source.
+    pub loops: Vec<(u32, Vec<u32>)>,
 }
 
 impl<'a> Graph<'a> {
@@ -253,10 +342,10 @@ impl<'a> Graph<'a> {
         check_map(doc, &mut errs);
 
         // Teams.
-        let mut team_ids: FxHashMap<&str, ()> = FxHashMap::default();
-        for t in &doc.teams {
-            check_id(&t.id, Element::Team(t.id.clone()), &mut errs);
-            if team_ids.insert(&t.id, ()).is_some() {
+        let mut team_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        for (k, t) in doc.teams.iter().enumerate() {
+            check_id(&t.id, &|| Element::Team(t.id.clone()), &mut errs);
+            if team_ids.insert(&t.id, k as u32).is_some() {
                 errs.push(ModelError::DuplicateId {
                     element: Element::Team(t.id.clone()),
                 });
@@ -264,16 +353,21 @@ impl<'a> Graph<'a> {
         }
 
         // Steps.
-        let mut step_index: FxHashMap<&str, u32> = FxHashMap::default();
-        step_index.reserve(doc.steps.len());
+        let mut step_index = IdIndex::with_capacity(doc.steps.len());
+        let mut info = Vec::with_capacity(doc.steps.len());
+        let mut pt = Vec::with_capacity(doc.steps.len());
+        let mut lt = Vec::with_capacity(doc.steps.len());
         for (i, s) in doc.steps.iter().enumerate() {
             let el = || Element::Step(s.id.clone());
-            check_id(&s.id, el(), &mut errs);
-            if step_index.insert(&s.id, i as u32).is_some() {
+            check_id(&s.id, &el, &mut errs);
+            if !step_index.insert(&s.id, i as u32) {
                 errs.push(ModelError::DuplicateId { element: el() });
             }
+            let mut team_ix = u32::MAX;
             if let Some(team) = &s.team {
-                if !team_ids.contains_key(team.as_str()) {
+                if let Some(&k) = team_ids.get(team.as_str()) {
+                    team_ix = k;
+                } else {
                     errs.push(ModelError::Dangling {
                         element: el(),
                         field: "team",
@@ -283,6 +377,35 @@ impl<'a> Graph<'a> {
                 }
             }
             check_step(s, &cal, &mut errs);
+            let endpoint = s.kind.is_endpoint();
+            let p = if endpoint {
+                0.0
+            } else {
+                s.pt.map_or(0.0, |d| d.seconds(&cal))
+            };
+            pt.push(p);
+            lt.push(if endpoint {
+                0.0
+            } else {
+                s.lt.map_or(p, |d| d.seconds(&cal))
+            });
+            info.push(StepInfo {
+                xor: s.is_xor(),
+                endpoint,
+                gate: s.kind == StepKind::Gate,
+                value: s.value,
+                tagged: !s.waste.is_empty(),
+                pca: if endpoint {
+                    1.0
+                } else {
+                    s.pca.unwrap_or(100.0) / 100.0
+                },
+                capacity: s.servers.unwrap_or(1.0) * s.uptime.unwrap_or(100.0) / 100.0,
+                changeover: s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0),
+                team: team_ix,
+                lint: crate::lint::step_flags(s),
+                name_hash: crate::lint::fold_name(&s.name),
+            });
         }
 
         // Flows.
@@ -300,10 +423,10 @@ impl<'a> Graph<'a> {
         for f in &doc.flows {
             let el = || Element::Flow(f.key());
             if let Some(id) = &f.id {
-                check_id(id, el(), &mut errs);
+                check_id(id, &el, &mut errs);
             }
-            let from = step_index.get(f.from.as_str()).copied();
-            let to = step_index.get(f.to.as_str()).copied();
+            let from = step_index.get(&f.from);
+            let to = step_index.get(&f.to);
             for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
                 if ix.is_none() {
                     errs.push(ModelError::Dangling {
@@ -398,7 +521,7 @@ impl<'a> Graph<'a> {
                     explicit_keys.insert(id, ()).is_some()
                         || id.split_once('>').is_some_and(|(a, b)| {
                             match (step_index.get(a), step_index.get(b)) {
-                                (Some(&a), Some(&b)) => derived_keys.contains_key(&(a, b)),
+                                (Some(a), Some(b)) => derived_keys.contains_key(&(a, b)),
                                 _ => false,
                             }
                         })
@@ -438,10 +561,12 @@ impl<'a> Graph<'a> {
                 wait,
                 p,
                 wip,
+                tagged: !f.waste.is_empty(),
+                given_p: f.p.is_some(),
             });
         }
 
-        check_lineage(doc, &step_index, &mut errs);
+        let unconsumed = check_lineage(doc, &step_index, &mut errs);
         check_kaizen(doc, &step_index, &mut errs);
 
         if !errs.is_empty() {
@@ -489,44 +614,50 @@ impl<'a> Graph<'a> {
             pos: Vec::new(),
             seconds_per_item,
             step_index,
+            pt,
+            lt,
+            info,
+            unconsumed,
+            loops: Vec::new(),
         };
 
         // XOR probabilities: unspecified branches share what the specified ones leave.
         for i in 0..n {
-            let s = &doc.steps[i];
+            let id = || doc.steps[i].id.clone();
             let outs = g.out_start[i] as usize..g.out_start[i + 1] as usize;
             let outs = outs.map(|k| g.out[k]);
-            if s.is_xor() {
-                let given: f64 = outs.clone().filter_map(|f| doc.flows[f as usize].p).sum();
-                let missing = outs
+            if g.info[i].xor {
+                let fc = &g.flows;
+                let given: f64 = outs
                     .clone()
-                    .filter(|&f| doc.flows[f as usize].p.is_none())
-                    .count();
+                    .filter(|&f| fc[f as usize].given_p)
+                    .map(|f| fc[f as usize].p)
+                    .sum();
+                let missing = outs.clone().filter(|&f| !fc[f as usize].given_p).count();
                 let rest = 1.0 - given;
                 if (missing == 0 && outs.len() > 0 && rest.abs() > 1e-6)
                     || (missing > 0 && rest < -1e-9)
                 {
                     errs.push(ModelError::XorProbabilities {
-                        element: Element::Step(s.id.clone()),
+                        element: Element::Step(id()),
                         sum: round6(given),
                     });
                 } else if missing > 0 {
                     for f in outs {
-                        if doc.flows[f as usize].p.is_none() {
+                        if !g.flows[f as usize].given_p {
                             g.flows[f as usize].p = rest.max(0.0) / missing as f64;
                         }
                     }
                 }
             } else {
                 for f in outs {
-                    let flow = &doc.flows[f as usize];
-                    if flow.p.is_some() {
+                    if g.flows[f as usize].given_p {
                         errs.push(ModelError::Invalid {
-                            element: Element::Flow(flow.key()),
+                            element: Element::Flow(doc.flows[f as usize].key()),
                             field: "p",
                             message: format!(
                                 "a branch probability only applies to the flows out of an XOR step, and '{}' is not one (set its split to \"xor\")",
-                                s.id
+                                doc.steps[i].id
                             ),
                         });
                     }
@@ -536,7 +667,7 @@ impl<'a> Graph<'a> {
             let total: f64 = g.reworks(i).iter().map(|&f| g.flows[f as usize].p).sum();
             if total >= 1.0 {
                 errs.push(ModelError::ReworkTotal {
-                    element: Element::Step(s.id.clone()),
+                    element: Element::Step(id()),
                     sum: round6(total),
                 });
             }
@@ -573,30 +704,34 @@ impl<'a> Graph<'a> {
         g.pos = pos;
 
         // Rework flows go backwards, and close single-exit loops.
+        let mut loops = Vec::new();
         for (fi, f) in g.flows.iter().enumerate() {
             if f.kind != FlowKind::Rework {
                 continue;
             }
             let flow = &doc.flows[fi];
-            let el = Element::Flow(flow.key());
+            let el = || Element::Flow(flow.key());
             match g.loop_body(f.to, f.from) {
                 None => errs.push(ModelError::ReworkNotBackwards {
-                    element: el,
+                    element: el(),
                     from: flow.from.clone(),
                     to: flow.to.clone(),
                 }),
                 Some(body) => {
                     if let Some((step, exit)) = g.loop_exit(&body, f.from) {
                         errs.push(ModelError::ReworkLoopExit {
-                            element: el,
+                            element: el(),
                             step: doc.steps[step as usize].id.clone(),
                             exit: doc.steps[exit as usize].id.clone(),
                             end: flow.from.clone(),
                         });
                     }
+                    loops.push((fi as u32, body));
                 }
             }
         }
+        loops.sort_by_key(|(f, _)| g.pos[g.flows[*f as usize].from as usize]);
+        g.loops = loops;
 
         if errs.is_empty() {
             Ok(g)
@@ -737,10 +872,13 @@ fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
     }
 }
 
-fn check_id(id: &str, element: Element, errs: &mut Vec<ModelError>) {
-    if id.trim().is_empty() {
+fn check_id(id: &str, el: &dyn Fn() -> Element, errs: &mut Vec<ModelError>) {
+    // Blank ids are rare: look at the first byte before trimming.
+    let blank =
+        id.is_empty() || (!id.as_bytes()[0].is_ascii_alphanumeric() && id.trim().is_empty());
+    if blank {
         errs.push(ModelError::Invalid {
-            element,
+            element: el(),
             field: "id",
             message: "the id is empty".into(),
         });
@@ -962,11 +1100,12 @@ fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
     }
 }
 
-fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec<ModelError>) {
+/// Checks assets, lineage and links; returns the assets nothing consumes.
+fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) -> Vec<u32> {
     let mut assets: FxHashMap<&str, u32> = FxHashMap::default();
     for (i, a) in doc.assets.iter().enumerate() {
         let el = || Element::Asset(a.id.clone());
-        check_id(&a.id, el(), errs);
+        check_id(&a.id, &el, errs);
         if assets.insert(&a.id, i as u32).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
@@ -986,6 +1125,7 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
     }
     let mut keys: FxHashMap<(&str, &str), ()> = FxHashMap::default();
     let mut edges: Vec<(u32, u32)> = Vec::with_capacity(doc.lineage.len());
+    let mut consumed = vec![false; doc.assets.len()];
     let mut ok = true;
     for e in &doc.lineage {
         let el = || Element::Lineage(e.key());
@@ -1007,6 +1147,7 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
         }
         if let [Some(a), Some(b)] = ends {
             edges.push((a, b));
+            consumed[a as usize] = true;
         }
     }
     if ok {
@@ -1022,7 +1163,7 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
     let mut link_keys: FxHashMap<(&str, &str, LinkMode), ()> = FxHashMap::default();
     for l in &doc.links {
         let el = || Element::Link(l.key());
-        if !steps.contains_key(l.step.as_str()) {
+        if !steps.contains(&l.step) {
             errs.push(ModelError::Dangling {
                 element: el(),
                 field: "step",
@@ -1041,26 +1182,35 @@ fn check_lineage(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec
         if link_keys.insert((&l.step, &l.asset, l.mode), ()).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
+        if l.mode == LinkMode::Read {
+            if let Some(&a) = assets.get(l.asset.as_str()) {
+                consumed[a as usize] = true;
+            }
+        }
     }
+    doc.assets
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !consumed[*i] && a.kind != AssetKind::Endpoint)
+        .map(|(i, _)| i as u32)
+        .collect()
 }
 
-fn check_kaizen(doc: &ValueStream, steps: &FxHashMap<&str, u32>, errs: &mut Vec<ModelError>) {
+fn check_kaizen(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) {
     let mut ids: FxHashMap<&str, ()> = FxHashMap::default();
     for k in &doc.kaizen {
         let el = || Element::Kaizen(k.id.clone());
-        check_id(&k.id, el(), errs);
+        check_id(&k.id, &el, errs);
         if ids.insert(&k.id, ()).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
         match &k.target {
-            Some(KaizenTarget::Step(s)) if !steps.contains_key(s.as_str()) => {
-                errs.push(ModelError::Dangling {
-                    element: el(),
-                    field: "target",
-                    target_kind: "step",
-                    target: s.clone(),
-                })
-            }
+            Some(KaizenTarget::Step(s)) if !steps.contains(s) => errs.push(ModelError::Dangling {
+                element: el(),
+                field: "target",
+                target_kind: "step",
+                target: s.clone(),
+            }),
             Some(KaizenTarget::Flow(f)) if !doc.flows.iter().any(|x| x.key_is(f)) => {
                 errs.push(ModelError::Dangling {
                     element: el(),

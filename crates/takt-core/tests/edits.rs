@@ -1021,3 +1021,33 @@ fn a_stale_diff_is_refused_and_changes_nothing() {
     );
     assert_eq!(to_json(&doc), before);
 }
+
+#[test]
+fn apply_analyzed_is_apply_then_analyze_and_refuses_like_apply() {
+    use takt_core::ops::apply_analyzed;
+    let op = Op::Set {
+        key: Key::step("c"),
+        field: "pt".into(),
+        value: json!("2h"),
+    };
+    let (mut x, mut y) = (base(), base());
+    let (diff, analysis) = apply_analyzed(&mut x, &op).unwrap();
+    assert_eq!(diff, apply(&mut y, &op).unwrap());
+    assert_eq!(analysis, analyze(&y).unwrap());
+    // A bad edit: lead time below process time. Nothing changes.
+    let before = to_json(&x);
+    let bad = Op::Set {
+        key: Key::step("a"),
+        field: "lt".into(),
+        value: json!("10min"),
+    };
+    let err = apply_analyzed(&mut x, &bad).unwrap_err();
+    assert!(
+        matches!(
+            err.first_invalid(),
+            Some(ModelError::LeadBelowProcess { .. })
+        ),
+        "{err}"
+    );
+    assert_eq!(to_json(&x), before);
+}

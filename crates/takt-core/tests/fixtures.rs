@@ -164,7 +164,9 @@ fn a_rework_loop_runs_one_over_one_minus_p_times() {
     // The extra time is charged at c: p (w + B) / (1 - p) = 0.2 x 11h / 0.8 = 2.75h.
     close(step(&a, "c").rework_s, 2.75 * H);
     close(step(&a, "b").rework_s, 0.0);
-    let rung = a.ladder.iter().find(|r| r.step == "c").unwrap();
+    // The ladder's rungs follow the critical path, one for one.
+    let at = a.critical_path.iter().position(|s| s == "c").unwrap();
+    let rung = &a.ladder[at];
     close(rung.rework_s, 2.75 * H);
     // Visits: 1.25 for b and c, 1 for a and d.
     close(step(&a, "b").visits, 1.25);

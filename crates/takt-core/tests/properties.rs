@@ -580,11 +580,11 @@ fn and_map(seed: u64) -> ValueStream {
         if rng.below(2) == 0 {
             let down = lt / 2.0 * rng.uniform();
             let up = down + lt * rng.uniform();
-            s.lt_range = Some(Range {
+            s.lt_range = Some(Box::new(Range {
                 min: Duration::hours(lt - down),
                 likely: None,
                 max: Duration::hours(lt + up),
-            });
+            }));
         }
         doc.steps.push(s);
         id
@@ -729,11 +729,11 @@ proptest! {
                 let lt = s.lt.unwrap().seconds(&Calendar::default());
                 let pt = s.pt.unwrap().seconds(&Calendar::default());
                 let half = (lt - pt).min(lt / 2.0);
-                s.lt_range = Some(Range {
+                s.lt_range = Some(Box::new(Range {
                     min: Duration::secs(lt - half),
                     likely: None,
                     max: Duration::secs(lt + half),
-                });
+                }));
             }
         }
         validate(&doc).unwrap();
