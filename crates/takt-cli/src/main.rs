@@ -172,7 +172,7 @@ fn run(cmd: Command) -> Result<String, Failure> {
             let (_, doc) = read(&file)?;
             let a = analyze(&doc).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             Ok(if as_json {
-                json(&a)
+                json(&a.to_json(&doc))
             } else {
                 report(&doc, &a, unit.map(Unit::from).or(doc.unit))
             })
@@ -376,7 +376,7 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     }
     match &a.bottleneck {
         Some(b) => {
-            let ect = a.steps.iter().find(|s| &s.id == b).map_or(0.0, |s| s.ect_s);
+            let ect = a.step(doc, b).map_or(0.0, |s| s.ect_s);
             line(
                 "Bottleneck",
                 format!("{}  (effective cycle time {})", label(doc, b), h(ect)),
@@ -404,7 +404,7 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     if a.wip_items > 0.0 {
         line("WIP", format!("{} items", a.wip_items));
     }
-    let cp = &a.critical_path;
+    let cp = a.critical_ids(doc);
     if cp.len() <= 30 {
         o += &format!("Critical path: {}\n", cp.join(" -> "));
     } else {
@@ -421,8 +421,8 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
         "step", "wait before", "lead time", "process", "rework"
     );
     const RUNGS: usize = 40;
-    for (id, r) in a.critical_path.iter().zip(&a.ladder).take(RUNGS) {
-        let name = doc.step(id).map_or(id.as_str(), |s| s.label());
+    for (id, r) in cp.iter().zip(&a.ladder).take(RUNGS) {
+        let name = doc.step(id).map_or(*id, |s| s.label());
         let name: String = name.chars().take(27).collect();
         o += &format!(
             "  {:<28}{:>12}{:>12}{:>12}{:>12}\n",

@@ -85,6 +85,13 @@ fn analyze_json_has_the_documented_fields_and_hand_checked_values() {
         serde_json::json!(["train", "review", "deploy"])
     );
     assert_eq!(v["handoffs"]["total"], 3);
+    // Positions in the core's analysis become ids and keys in the JSON.
+    assert_eq!(
+        v["handoffs"]["flows"],
+        serde_json::json!(["train>review", "review>train", "review>deploy"])
+    );
+    assert_eq!(v["steps"][1]["id"], "review");
+    assert_eq!(v["steps"][1]["visits"], 1.25);
     // Takt: 40 working hours a week / 12.
     assert!((v["takt_s"].as_f64().unwrap() - 40.0 * h / 12.0).abs() < 1e-6);
 }

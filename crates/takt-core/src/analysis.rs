@@ -54,8 +54,9 @@ pub struct Analysis {
     pub bottleneck: Option<String>,
     /// Steps whose effective cycle time exceeds takt.
     pub over_takt: Vec<String>,
-    /// Step ids along the critical path, in order.
-    pub critical_path: Vec<String>,
+    /// The critical path, in order, as positions in the map's `steps` (see [`Analysis::to_json`]
+    /// for ids).
+    pub critical_path: Vec<u32>,
     /// The timeline ladder along the critical path.
     pub ladder: Vec<Rung>,
     pub handoffs: Handoffs,
@@ -116,9 +117,9 @@ pub struct FlowMetrics {
     pub flow_efficiency: f64,
 }
 
+/// The metrics of one step; `Analysis::steps[i]` belongs to the map's `steps[i]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepMetrics {
-    pub id: String,
     /// Expected times the step runs per item (rework included).
     pub visits: f64,
     /// Working time the step spends per demanded item, per server: (PT x visits + changeover /
@@ -137,6 +138,50 @@ pub struct Warning {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<Element>,
     pub message: String,
+}
+
+impl Analysis {
+    /// The analysis as JSON for people and other programs: what the struct holds, with step ids
+    /// in `steps`, `critical_path` and flow keys in `handoffs.flows` where the struct keeps
+    /// positions (the analysis itself allocates nothing per step).
+    pub fn to_json(&self, doc: &ValueStream) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).expect("an analysis serialises");
+        let id = |i: u32| serde_json::Value::from(doc.steps[i as usize].id.as_str());
+        v["critical_path"] = self.critical_path.iter().map(|&i| id(i)).collect();
+        v["handoffs"]["flows"] = self
+            .handoffs
+            .flows
+            .iter()
+            .map(|&f| serde_json::Value::from(doc.flows[f as usize].key()))
+            .collect();
+        if let Some(steps) = v["steps"].as_array_mut() {
+            for (i, s) in steps.iter_mut().enumerate() {
+                if let Some(o) = s.as_object_mut() {
+                    let mut with_id = serde_json::Map::with_capacity(o.len() + 1);
+                    with_id.insert("id".into(), id(i as u32));
+                    with_id.append(o);
+                    *o = with_id;
+                }
+            }
+        }
+        v
+    }
+
+    /// The metrics of the step with this id.
+    pub fn step(&self, doc: &ValueStream, id: &str) -> Option<&StepMetrics> {
+        doc.steps
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| &self.steps[i])
+    }
+
+    /// The ids along the critical path.
+    pub fn critical_ids<'d>(&self, doc: &'d ValueStream) -> Vec<&'d str> {
+        self.critical_path
+            .iter()
+            .map(|&i| doc.steps[i as usize].id.as_str())
+            .collect()
+    }
 }
 
 /// Time, process time, VA time and gate time accumulated together along a path.
@@ -447,7 +492,72 @@ fn gauss(mut a: Vec<Vec<f64>>) -> Vec<f64> {
         .collect()
 }
 
+/// Parts of the analysis that need only the graph, not the lead-time recursion: on large maps
+/// they run on a second core while the recursion runs on the first.
+struct Side {
+    redundant_gates: Vec<[String; 2]>,
+    duplicate_names: Vec<Vec<usize>>,
+    handoffs: Handoffs,
+}
+
+fn side(g: &Graph) -> Side {
+    let team = |i: u32| Some(g.info[i as usize].team).filter(|&t| t != u32::MAX);
+    let mut handoffs = Handoffs::default();
+    for (fi, f) in g.flows.iter().enumerate() {
+        if !(f.kind.is_forward() || f.kind == FlowKind::Rework) {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (team(f.from), team(f.to)) {
+            if a != b {
+                handoffs.total += 1;
+                handoffs.total_wait_s += f.wait;
+                handoffs.flows.push(fi as u32);
+            }
+        }
+    }
+    Side {
+        redundant_gates: redundant_gates(g),
+        duplicate_names: crate::lint::duplicate_names(g),
+        handoffs,
+    }
+}
+
+/// Maps at least this large use the second core.
+const PARALLEL_FROM: usize = 2_000;
+
 pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
+    if g.n < PARALLEL_FROM {
+        return finish(g, main_part(g), side(g));
+    }
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(|| side(g));
+        let main = main_part(g);
+        let side = helper.join().expect("the side analysis does not panic");
+        finish(g, main, side)
+    })
+}
+
+fn finish(g: &Graph, main: (Analysis, Vec<u32>), side: Side) -> Analysis {
+    let (mut a, path_flows) = main;
+    let team = |i: u32| Some(g.info[i as usize].team).filter(|&t| t != u32::MAX);
+    a.handoffs = side.handoffs;
+    for &f in &path_flows {
+        let fl = &g.flows[f as usize];
+        if let (Some(x), Some(y)) = (team(fl.from), team(fl.to)) {
+            if x != y {
+                a.handoffs.critical += 1;
+                a.handoffs.critical_wait_s += fl.wait;
+            }
+        }
+    }
+    a.redundant_gates = side.redundant_gates;
+    a.warnings = crate::lint::warnings(g, &a, &side.duplicate_names);
+    a
+}
+
+/// The lead-time recursion and everything that follows from it; handoffs, redundant gates and
+/// warnings are filled in by `finish`.
+fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
     let doc = g.doc;
     let cal = g.calendar;
     let n = g.n;
@@ -576,7 +686,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         loop {
             let xi = x as usize;
             on_path[xi] = true;
-            critical_path.push(doc.steps[xi].id.clone());
+            critical_path.push(x);
             ladder.push(Rung {
                 wait_s: wait,
                 lt_s: lt[xi],
@@ -614,38 +724,12 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
             over_takt.push(doc.steps[i].id.clone());
         }
         steps.push(StepMetrics {
-            id: doc.steps[i].id.clone(),
             visits: visits[i],
             ect_s: ect,
             utilisation,
             critical: on_path[i],
             rework_s: extra[i].time,
         });
-    }
-
-    // Handoffs.
-    let team = |i: u32| Some(g.info[i as usize].team).filter(|&t| t != u32::MAX);
-    let mut handoffs = Handoffs::default();
-    for (fi, f) in g.flows.iter().enumerate() {
-        if !(f.kind.is_forward() || f.kind == FlowKind::Rework) {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (team(f.from), team(f.to)) {
-            if a != b {
-                handoffs.total += 1;
-                handoffs.total_wait_s += f.wait;
-                handoffs.flows.push(fi as u32);
-            }
-        }
-    }
-    for &f in &path_flows {
-        let fl = &g.flows[f as usize];
-        if let (Some(a), Some(b)) = (team(fl.from), team(fl.to)) {
-            if a != b {
-                handoffs.critical += 1;
-                handoffs.critical_wait_s += fl.wait;
-            }
-        }
     }
 
     // Waste by category: first-pass time of tagged steps and queues, rework passes as defects.
@@ -729,7 +813,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         }
     };
     let gate_share = ratio(total.gate);
-    let mut a = Analysis {
+    let a = Analysis {
         lead_time_s: total.time,
         process_time_s: total.pt,
         work_content_s: (0..n).map(|i| pt[i] * visits[i]).sum(),
@@ -742,10 +826,10 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         over_takt,
         critical_path,
         ladder,
-        handoffs,
+        handoffs: Handoffs::default(),
         gate_time_s: total.gate,
         gate_share,
-        redundant_gates: redundant_gates(g),
+        redundant_gates: Vec::new(),
         waste_s: waste
             .iter()
             .enumerate()
@@ -765,8 +849,7 @@ pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
         steps,
         warnings: Vec::new(),
     };
-    a.warnings = crate::lint::warnings(g, &a);
-    a
+    (a, path_flows)
 }
 
 /// The time after a step inside a loop body: its flows to other body steps, combined.
@@ -851,4 +934,20 @@ fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_second_core_changes_nothing() {
+        // Large maps compute the side part on another thread; the result must be the same.
+        let doc = crate::gen::generate(PARALLEL_FROM + 500, 3);
+        let g = Graph::build(&doc).unwrap();
+        let parallel = analyze_graph(&g);
+        let sequential = finish(&g, main_part(&g), side(&g));
+        assert_eq!(parallel, sequential);
+        assert!(parallel.handoffs.total > 0 && !parallel.warnings.is_empty());
+    }
 }

@@ -74,32 +74,41 @@ fn same_name(a: &str, b: &str) -> bool {
     }
 }
 
-pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
+/// Groups of steps that share a name (ignoring case and blanks), by the folded-name hashes the
+/// graph recorded; each group in document order.
+pub(crate) fn duplicate_names(g: &Graph) -> Vec<Vec<usize>> {
     let doc = g.doc;
-    let mut w = Vec::new();
-    let step = |id: &str| Some(Element::Step(id.to_string()));
-
-    // Duplicate names, by the folded-name hashes the graph recorded.
     let mut first: rustc_hash::FxHashMap<u64, usize> = Default::default();
     first.reserve(doc.steps.len());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of_first: rustc_hash::FxHashMap<usize, usize> = Default::default();
     for (i, info) in g.info.iter().enumerate() {
-        if info.lint & MISSING_NAME == 0 {
-            match first.get(&info.name_hash) {
-                Some(&f) if same_name(&doc.steps[f].name, &doc.steps[i].name) => {
-                    let k = *group_of_first.entry(f).or_insert_with(|| {
-                        groups.push(vec![f]);
-                        groups.len() - 1
-                    });
-                    groups[k].push(i);
-                }
-                Some(_) => {} // a hash collision between different names: not a duplicate
-                None => {
-                    first.insert(info.name_hash, i);
-                }
+        if info.lint & MISSING_NAME != 0 {
+            continue;
+        }
+        match first.get(&info.name_hash) {
+            Some(&f) if same_name(&doc.steps[f].name, &doc.steps[i].name) => {
+                let k = *group_of_first.entry(f).or_insert_with(|| {
+                    groups.push(vec![f]);
+                    groups.len() - 1
+                });
+                groups[k].push(i);
+            }
+            Some(_) => {} // a hash collision between different names: not a duplicate
+            None => {
+                first.insert(info.name_hash, i);
             }
         }
+    }
+    groups
+}
+
+pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Warning> {
+    let doc = g.doc;
+    let mut w = Vec::new();
+    let step = |id: &str| Some(Element::Step(id.to_string()));
+
+    for (i, info) in g.info.iter().enumerate() {
         if info.lint == 0 {
             continue;
         }
@@ -168,7 +177,7 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
             );
         }
     }
-    for group in &groups {
+    for group in groups {
         let ids: Vec<&str> = group.iter().map(|&k| doc.steps[k].id.as_str()).collect();
         let s = doc.steps[group[0]].name.trim();
         w.push(Warning {
@@ -194,13 +203,13 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
     }
     if let Some(t) = a.takt_s {
         let unit = doc.unit;
-        for sm in a.steps.iter().filter(|s| s.ect_s > t) {
+        for (s, sm) in doc.steps.iter().zip(&a.steps).filter(|(_, m)| m.ect_s > t) {
             w.push(Warning {
                 code: "over_takt",
-                element: step(&sm.id),
+                element: step(&s.id),
                 message: format!(
                     "step '{}' needs {} of work per item, more than the takt of {}",
-                    doc.step(&sm.id).map_or(sm.id.as_str(), |s| s.label()),
+                    s.label(),
                     human(sm.ect_s, unit, &doc.calendar),
                     human(t, unit, &doc.calendar)
                 ),

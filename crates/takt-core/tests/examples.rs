@@ -28,9 +28,13 @@ fn load(name: &str) -> ValueStream {
     format::load(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn analysed(name: &str) -> (ValueStream, Analysis) {
+mod common;
+use common::Analysed;
+
+fn analysed(name: &str) -> (ValueStream, Analysed) {
     let doc = load(name);
     let a = analyze(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let a = common::with_ids(&doc, a);
     (doc, a)
 }
 
@@ -55,11 +59,8 @@ fn waste_is(a: &Analysis, expected: &[(&str, f64)]) {
     }
 }
 
-fn step<'a>(a: &'a Analysis, id: &str) -> &'a takt_core::analysis::StepMetrics {
-    a.steps
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no step metrics for '{id}'"))
+fn step<'a>(a: &'a Analysed, id: &str) -> &'a takt_core::analysis::StepMetrics {
+    common::step(a, id)
 }
 
 fn ids(v: &[&str]) -> Vec<String> {

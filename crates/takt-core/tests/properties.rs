@@ -186,10 +186,10 @@ fn check_analysis(a: &Analysis) -> Result<(), TestCaseError> {
         a.flow.flow_efficiency,
     ];
     xs.extend(a.takt_s);
-    for s in &a.steps {
+    for (i, s) in a.steps.iter().enumerate() {
         xs.extend([s.visits, s.ect_s, s.rework_s]);
         xs.extend(s.utilisation);
-        prop_assert!(s.visits >= 0.0, "visits of {}: {}", s.id, s.visits);
+        prop_assert!(s.visits >= 0.0, "visits of step {}: {}", i, s.visits);
     }
     for r in &a.ladder {
         xs.extend([r.wait_s, r.lt_s, r.pt_s, r.rework_s]);
@@ -524,8 +524,8 @@ proptest! {
         let m = markov(&doc);
         near(a.lead_time_s, m.lead, "lead time")?;
         near(a.process_time_s, m.pt, "process time")?;
-        for (s, v) in a.steps.iter().zip(&m.visits) {
-            near(s.visits, *v, &format!("visits of {}", s.id))?;
+        for ((s, v), step) in a.steps.iter().zip(&m.visits).zip(&doc.steps) {
+            near(s.visits, *v, &format!("visits of {}", step.id))?;
         }
         near(a.work_content_s, m.pt, "work content")?;
     }

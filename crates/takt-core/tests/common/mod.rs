@@ -22,16 +22,46 @@ pub fn map(body: Value) -> ValueStream {
 }
 
 /// The analysis of a map that must be valid.
-pub fn analyse(doc: &ValueStream) -> Analysis {
-    takt_core::analyze(doc).unwrap_or_else(|e| panic!("the map should be valid: {e}"))
+/// An analysis with the step ids a test asserts on: `critical_path` as ids (the analysis keeps
+/// positions), and `step(&a, id)` to find a step's metrics.
+pub struct Analysed {
+    pub analysis: Analysis,
+    pub critical_path: Vec<String>,
+    ids: Vec<String>,
+}
+
+impl std::ops::Deref for Analysed {
+    type Target = Analysis;
+    fn deref(&self) -> &Analysis {
+        &self.analysis
+    }
+}
+
+pub fn with_ids(doc: &ValueStream, analysis: Analysis) -> Analysed {
+    Analysed {
+        critical_path: analysis
+            .critical_ids(doc)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        ids: doc.steps.iter().map(|s| s.id.clone()).collect(),
+        analysis,
+    }
+}
+
+pub fn analyse(doc: &ValueStream) -> Analysed {
+    let a = takt_core::analyze(doc).unwrap_or_else(|e| panic!("the map should be valid: {e}"));
+    with_ids(doc, a)
 }
 
 /// The metrics of one step.
-pub fn step<'a>(a: &'a Analysis, id: &str) -> &'a StepMetrics {
-    a.steps
+pub fn step<'a>(a: &'a Analysed, id: &str) -> &'a StepMetrics {
+    let i = a
+        .ids
         .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no step '{id}' in the analysis"))
+        .position(|s| s == id)
+        .unwrap_or_else(|| panic!("no step '{id}' in the analysis"));
+    &a.analysis.steps[i]
 }
 
 /// Equal within a relative 1e-9 (and an absolute 1e-9 near zero).
