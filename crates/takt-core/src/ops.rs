@@ -656,6 +656,21 @@ fn known_fields(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// Kaizen items pinned to a step or flow that goes are pinned to the map instead.
+fn unpin(doc: &mut ValueStream, diff: &mut Diff, target: KaizenTarget) -> Result<(), EditError> {
+    let pinned: Vec<Kaizen> = doc
+        .kaizen
+        .iter()
+        .filter(|k| k.target.as_ref() == Some(&target))
+        .cloned()
+        .collect();
+    for mut k in pinned {
+        k.target = None;
+        rec_update(doc, diff, Record::Kaizen(k))?;
+    }
+    Ok(())
+}
+
 /// Before a record goes, what hangs on it goes too (flows and links of a step, edges and links of
 /// an asset) or lets go of it (a team's steps, a kaizen item's target).
 fn cascade(doc: &mut ValueStream, diff: &mut Diff, key: &Key) -> Result<(), EditError> {
@@ -684,28 +699,10 @@ fn cascade(doc: &mut ValueStream, diff: &mut Diff, key: &Key) -> Result<(), Edit
             for l in links {
                 rec_remove(doc, diff, &Key::new(Kind::Link, l))?;
             }
-            let pinned: Vec<Kaizen> = doc
-                .kaizen
-                .iter()
-                .filter(|k| k.target == Some(KaizenTarget::Step(id.to_string())))
-                .cloned()
-                .collect();
-            for mut k in pinned {
-                k.target = None;
-                rec_update(doc, diff, Record::Kaizen(k))?;
-            }
+            unpin(doc, diff, KaizenTarget::Step(id.to_string()))?;
         }
         Kind::Flow => {
-            let pinned: Vec<Kaizen> = doc
-                .kaizen
-                .iter()
-                .filter(|k| k.target == Some(KaizenTarget::Flow(id.to_string())))
-                .cloned()
-                .collect();
-            for mut k in pinned {
-                k.target = None;
-                rec_update(doc, diff, Record::Kaizen(k))?;
-            }
+            unpin(doc, diff, KaizenTarget::Flow(id.to_string()))?;
         }
         Kind::Asset => {
             let edges: Vec<String> = doc
