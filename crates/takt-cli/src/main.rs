@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use takt_core::format::{self, human, FormatError};
+use takt_core::ops::Op;
 use takt_core::{analyze, Analysis, Unit, ValueStream};
+use takt_store::Document;
 
 /// mimalloc: the analysis allocates and frees per-step tables on every run, which the system
 /// allocator serves far slower here (docs/BENCHMARKS.md).
@@ -50,6 +52,7 @@ impl From<UnitArg> for Unit {
 enum Command {
     /// Analyse a map: lead time along the critical path, PCE, takt, bottleneck, waste, warnings.
     Analyze {
+        /// A map (.json) or a document (.takt).
         file: PathBuf,
         /// Print JSON instead of a report.
         #[arg(long)]
@@ -57,6 +60,26 @@ enum Command {
         /// The unit of the report (default: the map's own, or one that reads well).
         #[arg(long, value_enum)]
         unit: Option<UnitArg>,
+        /// In a document: the scenario to analyse (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+    },
+    /// Convert a map to a document (map.json doc.takt) or a document's scenario to a map
+    /// (doc.takt map.json). The output must not exist.
+    Convert {
+        input: PathBuf,
+        output: PathBuf,
+        /// From a document: the scenario to export (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+    },
+    /// List a document's scenarios with their headline figures.
+    Scenarios { file: PathBuf },
+    /// List a scenario's edits, oldest first.
+    History {
+        file: PathBuf,
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// Check a map and list every problem in it.
     Validate { file: PathBuf },
@@ -125,7 +148,41 @@ fn main() -> ExitCode {
     }
 }
 
+/// A map from a JSON file or, for a document, from one of its scenarios.
+fn read_map(path: &Path, scenario: Option<&str>) -> Result<ValueStream, Failure> {
+    if !takt_store::looks_like_document(path) {
+        if let Some(name) = scenario {
+            return Err(Failure(format!(
+                "{}: --scenario '{name}' needs a Takt document; this is a map file",
+                path.display()
+            )));
+        }
+        return read(path).map(|(_, doc)| doc);
+    }
+    let mut doc = open_document(path)?;
+    let s = pick(&doc, scenario)?;
+    doc.map(s).cloned().map_err(store)
+}
+
+fn open_document(path: &Path) -> Result<Document, Failure> {
+    Document::open(path).map_err(store)
+}
+
+fn pick(doc: &Document, scenario: Option<&str>) -> Result<takt_store::ScenarioId, Failure> {
+    match scenario {
+        Some(name) => doc.scenario(name).map_err(store),
+        None => Ok(doc.current()),
+    }
+}
+
+fn store(e: takt_store::StoreError) -> Failure {
+    Failure(e.to_string())
+}
+
 fn read(path: &Path) -> Result<(String, ValueStream), Failure> {
+    if takt_store::looks_like_document(path) {
+        return read_map(path, None).map(|m| (String::new(), m));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))?;
     let doc = format::load(&text).map_err(|e| Failure(describe(path, &text, &e)))?;
@@ -168,8 +225,9 @@ fn run(cmd: Command) -> Result<String, Failure> {
             file,
             json: as_json,
             unit,
+            scenario,
         } => {
-            let (_, doc) = read(&file)?;
+            let doc = read_map(&file, scenario.as_deref())?;
             let a = analyze(&doc).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             Ok(if as_json {
                 json(&a.to_json(&doc))
@@ -319,6 +377,88 @@ fn run(cmd: Command) -> Result<String, Failure> {
             seed,
         ))),
         Command::Schema => Ok(format::schema()),
+        Command::Convert {
+            input,
+            output,
+            scenario,
+        } => {
+            if output.exists() {
+                return Err(Failure(format!(
+                    "{}: the file exists already; choose another name",
+                    output.display()
+                )));
+            }
+            if takt_store::looks_like_document(&input) {
+                let mut doc = open_document(&input)?;
+                let s = pick(&doc, scenario.as_deref())?;
+                let text = doc.export_json(s).map_err(store)?;
+                std::fs::write(&output, text)
+                    .map_err(|e| Failure(format!("{}: cannot write: {e}", output.display())))?;
+            } else {
+                let (_, map) = read(&input)?;
+                Document::create(&output, &map).map_err(store)?;
+            }
+            Ok(format!("{} -> {}\n", input.display(), output.display()))
+        }
+        Command::Scenarios { file } => {
+            let mut doc = open_document(&file)?;
+            let list = doc.scenarios().to_vec();
+            let mut out = String::new();
+            for sc in list {
+                let map = doc.map(sc.id).map_err(store)?;
+                let a = analyze(map).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+                let parent = sc
+                    .parent
+                    .and_then(|p| doc.scenarios().iter().find(|x| x.id == p))
+                    .map(|p| format!(", from '{}'", p.name))
+                    .unwrap_or_default();
+                let map = doc.map(sc.id).map_err(store)?;
+                out += &format!(
+                    "{:<28} {:<8} {:>5} steps  lead time {}{}\n",
+                    sc.name,
+                    if sc.kind == takt_store::ScenarioKind::Current {
+                        "current"
+                    } else {
+                        "future"
+                    },
+                    map.steps.len(),
+                    human(a.lead_time_s, map.unit, &map.calendar),
+                    parent
+                );
+            }
+            Ok(out)
+        }
+        Command::History { file, scenario } => {
+            let doc = open_document(&file)?;
+            let s = pick(&doc, scenario.as_deref())?;
+            let entries = doc.history(s).map_err(store)?;
+            if entries.is_empty() {
+                return Ok("no edits yet\n".into());
+            }
+            Ok(entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{:>5}  {}{}\n",
+                        e.seq,
+                        describe_op(&e.op),
+                        if e.undone { "  (undone)" } else { "" }
+                    )
+                })
+                .collect())
+        }
+    }
+}
+
+/// An edit in a few words: "set step 'train' pt", "add flow 'a>b'".
+fn describe_op(op: &Op) -> String {
+    match op {
+        Op::Add { record, .. } => format!("add {}", record.key()),
+        Op::Update { record } => format!("update {}", record.key()),
+        Op::Remove { key } => format!("remove {key}"),
+        Op::Move { key, .. } => format!("move {key}"),
+        Op::Set { key, field, .. } => format!("set {key} {field}"),
+        Op::Batch { ops } => format!("{} edits at once", ops.len()),
     }
 }
 

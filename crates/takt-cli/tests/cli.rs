@@ -282,3 +282,72 @@ fn schema_is_published() {
         "schema/takt.schema.json is stale: run `make schema`"
     );
 }
+
+#[test]
+fn documents_convert_both_ways_and_list_scenarios_and_history() {
+    use takt_core::ops::{Key, Op};
+    let dir = std::env::temp_dir().join(format!("takt-cli-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let map = root().join("examples/model-retraining-current.json");
+    let map = map.to_string_lossy().into_owned();
+    let doc = dir.join("m.takt").to_string_lossy().into_owned();
+    let back = dir.join("back.json").to_string_lossy().into_owned();
+    let _ = std::fs::remove_file(&doc);
+    let _ = std::fs::remove_file(&back);
+
+    assert!(takt(&["convert", &map, &doc]).status.success());
+    // A future state with one edit, made through the store as the app would.
+    {
+        let mut d = takt_store::Document::open(std::path::Path::new(&doc)).unwrap();
+        let future = d.fork(d.current(), "Automated checks").unwrap();
+        let id = d.map(future).unwrap().steps[1].id.clone();
+        let op = Op::Set {
+            key: Key::step(&id),
+            field: "name".into(),
+            value: serde_json::json!("Renamed"),
+        };
+        d.apply(future, &op).unwrap();
+    }
+    let list = stdout(&takt(&["scenarios", &doc]));
+    assert!(
+        list.contains("Current state") && list.contains("Automated checks"),
+        "{list}"
+    );
+    assert!(list.contains("from 'Current state'"), "{list}");
+    let history = stdout(&takt(&["history", &doc, "--scenario", "Automated checks"]));
+    assert!(
+        history.contains("set step") && history.contains(" name"),
+        "{history}"
+    );
+    assert_eq!(stdout(&takt(&["history", &doc])), "no edits yet\n");
+
+    // The current state analyses like the map it came from.
+    let a = takt(&["analyze", &doc, "--json"]);
+    let b = takt(&["analyze", &map, "--json"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    assert!(takt(&["analyze", &doc, "--scenario", "Automated checks"])
+        .status
+        .success());
+    let o = takt(&["analyze", &doc, "--scenario", "Nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("there is no scenario 'Nope'"));
+
+    // Back to JSON, byte for byte; an existing output is refused.
+    assert!(takt(&["convert", &doc, &back]).status.success());
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&map).unwrap());
+    let o = takt(&["convert", &map, &doc]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exists already"));
+}
+
+#[test]
+fn a_file_that_is_not_a_document_gets_a_clear_error() {
+    let f = temp_file(
+        "fake.takt",
+        "SQLite format 3\0 but not really a database at all, no",
+    );
+    let o = takt(&["scenarios", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("fake.takt"), "{}", stderr(&o));
+}

@@ -1,0 +1,785 @@
+//! The Takt document: a SQLite file (sqlite.org/appfileformat.html) that is always current.
+//!
+//! Every edit is validated by the core, then written with its history entry in one transaction
+//! before it is acknowledged: there is no Save. Undo and redo replay the stored diffs, so they
+//! survive closing the file. A document holds the current state and any number of future-state
+//! scenarios, dated snapshots of the current state, and each scenario's edit history.
+//!
+//! Durability (see docs/RELIABILITY.md): WAL journal with `synchronous = FULL`, so an edit that
+//! was acknowledged survives an application crash and a power cut.
+
+mod schema;
+
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use takt_core::analysis::Analysis;
+use takt_core::ops::{self, Change, Diff, EditError, Kind, Op, Record};
+use takt_core::{format, ValueStream};
+
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+/// What can go wrong with a document file. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: there is no such file")]
+    NotFound { path: PathBuf },
+    #[error("{path}: the file exists already; choose another name")]
+    Exists { path: PathBuf },
+    #[error("{path}: this is not a Takt document ({why})")]
+    NotTakt { path: PathBuf, why: String },
+    #[error("{path}: this document was written by a newer Takt (file format {found}; this Takt reads up to {supported}). Update Takt to open it; the file was not changed.")]
+    TooNew {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
+    #[error("{path}: the document is damaged ({detail}); it was not changed")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "{path}: the document is open in another Takt window or process; close it there first"
+    )]
+    InUse { path: PathBuf },
+    #[error("{path}: there is no scenario '{name}'")]
+    UnknownScenario { path: PathBuf, name: String },
+    #[error("{path}: a scenario named '{name}' exists already")]
+    ScenarioExists { path: PathBuf, name: String },
+    #[error("{path}: the current state cannot be deleted")]
+    CurrentState { path: PathBuf },
+    #[error("{path}: there is no snapshot {id}")]
+    UnknownSnapshot { path: PathBuf, id: i64 },
+    #[error("{path}: '{date}' is not a date; write it as YYYY-MM-DD")]
+    BadDate { path: PathBuf, date: String },
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub type ScenarioId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScenarioKind {
+    Current,
+    Future,
+}
+
+/// One state of the value stream.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Scenario {
+    pub id: ScenarioId,
+    pub name: String,
+    pub kind: ScenarioKind,
+    /// The scenario it was forked from.
+    pub parent: Option<ScenarioId>,
+}
+
+/// An edit in a scenario's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub op: Op,
+    /// Undone (and so redoable).
+    pub undone: bool,
+    /// Records the edit changed.
+    pub changes: usize,
+}
+
+/// A dated copy of the current state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Snapshot {
+    pub id: i64,
+    pub taken: String,
+    pub label: String,
+}
+
+/// An open document. It holds the file exclusively while open.
+pub struct Document {
+    conn: Connection,
+    path: PathBuf,
+    scenarios: Vec<Scenario>,
+    maps: HashMap<ScenarioId, ValueStream>,
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Meta => "meta",
+        Kind::Team => "team",
+        Kind::Step => "step",
+        Kind::Flow => "flow",
+        Kind::Asset => "asset",
+        Kind::Lineage => "lineage",
+        Kind::Link => "link",
+        Kind::Kaizen => "kaizen",
+    }
+}
+
+/// The first bytes of every SQLite file.
+pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether a file looks like a SQLite database (and so may be a Takt document) rather than a
+/// JSON map.
+pub fn looks_like_document(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == SQLITE_MAGIC)
+}
+
+impl Document {
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Creates a new document holding `map` as its current state. The file must not exist.
+    pub fn create(path: &Path, map: &ValueStream) -> Result<Document> {
+        if path.exists() {
+            return Err(StoreError::Exists { path: path.into() });
+        }
+        takt_core::validate(map).map_err(|e| StoreError::Edit(EditError::Invalid(e)))?;
+        let sql = |source| StoreError::Sqlite {
+            path: path.into(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(sql)?;
+        configure(&conn).map_err(sql)?;
+        schema::migrate(&mut conn, 0).map_err(sql)?;
+        let tx = conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO scenarios (name, kind, parent, position) VALUES ('Current state', 'current', NULL, 0)",
+            [],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        insert_map(&tx, id, map).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        let mut doc = Document {
+            conn,
+            path: path.into(),
+            scenarios: Vec::new(),
+            maps: HashMap::new(),
+        };
+        doc.reload_scenarios()?;
+        doc.maps.insert(id, map.clone());
+        Ok(doc)
+    }
+
+    /// Opens a document. A file that is not a Takt document, is damaged, or was written by a
+    /// newer Takt is refused with a clear error and left byte for byte as it was.
+    pub fn open(path: &Path) -> Result<Document> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound { path: path.into() });
+        }
+        let sql = |source| StoreError::Sqlite {
+            path: path.into(),
+            source,
+        };
+        let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotTakt {
+                path: path.into(),
+                why: "it is not a SQLite database".into(),
+            },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+                path: path.into(),
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                StoreError::InUse { path: path.into() }
+            }
+            _ => StoreError::Sqlite {
+                path: path.into(),
+                source: e,
+            },
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(classify)?;
+        // Nothing below writes until the file is known to be ours, sound, and not too new.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(classify)?;
+        let app: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(classify)?;
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(classify)?;
+        if app != APPLICATION_ID {
+            return Err(StoreError::NotTakt {
+                path: path.into(),
+                why: if app == 0 {
+                    "a SQLite database of another program".into()
+                } else {
+                    format!("its application id is {app:#x}, not Takt's")
+                },
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.into(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let check: Vec<String> = {
+            let mut st = conn.prepare("PRAGMA quick_check").map_err(classify)?;
+            let rows = st
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(classify)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(classify)?
+        };
+        if check != ["ok"] {
+            return Err(StoreError::Corrupt {
+                path: path.into(),
+                detail: check.join("; "),
+            });
+        }
+        // Ours: take the file for this process, then bring its schema up to date.
+        conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+            .map_err(classify)?;
+        configure(&conn).map_err(classify)?;
+        if version < SCHEMA_VERSION {
+            schema::migrate(&mut conn, version).map_err(sql)?;
+        }
+        let mut doc = Document {
+            conn,
+            path: path.into(),
+            scenarios: Vec::new(),
+            maps: HashMap::new(),
+        };
+        doc.reload_scenarios()?;
+        // Load and validate the current state now, so a damaged record shows at open.
+        let current = doc.current();
+        doc.map(current)?;
+        Ok(doc)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn reload_scenarios(&mut self) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, name, kind, parent FROM scenarios ORDER BY position, id")
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map([], |r| {
+                let kind: String = r.get(2)?;
+                Ok(Scenario {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: if kind == "current" {
+                        ScenarioKind::Current
+                    } else {
+                        ScenarioKind::Future
+                    },
+                    parent: r.get(3)?,
+                })
+            })
+            .map_err(self.sql())?;
+        let list = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(self.sql())?;
+        drop(st);
+        if !list.iter().any(|s| s.kind == ScenarioKind::Current) {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: "it has no current state".into(),
+            });
+        }
+        self.scenarios = list;
+        Ok(())
+    }
+
+    /// The scenarios: the current state first, then the future states.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// The current state's id.
+    pub fn current(&self) -> ScenarioId {
+        self.scenarios
+            .iter()
+            .find(|s| s.kind == ScenarioKind::Current)
+            .map(|s| s.id)
+            .unwrap_or_default()
+    }
+
+    /// A scenario by name.
+    pub fn scenario(&self, name: &str) -> Result<ScenarioId> {
+        self.scenarios
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.id)
+            .ok_or_else(|| StoreError::UnknownScenario {
+                path: self.path.clone(),
+                name: name.into(),
+            })
+    }
+
+    fn known(&self, s: ScenarioId) -> Result<&Scenario> {
+        self.scenarios
+            .iter()
+            .find(|x| x.id == s)
+            .ok_or_else(|| StoreError::UnknownScenario {
+                path: self.path.clone(),
+                name: format!("#{s}"),
+            })
+    }
+
+    /// A scenario's map (loaded once, then kept current by every edit).
+    pub fn map(&mut self, s: ScenarioId) -> Result<&ValueStream> {
+        self.known(s)?;
+        if !self.maps.contains_key(&s) {
+            let map = load_map(&self.conn, s).map_err(|e| match e {
+                LoadError::Sqlite(source) => StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source,
+                },
+                LoadError::Bad(detail) => StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail,
+                },
+            })?;
+            self.maps.insert(s, map);
+        }
+        Ok(&self.maps[&s])
+    }
+
+    /// Applies an edit to a scenario and commits it with its history entry; returns the diff
+    /// and the fresh analysis. On any error nothing changes, in memory or on disk.
+    pub fn apply(&mut self, s: ScenarioId, op: &Op) -> Result<(Diff, Analysis)> {
+        self.map(s)?;
+        let map = self.maps.get_mut(&s).expect("loaded above");
+        let (diff, analysis) = ops::apply_analyzed(map, op)?;
+        if diff.is_empty() {
+            return Ok((diff, analysis));
+        }
+        let written = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "DELETE FROM history WHERE scenario = ?1 AND undone = 1",
+                [s],
+            )?;
+            let seq: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM history WHERE scenario = ?1",
+                [s],
+                |r| r.get(0),
+            )?;
+            write_diff(&tx, s, &diff)?;
+            tx.execute(
+                "INSERT INTO history (scenario, seq, op, diff) VALUES (?1, ?2, ?3, ?4)",
+                params![s, seq, json(op), json(&diff)],
+            )?;
+            tx.commit()
+        })();
+        if let Err(source) = written {
+            let map = self.maps.get_mut(&s).expect("loaded above");
+            ops::apply_diff(map, &diff.inverse()).expect("an edit's own inverse applies");
+            return Err(StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            });
+        }
+        Ok((diff, analysis))
+    }
+
+    /// Undoes the scenario's last edit; `None` when there is nothing to undo.
+    pub fn undo(&mut self, s: ScenarioId) -> Result<Option<Diff>> {
+        self.step_history(s, true)
+    }
+
+    /// Redoes the edit undone last; `None` when there is nothing to redo.
+    pub fn redo(&mut self, s: ScenarioId) -> Result<Option<Diff>> {
+        self.step_history(s, false)
+    }
+
+    fn step_history(&mut self, s: ScenarioId, undo: bool) -> Result<Option<Diff>> {
+        self.map(s)?;
+        let query = if undo {
+            "SELECT seq, diff FROM history WHERE scenario = ?1 AND undone = 0 ORDER BY seq DESC LIMIT 1"
+        } else {
+            "SELECT seq, diff FROM history WHERE scenario = ?1 AND undone = 1 ORDER BY seq ASC LIMIT 1"
+        };
+        let entry: Option<(i64, String)> = self
+            .conn
+            .query_row(query, [s], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(self.sql())?;
+        let Some((seq, text)) = entry else {
+            return Ok(None);
+        };
+        let stored: Diff = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("history entry {seq}: {e}"),
+        })?;
+        let diff = if undo { stored.inverse() } else { stored };
+        let map = self.maps.get_mut(&s).expect("loaded above");
+        ops::apply_diff(map, &diff).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("history entry {seq} does not match the map: {e}"),
+        })?;
+        let written = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            write_diff(&tx, s, &diff)?;
+            tx.execute(
+                "UPDATE history SET undone = ?3 WHERE scenario = ?1 AND seq = ?2",
+                params![s, seq, undo as i64],
+            )?;
+            tx.commit()
+        })();
+        if let Err(source) = written {
+            let map = self.maps.get_mut(&s).expect("loaded above");
+            ops::apply_diff(map, &diff.inverse()).expect("a diff's own inverse applies");
+            return Err(StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            });
+        }
+        Ok(Some(diff))
+    }
+
+    /// The scenario's edits, oldest first.
+    pub fn history(&self, s: ScenarioId) -> Result<Vec<HistoryEntry>> {
+        self.known(s)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, op, diff, undone FROM history WHERE scenario = ?1 ORDER BY seq")
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map([s], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, op, diff, undone) = row.map_err(self.sql())?;
+            let bad = |e: serde_json::Error| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("history entry {seq}: {e}"),
+            };
+            let op: Op = serde_json::from_str(&op).map_err(bad)?;
+            let diff: Diff = serde_json::from_str(&diff).map_err(bad)?;
+            out.push(HistoryEntry {
+                seq,
+                op,
+                undone: undone != 0,
+                changes: diff.changes.len(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Forks a future state from a scenario: a copy of its map, with a history of its own.
+    pub fn fork(&mut self, from: ScenarioId, name: &str) -> Result<ScenarioId> {
+        self.known(from)?;
+        if self.scenarios.iter().any(|s| s.name == name) {
+            return Err(StoreError::ScenarioExists {
+                path: self.path.clone(),
+                name: name.into(),
+            });
+        }
+        let id = (|| -> rusqlite::Result<ScenarioId> {
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "INSERT INTO scenarios (name, kind, parent, position)
+                 VALUES (?1, 'future', ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM scenarios))",
+                params![name, from],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO records (scenario, kind, id, position, body)
+                 SELECT ?1, kind, id, position, body FROM records WHERE scenario = ?2",
+                params![id, from],
+            )?;
+            tx.commit()?;
+            Ok(id)
+        })()
+        .map_err(self.sql())?;
+        self.reload_scenarios()?;
+        Ok(id)
+    }
+
+    pub fn rename(&mut self, s: ScenarioId, name: &str) -> Result<()> {
+        self.known(s)?;
+        if self.scenarios.iter().any(|x| x.name == name && x.id != s) {
+            return Err(StoreError::ScenarioExists {
+                path: self.path.clone(),
+                name: name.into(),
+            });
+        }
+        self.conn
+            .execute(
+                "UPDATE scenarios SET name = ?2 WHERE id = ?1",
+                params![s, name],
+            )
+            .map_err(self.sql())?;
+        self.reload_scenarios()
+    }
+
+    /// Deletes a future state, with its history.
+    pub fn delete(&mut self, s: ScenarioId) -> Result<()> {
+        if self.known(s)?.kind == ScenarioKind::Current {
+            return Err(StoreError::CurrentState {
+                path: self.path.clone(),
+            });
+        }
+        self.conn
+            .execute("DELETE FROM scenarios WHERE id = ?1", [s])
+            .map_err(self.sql())?;
+        self.maps.remove(&s);
+        self.reload_scenarios()
+    }
+
+    /// Compares two scenarios: metric deltas and the steps added, removed and changed.
+    pub fn compare(
+        &mut self,
+        a: ScenarioId,
+        b: ScenarioId,
+    ) -> Result<takt_core::compare::Comparison> {
+        let x = self.map(a)?.clone();
+        let y = self.map(b)?;
+        takt_core::compare::compare(&x, y).map_err(|(_, e)| StoreError::Edit(EditError::Invalid(e)))
+    }
+
+    /// Takes a dated snapshot of the current state. `taken` is a date, YYYY-MM-DD (the caller
+    /// knows the date; the store does not read the clock).
+    pub fn snapshot(&mut self, taken: &str, label: &str) -> Result<i64> {
+        if !takt_core::validate::is_date(taken) {
+            return Err(StoreError::BadDate {
+                path: self.path.clone(),
+                date: taken.into(),
+            });
+        }
+        let s = self.current();
+        let body = format::to_json(self.map(s)?);
+        self.conn
+            .execute(
+                "INSERT INTO snapshots (scenario, taken, label, body) VALUES (?1, ?2, ?3, ?4)",
+                params![s, taken, label, body],
+            )
+            .map_err(self.sql())?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The snapshots, oldest first.
+    pub fn snapshots(&self) -> Result<Vec<Snapshot>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, taken, label FROM snapshots ORDER BY taken, id")
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Snapshot {
+                    id: r.get(0)?,
+                    taken: r.get(1)?,
+                    label: r.get(2)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.sql())
+    }
+
+    /// A snapshot's map, to read (snapshots are not edited).
+    pub fn snapshot_map(&self, id: i64) -> Result<ValueStream> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM snapshots WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.sql())?;
+        let body = body.ok_or_else(|| StoreError::UnknownSnapshot {
+            path: self.path.clone(),
+            id,
+        })?;
+        format::load(&body).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("snapshot {id}: {e}"),
+        })
+    }
+
+    /// The scenario as an interchange (JSON) file's text.
+    pub fn export_json(&mut self, s: ScenarioId) -> Result<String> {
+        Ok(format::to_json(self.map(s)?))
+    }
+
+    /// Copies the document, consistent, to a new file while this one stays open (Save As,
+    /// export). The target must not exist.
+    pub fn save_as(&self, target: &Path) -> Result<()> {
+        if target.exists() {
+            return Err(StoreError::Exists {
+                path: target.into(),
+            });
+        }
+        let name = target.to_str().ok_or_else(|| StoreError::NotFound {
+            path: target.into(),
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [name])
+            .map_err(self.sql())?;
+        Ok(())
+    }
+}
+
+/// Per-connection settings: WAL, every commit synced, foreign keys, no waiting on a lock.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.busy_timeout(std::time::Duration::from_millis(0))?;
+    Ok(())
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("values serialise")
+}
+
+fn records_of(map: &ValueStream) -> Vec<Record> {
+    let mut out = vec![Record::Meta(ops::meta(map))];
+    out.extend(map.teams.iter().cloned().map(Record::Team));
+    out.extend(map.steps.iter().cloned().map(Record::Step));
+    out.extend(map.flows.iter().cloned().map(Record::Flow));
+    out.extend(map.assets.iter().cloned().map(Record::Asset));
+    out.extend(map.lineage.iter().cloned().map(Record::Lineage));
+    out.extend(map.links.iter().cloned().map(Record::Link));
+    out.extend(map.kaizen.iter().cloned().map(Record::Kaizen));
+    out
+}
+
+fn insert_map(tx: &Transaction, s: ScenarioId, map: &ValueStream) -> rusqlite::Result<()> {
+    let mut st = tx.prepare(
+        "INSERT INTO records (scenario, kind, id, position, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut position: HashMap<Kind, i64> = HashMap::new();
+    for r in records_of(map) {
+        let key = r.key();
+        let p = position.entry(key.kind).or_insert(0);
+        st.execute(params![s, kind_name(key.kind), key.id, *p, json(&r)])?;
+        *p += 1;
+    }
+    Ok(())
+}
+
+enum LoadError {
+    Sqlite(rusqlite::Error),
+    Bad(String),
+}
+
+fn load_map(conn: &Connection, s: ScenarioId) -> std::result::Result<ValueStream, LoadError> {
+    let mut st = conn
+        .prepare("SELECT kind, id, body FROM records WHERE scenario = ?1 ORDER BY kind, position")
+        .map_err(LoadError::Sqlite)?;
+    let rows = st
+        .query_map([s], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(LoadError::Sqlite)?;
+    let mut map = ValueStream::new("");
+    let mut meta = None;
+    for row in rows {
+        let (kind, id, body) = row.map_err(LoadError::Sqlite)?;
+        let record: Record = serde_json::from_str(&body)
+            .map_err(|e| LoadError::Bad(format!("record {kind} '{id}': {e}")))?;
+        if kind_name(record.key().kind) != kind || record.key().id != id {
+            return Err(LoadError::Bad(format!(
+                "record {kind} '{id}' holds {}",
+                record.key()
+            )));
+        }
+        match record {
+            Record::Meta(m) => meta = Some(m),
+            Record::Team(x) => map.teams.push(x),
+            Record::Step(x) => map.steps.push(x),
+            Record::Flow(x) => map.flows.push(x),
+            Record::Asset(x) => map.assets.push(x),
+            Record::Lineage(x) => map.lineage.push(x),
+            Record::Link(x) => map.links.push(x),
+            Record::Kaizen(x) => map.kaizen.push(x),
+        }
+    }
+    let meta = meta.ok_or_else(|| LoadError::Bad("the map's own fields are missing".into()))?;
+    ops::apply_diff(
+        &mut map,
+        &Diff {
+            changes: vec![Change {
+                key: ops::Key::new(Kind::Meta, ""),
+                before: None,
+                after: Some(ops::Placed {
+                    index: 0,
+                    record: Record::Meta(meta),
+                }),
+            }],
+        },
+    )
+    .map_err(|e| LoadError::Bad(e.to_string()))?;
+    takt_core::validate(&map).map_err(|e| LoadError::Bad(e.to_string()))?;
+    Ok(map)
+}
+
+/// Writes a diff's changes to a scenario's records, keeping positions in step with the map's
+/// collections.
+fn write_diff(tx: &Transaction, s: ScenarioId, diff: &Diff) -> rusqlite::Result<()> {
+    for c in &diff.changes {
+        let kind = kind_name(c.key.kind);
+        if c.key.kind == Kind::Meta {
+            if let Some(a) = &c.after {
+                tx.execute(
+                    "UPDATE records SET body = ?3 WHERE scenario = ?1 AND kind = ?2 AND id = ''",
+                    params![s, kind, json(&a.record)],
+                )?;
+            }
+            continue;
+        }
+        match (&c.before, &c.after) {
+            (Some(b), Some(a)) if a.index == b.index => {
+                tx.execute(
+                    "UPDATE records SET body = ?4 WHERE scenario = ?1 AND kind = ?2 AND id = ?3",
+                    params![s, kind, c.key.id, json(&a.record)],
+                )?;
+            }
+            (before, after) => {
+                if let Some(b) = before {
+                    tx.execute(
+                        "DELETE FROM records WHERE scenario = ?1 AND kind = ?2 AND id = ?3",
+                        params![s, kind, c.key.id],
+                    )?;
+                    tx.execute(
+                        "UPDATE records SET position = position - 1 WHERE scenario = ?1 AND kind = ?2 AND position > ?3",
+                        params![s, kind, b.index],
+                    )?;
+                }
+                if let Some(a) = after {
+                    tx.execute(
+                        "UPDATE records SET position = position + 1 WHERE scenario = ?1 AND kind = ?2 AND position >= ?3",
+                        params![s, kind, a.index],
+                    )?;
+                    tx.execute(
+                        "INSERT INTO records (scenario, kind, id, position, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![s, kind, c.key.id, a.index, json(&a.record)],
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! The file's schema: numbered, append-only migrations, each applied in one transaction with
+//! the `user_version` that marks it. `application_id` marks a Takt file.
+
+use rusqlite::Connection;
+
+/// "TAKT" in ASCII: the `application_id` of every Takt document.
+pub const APPLICATION_ID: i32 = 0x5441_4B54;
+
+/// Migrations, in order; migration `i` brings the file to schema version `i + 1`. Never edit
+/// one that has shipped: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: scenarios, their records, their edit history, snapshots of the current state.
+    r#"
+    CREATE TABLE scenarios (
+        id       INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL UNIQUE,
+        kind     TEXT NOT NULL CHECK (kind IN ('current', 'future')),
+        parent   INTEGER REFERENCES scenarios(id) ON DELETE SET NULL,
+        position INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX one_current_state ON scenarios(kind) WHERE kind = 'current';
+
+    -- A map is records keyed by kind and id, in the order of their collections.
+    CREATE TABLE records (
+        scenario INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        kind     TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body     TEXT NOT NULL,
+        PRIMARY KEY (scenario, kind, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX records_in_order ON records(scenario, kind, position);
+
+    -- Every edit, with its diff: undo applies the inverse, redo the diff again.
+    CREATE TABLE history (
+        scenario INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        seq      INTEGER NOT NULL,
+        op       TEXT NOT NULL,
+        diff     TEXT NOT NULL,
+        undone   INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+        PRIMARY KEY (scenario, seq)
+    ) WITHOUT ROWID;
+
+    -- Dated copies of the current state, for control charts.
+    CREATE TABLE snapshots (
+        id       INTEGER PRIMARY KEY,
+        scenario INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+        taken    TEXT NOT NULL,
+        label    TEXT NOT NULL DEFAULT '',
+        body     TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Brings a file from `from` to the current schema, each migration in its own transaction.
+pub fn migrate(conn: &mut Connection, from: i32) -> rusqlite::Result<()> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i32 + 1)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

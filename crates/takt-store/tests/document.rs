@@ -1,0 +1,360 @@
+//! The document file: round trips, edits committed and kept, undo and redo across reopening,
+//! scenarios, snapshots, Save As, and files that are refused and left untouched.
+
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use takt_core::format;
+use takt_core::ops::{Key, Op};
+use takt_core::ValueStream;
+use takt_store::{Document, ScenarioKind, StoreError};
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn sample() -> ValueStream {
+    let p = examples()
+        .into_iter()
+        .find(|p| p.ends_with("model-retraining-current.json"))
+        .unwrap();
+    format::load(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn set(id: &str, field: &str, value: serde_json::Value) -> Op {
+    Op::Set {
+        key: Key::step(id),
+        field: field.into(),
+        value,
+    }
+}
+
+#[test]
+fn every_example_round_trips_to_identical_json() {
+    let dir = tempfile::tempdir().unwrap();
+    for p in examples() {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let map = format::load(&text).unwrap();
+        let file = dir
+            .path()
+            .join(p.file_stem().unwrap())
+            .with_extension("takt");
+        {
+            let mut doc = Document::create(&file, &map).unwrap();
+            let s = doc.current();
+            assert_eq!(doc.export_json(s).unwrap(), text, "{}", p.display());
+        }
+        let mut doc = Document::open(&file).unwrap();
+        let s = doc.current();
+        assert_eq!(
+            doc.export_json(s).unwrap(),
+            text,
+            "{} after reopening",
+            p.display()
+        );
+    }
+}
+
+#[test]
+fn edits_are_on_disk_when_acknowledged_and_undo_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.takt");
+    let start = format::to_json(&sample());
+    let first_step = sample().steps[1].id.clone();
+    {
+        let mut doc = Document::create(&file, &sample()).unwrap();
+        let s = doc.current();
+        doc.apply(s, &set(&first_step, "name", json!("Renamed step")))
+            .unwrap();
+        doc.apply(s, &set(&first_step, "pt", json!("1h"))).unwrap();
+        doc.undo(s).unwrap().expect("one edit to undo");
+        // Dropped without any save.
+    }
+    let mut doc = Document::open(&file).unwrap();
+    let s = doc.current();
+    let map = doc.map(s).unwrap();
+    assert_eq!(map.step(&first_step).unwrap().name, "Renamed step");
+    let history = doc.history(s).unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(!history[0].undone && history[1].undone);
+    // Redo what was undone before closing, then undo everything: the start, byte for byte.
+    doc.redo(s).unwrap().expect("the undone edit");
+    assert_eq!(
+        doc.map(s)
+            .unwrap()
+            .step(&first_step)
+            .unwrap()
+            .pt
+            .unwrap()
+            .to_string(),
+        "1h"
+    );
+    while doc.undo(s).unwrap().is_some() {}
+    assert_eq!(doc.export_json(s).unwrap(), start);
+    assert!(doc.undo(s).unwrap().is_none(), "nothing left to undo");
+}
+
+#[test]
+fn a_new_edit_clears_what_could_be_redone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("r.takt"), &sample()).unwrap();
+    let s = doc.current();
+    let id = sample().steps[1].id.clone();
+    doc.apply(s, &set(&id, "name", json!("A"))).unwrap();
+    doc.undo(s).unwrap();
+    doc.apply(s, &set(&id, "name", json!("B"))).unwrap();
+    assert!(doc.redo(s).unwrap().is_none());
+    assert_eq!(doc.history(s).unwrap().len(), 1);
+}
+
+#[test]
+fn a_bad_edit_is_refused_and_changes_nothing_in_memory_or_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.takt");
+    let mut doc = Document::create(&file, &sample()).unwrap();
+    let s = doc.current();
+    let id = sample().steps[1].id.clone();
+    let before = doc.export_json(s).unwrap();
+    let err = doc.apply(s, &set(&id, "pt", json!("-3h"))).unwrap_err();
+    let StoreError::Edit(e) = &err else {
+        panic!("{err}")
+    };
+    let first = e.first_invalid().expect("a validation error");
+    assert_eq!(first.field(), Some("pt"), "{err}");
+    assert!(
+        err.to_string().contains("times cannot be negative"),
+        "{err}"
+    );
+    assert_eq!(doc.export_json(s).unwrap(), before);
+    assert!(doc.history(s).unwrap().is_empty());
+    drop(doc);
+    let mut doc = Document::open(&file).unwrap();
+    let s = doc.current();
+    assert_eq!(doc.export_json(s).unwrap(), before);
+}
+
+#[test]
+fn scenarios_fork_rename_compare_and_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.takt");
+    let mut doc = Document::create(&file, &sample()).unwrap();
+    let current = doc.current();
+    let future = doc.fork(current, "Future state").unwrap();
+    let id = sample().steps[1].id.clone();
+    doc.apply(future, &set(&id, "pt", json!("30min"))).unwrap();
+    doc.apply(future, &set(&id, "lt", json!("1h"))).unwrap();
+    // The current state is untouched, and each has its own history.
+    assert_eq!(
+        doc.export_json(current).unwrap(),
+        format::to_json(&sample())
+    );
+    assert!(doc.history(current).unwrap().is_empty());
+    assert_eq!(doc.history(future).unwrap().len(), 2);
+    let c = doc.compare(current, future).unwrap();
+    assert_eq!(c.steps_changed.len(), 1);
+    assert_eq!(c.steps_changed[0].id, id);
+    let lead = c
+        .metrics
+        .iter()
+        .find(|m| m.metric == "lead_time_s")
+        .unwrap();
+    assert!(
+        lead.delta.unwrap() < 0.0,
+        "a shorter step shortens the lead time"
+    );
+    // Names are unique; the current state stays.
+    assert!(matches!(
+        doc.fork(current, "Future state"),
+        Err(StoreError::ScenarioExists { .. })
+    ));
+    doc.rename(future, "Automated validation").unwrap();
+    assert!(matches!(
+        doc.delete(current),
+        Err(StoreError::CurrentState { .. })
+    ));
+    drop(doc);
+    let mut doc = Document::open(&file).unwrap();
+    let names: Vec<(&str, ScenarioKind)> = doc
+        .scenarios()
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Current state", ScenarioKind::Current),
+            ("Automated validation", ScenarioKind::Future)
+        ]
+    );
+    let future = doc.scenario("Automated validation").unwrap();
+    doc.undo(future)
+        .unwrap()
+        .expect("the future state's own history survives");
+    doc.delete(future).unwrap();
+    assert_eq!(doc.scenarios().len(), 1);
+    assert!(matches!(
+        doc.scenario("Automated validation"),
+        Err(StoreError::UnknownScenario { .. })
+    ));
+}
+
+#[test]
+fn snapshots_are_dated_copies_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("n.takt"), &sample()).unwrap();
+    let s = doc.current();
+    let id = sample().steps[1].id.clone();
+    let before = doc.map(s).unwrap().clone();
+    let first = doc.snapshot("2026-10-01", "baseline").unwrap();
+    doc.apply(s, &set(&id, "name", json!("Later"))).unwrap();
+    doc.snapshot("2026-11-01", "").unwrap();
+    assert!(matches!(
+        doc.snapshot("Nov 1", ""),
+        Err(StoreError::BadDate { .. })
+    ));
+    let list = doc.snapshots().unwrap();
+    assert_eq!(
+        list.iter().map(|s| s.taken.as_str()).collect::<Vec<_>>(),
+        ["2026-10-01", "2026-11-01"]
+    );
+    assert_eq!(list[0].label, "baseline");
+    assert_eq!(doc.snapshot_map(first).unwrap(), before);
+    assert!(matches!(
+        doc.snapshot_map(99),
+        Err(StoreError::UnknownSnapshot { .. })
+    ));
+}
+
+#[test]
+fn save_as_copies_a_consistent_document_while_the_source_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("a.takt"), &sample()).unwrap();
+    let s = doc.current();
+    let id = sample().steps[1].id.clone();
+    doc.apply(s, &set(&id, "name", json!("Copied"))).unwrap();
+    let copy = dir.path().join("b.takt");
+    doc.save_as(&copy).unwrap();
+    // The source goes on being edited.
+    doc.apply(s, &set(&id, "name", json!("After the copy")))
+        .unwrap();
+    let mut other = Document::open(&copy).unwrap();
+    let t = other.current();
+    assert_eq!(other.map(t).unwrap().step(&id).unwrap().name, "Copied");
+    assert_eq!(
+        other.history(t).unwrap().len(),
+        1,
+        "the history comes along"
+    );
+    assert!(matches!(doc.save_as(&copy), Err(StoreError::Exists { .. })));
+}
+
+#[test]
+fn a_document_open_elsewhere_is_refused_without_harm() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("busy.takt");
+    let mut doc = Document::create(&file, &sample()).unwrap();
+    let err = Document::open(&file).err().expect("refused");
+    assert!(matches!(err, StoreError::InUse { .. }), "{err}");
+    assert!(err.to_string().contains("open in another Takt"), "{err}");
+    // The first holder goes on working.
+    let s = doc.current();
+    let id = sample().steps[1].id.clone();
+    doc.apply(s, &set(&id, "name", json!("Still mine")))
+        .unwrap();
+    drop(doc);
+    assert!(Document::open(&file).is_ok());
+}
+
+/// Opens `bytes` as a document: the error, and whether the file is byte for byte as before.
+fn refuse(dir: &Path, name: &str, bytes: &[u8]) -> StoreError {
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let err = Document::open(&file)
+        .err()
+        .unwrap_or_else(|| panic!("{name} was opened"));
+    assert_eq!(std::fs::read(&file).unwrap(), bytes, "{name} was modified");
+    err
+}
+
+#[test]
+fn files_that_are_not_takt_documents_are_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "text.takt", b"{\"format\": \"takt\"}\n");
+    assert!(matches!(e, StoreError::NotTakt { .. }), "{e}");
+    assert!(e.to_string().contains("not a Takt document"), "{e}");
+    assert!(matches!(
+        refuse(dir.path(), "empty.takt", b""),
+        StoreError::NotTakt { .. } | StoreError::Corrupt { .. }
+    ));
+    // A SQLite database of another program.
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite_free::open(&other);
+        drop(c);
+    }
+    let bytes = std::fs::read(&other).unwrap();
+    let e = refuse(dir.path(), "other.takt", &bytes);
+    assert!(matches!(e, StoreError::NotTakt { .. }), "{e}");
+}
+
+#[test]
+fn a_document_from_a_newer_takt_is_refused_naming_the_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.takt");
+    drop(Document::create(&file, &sample()).unwrap());
+    rusqlite_free::set_user_version(&file, 99);
+    let bytes = std::fs::read(&file).unwrap();
+    let e = refuse(dir.path(), "new2.takt", &bytes);
+    assert!(matches!(e, StoreError::TooNew { found: 99, .. }), "{e}");
+    assert!(e.to_string().contains("file format 99"), "{e}");
+}
+
+#[test]
+fn a_truncated_or_damaged_document_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("whole.takt");
+    {
+        // Big enough to span many pages.
+        let map = takt_core::gen::generate(300, 1);
+        drop(Document::create(&file, &map).unwrap());
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.len() > 8 * 4096, "{} bytes", bytes.len());
+    let e = refuse(dir.path(), "half.takt", &bytes[..bytes.len() / 2]);
+    assert!(
+        matches!(e, StoreError::Corrupt { .. } | StoreError::NotTakt { .. }),
+        "{e}"
+    );
+    // Scribble over a page in the middle.
+    let mut scribbled = bytes.clone();
+    let mid = bytes.len() / 2 / 4096 * 4096;
+    for b in &mut scribbled[mid + 16..mid + 4000] {
+        *b = 0xA5;
+    }
+    let e = refuse(dir.path(), "scribbled.takt", &scribbled);
+    assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+}
+
+/// Plain SQLite, to make files the store must refuse.
+mod rusqlite_free {
+    use std::path::Path;
+
+    pub fn open(path: &Path) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');")
+            .unwrap();
+        c
+    }
+
+    pub fn set_user_version(path: &Path, v: i32) {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.pragma_update(None, "user_version", v).unwrap();
+    }
+}
