@@ -25,12 +25,12 @@ lint: deps
 unit: deps
 	$(CARGO) test --workspace
 	# The benchmark harnesses, each benchmark run once (in test mode: no timing).
-	$(CARGO) test -p takt-core --benches
+	$(CARGO) test -p takt-core -p takt-store --benches
 
 test: lint unit
 
 bench: deps
-	$(CARGO) bench -p takt-core
+	$(CARGO) bench -p takt-core -p takt-store
 
 # Regenerates the published JSON Schema of the map format.
 schema:

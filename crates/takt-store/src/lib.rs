@@ -99,6 +99,17 @@ pub struct Snapshot {
     pub label: String,
 }
 
+/// What an acknowledged edit survives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL with `synchronous = FULL`: every commit is synced, so an acknowledged edit survives an
+    /// application crash and a power cut. The default.
+    PowerCut,
+    /// WAL with `synchronous = NORMAL`: an acknowledged edit survives an application crash; a
+    /// power cut may lose the last edits (never the file's consistency).
+    AppCrash,
+}
+
 /// An open document. It holds the file exclusively while open.
 pub struct Document {
     conn: Connection,
@@ -264,6 +275,18 @@ impl Document {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How hard each commit is pushed to disk. The default, [`Durability::PowerCut`], is what
+    /// Takt uses; the other exists to measure the difference (docs/RELIABILITY.md).
+    pub fn set_durability(&self, d: Durability) -> Result<()> {
+        let level = match d {
+            Durability::PowerCut => "FULL",
+            Durability::AppCrash => "NORMAL",
+        };
+        self.conn
+            .pragma_update(None, "synchronous", level)
+            .map_err(self.sql())
     }
 
     fn reload_scenarios(&mut self) -> Result<()> {

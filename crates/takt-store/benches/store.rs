@@ -1,0 +1,109 @@
+//! Speed of the document file: one edit committed (p50 and p99, with both durability settings),
+//! opening a 10,000-step document ready for analysis, undo, and Save As of a 10,000-step
+//! document. Targets and figures: docs/BENCHMARKS.md. `cargo bench -p takt-store`; under
+//! `cargo test --benches` it runs a few iterations of each, untimed, to keep the harness working.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+use takt_core::ops::{Key, Op};
+use takt_store::{Document, Durability};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    println!(
+        "{name:<44} n={:<5} p50 {:>9.3} ms   p99 {:>9.3} ms   max {:>9.3} ms",
+        times.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+fn commits(dir: &Path, steps: usize, durability: Durability, n: usize) -> Vec<Duration> {
+    let file = dir.join(format!("commit-{steps}-{durability:?}.takt"));
+    let _ = std::fs::remove_file(&file);
+    let mut doc = Document::create(&file, &takt_core::gen::generate(steps, 42)).unwrap();
+    doc.set_durability(durability).unwrap();
+    let s = doc.current();
+    let id = doc.map(s).unwrap().steps[steps / 2].id.clone();
+    (0..n)
+        .map(|k| {
+            let op = Op::Set {
+                key: Key::step(&id),
+                field: "name".into(),
+                value: serde_json::json!(format!("name {k}")),
+            };
+            let t = Instant::now();
+            doc.apply(s, &op).unwrap();
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn main() {
+    let timed = std::env::args().any(|a| a == "--bench");
+    let (n, reps) = if timed { (2000, 20) } else { (5, 1) };
+    let dir = tempfile::tempdir().unwrap();
+
+    for d in [Durability::PowerCut, Durability::AppCrash] {
+        report(
+            &format!("edit committed, 1,000 steps, {d:?}"),
+            commits(dir.path(), 1000, d, n),
+        );
+    }
+    report(
+        "edit committed, 10,000 steps, PowerCut",
+        commits(dir.path(), 10_000, Durability::PowerCut, n / 4 + 1),
+    );
+
+    // A 10,000-step document.
+    let big = dir.path().join("big.takt");
+    let map = takt_core::gen::generate(10_000, 42);
+    drop(Document::create(&big, &map).unwrap());
+    let opens = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            let mut doc = Document::open(&big).unwrap();
+            let s = doc.current();
+            let _ = takt_core::analyze(doc.map(s).unwrap()).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    report("open 10,000 steps, ready for analysis (incl.)", opens);
+
+    let mut doc = Document::open(&big).unwrap();
+    let s = doc.current();
+    let id = doc.map(s).unwrap().steps[5000].id.clone();
+    let mut undos = Vec::new();
+    for k in 0..reps * 5 {
+        let op = Op::Set {
+            key: Key::step(&id),
+            field: "name".into(),
+            value: serde_json::json!(format!("u{k}")),
+        };
+        doc.apply(s, &op).unwrap();
+        let t = Instant::now();
+        doc.undo(s).unwrap().expect("an edit to undo");
+        undos.push(t.elapsed());
+    }
+    report("undo, 10,000 steps", undos);
+
+    let saves = (0..reps)
+        .map(|k| {
+            let target = dir.path().join(format!("copy{k}.takt"));
+            let t = Instant::now();
+            doc.save_as(&target).unwrap();
+            let e = t.elapsed();
+            std::fs::remove_file(&target).unwrap();
+            e
+        })
+        .collect();
+    report("Save As, 10,000 steps", saves);
+}
