@@ -154,7 +154,8 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 snapshots.push(to_json(&models[0].map));
             }
             Action::Reopen => {
-                doc = None;
+                // Close first: an open document holds its file.
+                drop(doc.take());
                 doc = Some(Document::open(&file).unwrap());
             }
         }
