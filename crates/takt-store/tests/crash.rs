@@ -17,6 +17,7 @@ use takt_store::Document;
 const CHILD_ENV: &str = "TAKT_CRASH_CHILD";
 
 /// The scripted actions: mostly edits, with undos and redos among them.
+#[allow(clippy::large_enum_variant)] // a test script: size does not matter
 #[derive(Debug, Clone)]
 enum Action {
     Edit(Op),
