@@ -28,7 +28,7 @@ pub enum StoreError {
     Exists { path: PathBuf },
     #[error("{path}: this is not a Takt document ({why})")]
     NotTakt { path: PathBuf, why: String },
-    #[error("{path}: this document was written by a newer Takt (file format {found}; this Takt reads up to {supported}). Update Takt to open it; the file was not changed.")]
+    #[error("{path}: this document was written by a newer Takt: it needs a Takt that reads file format {found}, and this one reads up to {supported}. Update Takt to open it; the file was not changed.")]
     TooNew {
         path: PathBuf,
         found: i32,

@@ -55,14 +55,14 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
-/// Brings a file from `from` to the current schema, each migration in its own transaction.
+/// Brings a file from schema `from` to the current one: every pending migration in one
+/// transaction, so a file is never left between two versions.
 pub fn migrate(conn: &mut Connection, from: i32) -> rusqlite::Result<()> {
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
-        let tx = conn.transaction()?;
+    let tx = conn.transaction()?;
+    for sql in MIGRATIONS.iter().skip(from.max(0) as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i32 + 1)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
     }
-    Ok(())
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()
 }
