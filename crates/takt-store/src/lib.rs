@@ -387,8 +387,7 @@ impl Document {
         if diff.is_empty() {
             return Ok((diff, analysis));
         }
-        let written = (|| -> rusqlite::Result<()> {
-            let tx = self.conn.transaction()?;
+        self.commit(s, &diff, |tx| {
             tx.execute(
                 "DELETE FROM history WHERE scenario = ?1 AND undone = 1",
                 [s],
@@ -398,22 +397,38 @@ impl Document {
                 [s],
                 |r| r.get(0),
             )?;
-            write_diff(&tx, s, &diff)?;
             tx.execute(
                 "INSERT INTO history (scenario, seq, op, diff) VALUES (?1, ?2, ?3, ?4)",
                 params![s, seq, json(op), json(&diff)],
             )?;
+            Ok(())
+        })?;
+        Ok((diff, analysis))
+    }
+
+    /// Writes a diff already applied to the scenario's map, with `more` (its history row), in
+    /// one transaction. If anything fails the map is put back, so memory and file agree.
+    fn commit(
+        &mut self,
+        s: ScenarioId,
+        diff: &Diff,
+        more: impl FnOnce(&Transaction) -> rusqlite::Result<()>,
+    ) -> Result<()> {
+        let written = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            write_diff(&tx, s, diff)?;
+            more(&tx)?;
             tx.commit()
         })();
         if let Err(source) = written {
-            let map = self.maps.get_mut(&s).expect("loaded above");
-            ops::apply_diff(map, &diff.inverse()).expect("an edit's own inverse applies");
+            let map = self.maps.get_mut(&s).expect("the scenario's map is loaded");
+            ops::apply_diff(map, &diff.inverse()).expect("a diff's own inverse applies");
             return Err(StoreError::Sqlite {
                 path: self.path.clone(),
                 source,
             });
         }
-        Ok((diff, analysis))
+        Ok(())
     }
 
     /// Undoes the scenario's last edit; `None` when there is nothing to undo.
@@ -451,23 +466,13 @@ impl Document {
             path: self.path.clone(),
             detail: format!("history entry {seq} does not match the map: {e}"),
         })?;
-        let written = (|| -> rusqlite::Result<()> {
-            let tx = self.conn.transaction()?;
-            write_diff(&tx, s, &diff)?;
+        self.commit(s, &diff, |tx| {
             tx.execute(
                 "UPDATE history SET undone = ?3 WHERE scenario = ?1 AND seq = ?2",
                 params![s, seq, undo as i64],
             )?;
-            tx.commit()
-        })();
-        if let Err(source) = written {
-            let map = self.maps.get_mut(&s).expect("loaded above");
-            ops::apply_diff(map, &diff.inverse()).expect("a diff's own inverse applies");
-            return Err(StoreError::Sqlite {
-                path: self.path.clone(),
-                source,
-            });
-        }
+            Ok(())
+        })?;
         Ok(Some(diff))
     }
 
