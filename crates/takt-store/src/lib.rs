@@ -212,11 +212,11 @@ impl Document {
                 source: e,
             },
         };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(classify)?;
-        // Nothing below writes until the file is known to be ours, sound, and not too new.
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-            .map_err(classify)?;
+        // Every check runs on a read-only connection, which cannot change the file: only a file
+        // known to be ours, sound, not too new and with a current state that loads is opened
+        // for writing.
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(classify)?;
         let app: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(classify)?;
@@ -253,7 +253,27 @@ impl Document {
                 detail: check.join("; "),
             });
         }
+        // Load and validate the current state now, so a damaged record is refused at open.
+        let preloaded = if version == SCHEMA_VERSION {
+            let mut probe = Document {
+                conn,
+                path: path.into(),
+                scenarios: Vec::new(),
+                maps: HashMap::new(),
+            };
+            probe.reload_scenarios()?;
+            let current = probe.current();
+            probe.map(current)?;
+            probe.maps.remove(&current).map(|m| (current, m))
+        } else {
+            drop(conn);
+            None
+        };
         // Ours: take the file for this process, then bring its schema up to date.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(classify)?;
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(classify)?;
         conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
             .map_err(classify)?;
         configure(&conn).map_err(classify)?;
@@ -267,9 +287,15 @@ impl Document {
             maps: HashMap::new(),
         };
         doc.reload_scenarios()?;
-        // Load and validate the current state now, so a damaged record shows at open.
-        let current = doc.current();
-        doc.map(current)?;
+        match preloaded {
+            Some((current, map)) => {
+                doc.maps.insert(current, map);
+            }
+            None => {
+                let current = doc.current();
+                doc.map(current)?;
+            }
+        }
         Ok(doc)
     }
 

@@ -341,6 +341,28 @@ fn a_truncated_or_damaged_document_is_refused_and_untouched() {
     assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
 }
 
+#[test]
+fn a_document_with_a_damaged_record_is_refused_and_untouched() {
+    // Found by fuzzing: SQLite finds the file sound, but a record's JSON is not a record. The
+    // file must be refused before anything is written to it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("damaged.takt");
+    drop(Document::create(&file, &sample()).unwrap());
+    {
+        let c = rusqlite::Connection::open(&file).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.execute(
+            "UPDATE records SET body = '{\"step\": {\"id\": 7}}' WHERE kind = 'step' AND position = 1",
+            [],
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    let e = refuse(dir.path(), "damaged2.takt", &bytes);
+    assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("record step"), "{e}");
+}
+
 /// Plain SQLite, to make files the store must refuse.
 mod rusqlite_free {
     use std::path::Path;
