@@ -217,6 +217,9 @@ impl Document {
         // for writing.
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(classify)?;
+        // Another process holding the file: refuse at once rather than wait.
+        conn.busy_timeout(std::time::Duration::ZERO)
+            .map_err(classify)?;
         let app: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(classify)?;

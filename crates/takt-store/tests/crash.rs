@@ -162,7 +162,8 @@ fn killed_at_random_moments_no_acknowledged_edit_is_lost() {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let started = Instant::now();
         while let Some(Ok(line)) = lines.next() {
-            if let Some(k) = line.strip_prefix("ack ") {
+            // The first one shares its line with the test harness's "test crash_child ... ".
+            if let Some(k) = line.split("ack ").nth(1) {
                 acked = Some(k.parse().unwrap());
                 if acked.unwrap() as u64 >= target {
                     break;
@@ -178,7 +179,8 @@ fn killed_at_random_moments_no_acknowledged_edit_is_lost() {
         child.wait().unwrap();
         // Acknowledgements written before the kill are still in the pipe: count them all.
         for line in lines.map_while(Result::ok) {
-            if let Some(k) = line.strip_prefix("ack ") {
+            // The first one shares its line with the test harness's "test crash_child ... ".
+            if let Some(k) = line.split("ack ").nth(1) {
                 acked = Some(k.parse().unwrap());
             }
         }
@@ -237,4 +239,60 @@ fn the_replay_is_what_the_document_does() {
             "after action {k}: {a:?}"
         );
     }
+}
+
+const HOLD_ENV: &str = "TAKT_HOLD_CHILD";
+
+/// A child that opens the document, says so, and holds it until its input closes.
+#[test]
+fn hold_child() {
+    let Ok(path) = std::env::var(HOLD_ENV) else {
+        return;
+    };
+    use std::io::{Read, Write};
+    let _doc = Document::open(Path::new(&path)).expect("the child opens the document");
+    println!("holding");
+    std::io::stdout().flush().unwrap();
+    let mut rest = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut rest);
+}
+
+#[test]
+fn a_document_open_in_another_process_is_refused_and_unharmed() {
+    if std::env::var(CHILD_ENV).is_ok() || std::env::var(HOLD_ENV).is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("held.takt");
+    drop(Document::create(&file, &start_map()).unwrap());
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hold_child",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(HOLD_ENV, &file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        // It shares its line with the test harness's "test hold_child ... ".
+        if line.ends_with("holding") {
+            break;
+        }
+    }
+    let err = Document::open(&file)
+        .err()
+        .expect("refused while another process holds it");
+    assert!(matches!(err, takt_store::StoreError::InUse { .. }), "{err}");
+    drop(child.stdin.take()); // let the child go
+    child.wait().unwrap();
+    let mut doc = Document::open(&file).expect("free again once the other process is gone");
+    let s = doc.current();
+    assert_eq!(doc.export_json(s).unwrap(), format::to_json(&start_map()));
 }
