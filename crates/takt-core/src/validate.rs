@@ -7,6 +7,16 @@ use crate::model::*;
 use rustc_hash::FxHashMap;
 use std::fmt;
 
+/// The longest time a map may hold, in seconds (about 31 700 years). Anything longer is a typo,
+/// and times below it can be added up and multiplied by the analysis and the Monte Carlo
+/// without overflowing to infinity.
+pub const MAX_SECONDS: f64 = 1e12;
+/// The smallest servers, batch size and uptime (in percent) a map may give: the analysis divides
+/// times by them.
+pub const MIN_AMOUNT: f64 = 1e-6;
+/// The largest WIP a map may give: the analysis multiplies it by the time per demanded item.
+pub const MAX_AMOUNT: f64 = 1e12;
+
 /// An element of the document, as errors and warnings name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "lowercase")]
@@ -451,6 +461,13 @@ impl<'a> Graph<'a> {
                         value: q,
                         rule: "a count of items, 0 or more",
                     });
+                } else if q > MAX_AMOUNT {
+                    errs.push(ModelError::OutOfRange {
+                        element: el(),
+                        field: "wip",
+                        value: q,
+                        rule: "a count of items, at most 1e12",
+                    });
                 } else {
                     wip = q;
                     if f.wait.is_some() {
@@ -732,6 +749,9 @@ impl<'a> Graph<'a> {
         }
         loops.sort_by_key(|(f, _)| g.pos[g.flows[*f as usize].from as usize]);
         g.loops = loops;
+        if errs.is_empty() {
+            check_rework_passes(&g, &mut errs);
+        }
 
         if errs.is_empty() {
             Ok(g)
@@ -833,6 +853,40 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// Loops whose ends lie inside other loops multiply their expected passes: `1 / (1 - P)` for
+/// each end along a chain of loops, each end inside the body of the next. Past 1e100 passes per
+/// item the figures mean nothing and soon overflow to infinity, so such a map is refused (it takes
+/// rework probabilities within a hair of 1, or a few hundred loops nested inside each other).
+fn check_rework_passes(g: &Graph, errs: &mut Vec<ModelError>) {
+    // ln(1e100).
+    const LIMIT: f64 = 230.258_509_299_404_6;
+    // ln of the expected passes through the loops that end at each step, inner loops included.
+    let mut passes = vec![0.0f64; g.n];
+    for (f, body) in &g.loops {
+        let u = g.flows[*f as usize].from;
+        let total: f64 = g
+            .reworks(u as usize)
+            .iter()
+            .map(|&r| g.flows[r as usize].p)
+            .sum();
+        let inner = body
+            .iter()
+            .filter(|&&x| x != u)
+            .map(|&x| passes[x as usize])
+            .fold(0.0, f64::max);
+        let here = inner - (-total).ln_1p();
+        passes[u as usize] = passes[u as usize].max(here);
+        if here > LIMIT {
+            errs.push(ModelError::Invalid {
+                element: Element::Flow(g.doc.flows[*f as usize].key()),
+                field: "p",
+                message: "with the rework loops inside it, an item would go round this loop more than 1e100 times on average; lower the rework probabilities".into(),
+            });
+            return;
+        }
+    }
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
@@ -905,6 +959,29 @@ fn check_time(
             field,
             value: d.to_string(),
         });
+    } else if s > MAX_SECONDS {
+        errs.push(ModelError::Invalid {
+            element: el(),
+            field,
+            message: format!(
+                "{} is longer than the longest time a map may hold, 1e12 s (about 31 700 years)",
+                short(d)
+            ),
+        });
+    }
+}
+
+/// A duration as written, with huge and tiny numbers in exponent form.
+fn short(d: &Duration) -> String {
+    format!("{}{}", num(d.value), d.unit)
+}
+
+/// A number for a message: in exponent form when plain digits would run long.
+fn num(v: f64) -> String {
+    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
     }
 }
 
@@ -955,7 +1032,14 @@ fn check_percent(
 ) {
     if let Some(v) = v {
         let ok = v.is_finite() && v <= 100.0 && if zero_ok { v >= 0.0 } else { v > 0.0 };
-        if !ok {
+        if ok && !zero_ok && v < MIN_AMOUNT {
+            errs.push(ModelError::OutOfRange {
+                element: el(),
+                field,
+                value: v,
+                rule: "at least 1e-6 (percent)",
+            });
+        } else if !ok {
             errs.push(ModelError::OutOfRange {
                 element: el(),
                 field,
@@ -983,6 +1067,13 @@ fn check_positive(
                 field,
                 value: v,
                 rule: "a number above 0",
+            });
+        } else if v < MIN_AMOUNT {
+            errs.push(ModelError::OutOfRange {
+                element: el(),
+                field,
+                value: v,
+                rule: "at least 1e-6",
             });
         }
     }
@@ -1064,6 +1155,7 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
 
 fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
     let c = &doc.calendar;
+    let before = errs.len();
     if !(c.hours_per_day.is_finite() && c.hours_per_day > 0.0 && c.hours_per_day <= 24.0) {
         errs.push(ModelError::OutOfRange {
             element: Element::Map,
@@ -1096,6 +1188,25 @@ fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
                 field: "demand.per",
                 message: format!("the period {} must be a time above 0", d.per),
             });
+        } else if per > MAX_SECONDS {
+            check_time(&|| Element::Map, "demand.per", &d.per, c, errs);
+        } else if errs.len() == before && d.items.is_finite() && d.items > 0.0 {
+            // The analysis divides by the takt and multiplies WIP by the time per item.
+            let per_item = per / d.items;
+            let takt = per_item * c.working_share();
+            if !(takt >= 1e-6 && per_item <= MAX_SECONDS) {
+                errs.push(ModelError::Invalid {
+                    element: Element::Map,
+                    field: "demand.items",
+                    message: format!(
+                        "{} items per {} is one item every {} s (a takt of {} s of working time); demand must give one item every 1e12 s at most, with a takt of 1e-6 s at least",
+                        num(d.items),
+                        short(&d.per),
+                        num(per_item),
+                        num(takt)
+                    ),
+                });
+            }
         }
     }
 }
