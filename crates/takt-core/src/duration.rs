@@ -167,10 +167,7 @@ impl FromStr for Duration {
         let t = s.trim();
         let split = t
             .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
-            .or_else(|| {
-                // "inf"/"nan" and exponents aside, a unit starts at the first letter.
-                t.find(|c: char| c.is_ascii_alphabetic())
-            })
+            // No other letter: an exponent ("2.5e3") or no unit at all.
             .unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
         let value: f64 = num
@@ -256,6 +253,8 @@ mod tests {
         assert_eq!("2d".parse::<Duration>().unwrap().seconds(&c), 2.0 * DAY);
         assert_eq!("1w".parse::<Duration>().unwrap().seconds(&c), 7.0 * DAY);
         assert_eq!("1.5e1s".parse::<Duration>().unwrap().seconds(&c), 15.0);
+        // An exponent without a unit is seconds, as the schema allows.
+        assert_eq!("2.5e3".parse::<Duration>().unwrap().seconds(&c), 2500.0);
     }
 
     #[test]
