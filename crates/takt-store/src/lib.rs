@@ -152,6 +152,18 @@ impl Document {
         }
     }
 
+    /// A document over an open connection, with its scenarios read.
+    fn over(conn: Connection, path: &Path) -> Result<Document> {
+        let mut doc = Document {
+            conn,
+            path: path.into(),
+            scenarios: Vec::new(),
+            maps: HashMap::new(),
+        };
+        doc.reload_scenarios()?;
+        Ok(doc)
+    }
+
     /// Creates a new document holding `map` as its current state. The file must not exist.
     pub fn create(path: &Path, map: &ValueStream) -> Result<Document> {
         if path.exists() {
@@ -174,13 +186,7 @@ impl Document {
         let id = tx.last_insert_rowid();
         insert_map(&tx, id, map).map_err(sql)?;
         tx.commit().map_err(sql)?;
-        let mut doc = Document {
-            conn,
-            path: path.into(),
-            scenarios: Vec::new(),
-            maps: HashMap::new(),
-        };
-        doc.reload_scenarios()?;
+        let mut doc = Document::over(conn, path)?;
         doc.maps.insert(id, map.clone());
         Ok(doc)
     }
@@ -258,13 +264,7 @@ impl Document {
         }
         // Load and validate the current state now, so a damaged record is refused at open.
         let preloaded = if version == SCHEMA_VERSION {
-            let mut probe = Document {
-                conn,
-                path: path.into(),
-                scenarios: Vec::new(),
-                maps: HashMap::new(),
-            };
-            probe.reload_scenarios()?;
+            let mut probe = Document::over(conn, path)?;
             let current = probe.current();
             probe.map(current)?;
             probe.maps.remove(&current).map(|m| (current, m))
@@ -283,13 +283,7 @@ impl Document {
         if version < SCHEMA_VERSION {
             schema::migrate(&mut conn, version).map_err(sql)?;
         }
-        let mut doc = Document {
-            conn,
-            path: path.into(),
-            scenarios: Vec::new(),
-            maps: HashMap::new(),
-        };
-        doc.reload_scenarios()?;
+        let mut doc = Document::over(conn, path)?;
         match preloaded {
             Some((current, map)) => {
                 doc.maps.insert(current, map);
