@@ -33,6 +33,7 @@ const NONE: u32 = u32::MAX;
 
 /// Everything the analysis reports. Times are seconds of elapsed time unless a name says otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Analysis {
     /// Expected end-to-end lead time along the critical path.
     pub lead_time_s: f64,
@@ -77,6 +78,7 @@ pub struct Analysis {
 
 /// One rung of the timeline ladder: `ladder[i]` belongs to `critical_path[i]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rung {
     /// Queue before the step, on the flow the critical path arrives by.
     pub wait_s: f64,
@@ -87,6 +89,7 @@ pub struct Rung {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Handoffs {
     /// Item and rework flows between steps of different teams.
     pub total: u32,
@@ -99,6 +102,7 @@ pub struct Handoffs {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LittlesLaw {
     pub wip: f64,
     /// Items per elapsed second.
@@ -111,6 +115,7 @@ pub struct LittlesLaw {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FlowMetrics {
     pub flow_time_s: f64,
     pub flow_load: f64,
@@ -119,6 +124,7 @@ pub struct FlowMetrics {
 
 /// The metrics of one step; `Analysis::steps[i]` belongs to the map's `steps[i]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepMetrics {
     /// Expected times the step runs per item (rework included).
     pub visits: f64,
@@ -133,6 +139,7 @@ pub struct StepMetrics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Warning {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use crate::validate::ValidationErrors;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MetricDelta {
     pub metric: &'static str,
     pub before: Option<f64>,
@@ -15,6 +16,7 @@ pub struct MetricDelta {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Comparison {
     pub metrics: Vec<MetricDelta>,
     pub steps_added: Vec<String>,
@@ -25,6 +27,7 @@ pub struct Comparison {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepChange {
     pub id: String,
     pub fields: Vec<String>,

@@ -15,6 +15,7 @@ pub const DAY: f64 = 86_400.0;
 
 /// The unit a duration was entered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// Seconds.
@@ -78,6 +79,7 @@ impl fmt::Display for Unit {
 
 /// The map's work calendar. Working days convert through it; calendar days do not.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Working hours in one working day (default 8).
@@ -190,6 +192,23 @@ impl Serialize for Duration {
         } else {
             s.collect_str(self)
         }
+    }
+}
+
+/// In TypeScript a duration is what the file holds: seconds, or a string with a unit.
+#[cfg(feature = "specta")]
+impl specta::Type for Duration {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        mod ts {
+            #[derive(serde::Serialize, specta::Type)]
+            #[serde(untagged)]
+            #[allow(dead_code)]
+            pub enum Duration {
+                Seconds(f64),
+                Text(String),
+            }
+        }
+        <ts::Duration as specta::Type>::definition(types)
     }
 }
 

@@ -15,6 +15,7 @@ fn is_false(b: &bool) -> bool {
 
 /// A whole value stream: one scenario of a map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct ValueStream {
     /// Always "takt".
@@ -84,10 +85,12 @@ impl ValueStream {
 
 /// Customer demand: `items` per period `per` (a unit such as "w", or a duration such as "13w").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     pub items: f64,
     #[serde(with = "period")]
+    #[cfg_attr(feature = "specta", specta(type = Duration))]
     #[schemars(schema_with = "crate::duration::period_schema")]
     pub per: Duration,
 }
@@ -123,6 +126,7 @@ mod period {
 
 /// How the Monte Carlo samples ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct SimulationSettings {
     #[serde(default)]
@@ -130,6 +134,7 @@ pub struct SimulationSettings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Distribution {
     #[default]
@@ -138,6 +143,7 @@ pub enum Distribution {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Team {
     pub id: String,
@@ -147,6 +153,7 @@ pub struct Team {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum StepKind {
     #[default]
@@ -166,6 +173,7 @@ impl StepKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum ValueClass {
     /// Value-adding: the customer would pay for it.
@@ -177,6 +185,7 @@ pub enum ValueClass {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Automation {
     Manual,
@@ -188,6 +197,7 @@ pub enum Automation {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Waste {
     Defects,
@@ -228,6 +238,7 @@ impl Waste {
 /// A waste tag: the category alone ("waiting"), or with the share of the step's non-value time it
 /// explains (`{"kind": "waiting", "share": 0.6}`). Untagged shares split what is left equally.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum WasteTag {
     Plain(Waste),
@@ -249,6 +260,7 @@ impl WasteTag {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
     /// All outgoing item flows run in parallel (the default).
@@ -259,6 +271,7 @@ pub enum Split {
 
 /// Where a number came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Provenance {
     /// From an event log or a time study.
@@ -269,6 +282,7 @@ pub enum Provenance {
 
 /// Minimum, most likely and maximum, for the Monte Carlo. `likely` defaults to the point value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     pub min: Duration,
@@ -278,6 +292,7 @@ pub struct Range {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct GateDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,6 +315,7 @@ pub struct GateDetails {
 
 /// A step of the stream: a process box, a gate, a supplier or a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
@@ -404,6 +420,7 @@ impl Step {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum FlowKind {
     #[default]
@@ -427,6 +444,7 @@ impl FlowKind {
 
 /// A flow from one step to another, with an optional queue on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// Optional; defaults to "from>to".
@@ -497,6 +515,7 @@ impl Flow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
     Source,
@@ -512,6 +531,7 @@ pub enum AssetKind {
 /// A data asset: a source system, data set, pipeline job, feature, feature store, model, model
 /// version or endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct DataAsset {
     pub id: String,
@@ -531,6 +551,7 @@ pub struct DataAsset {
 
 /// `to` derives from `from`: data moves from the upstream asset to the downstream one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct LineageEdge {
     pub from: String,
@@ -544,6 +565,7 @@ impl LineageEdge {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Hash)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkMode {
     Read,
@@ -552,6 +574,7 @@ pub enum LinkMode {
 
 /// A step reads or writes a data asset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct AssetLink {
     pub step: String,
@@ -570,6 +593,7 @@ impl AssetLink {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum KaizenStatus {
     #[default]
@@ -582,6 +606,7 @@ pub enum KaizenStatus {
 
 /// What a kaizen burst is pinned to: a step, a flow (by key), or the whole map when absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum KaizenTarget {
     Step(String),
@@ -590,6 +615,7 @@ pub enum KaizenTarget {
 
 /// An improvement idea: a kaizen burst on the map, a line in the backlog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Kaizen {
     pub id: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kinds of record a document holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Meta,
@@ -22,6 +23,7 @@ pub enum Kind {
 
 /// A record's stable address: its kind and id (flows, lineage edges and links have derived ids).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Key {
     pub kind: Kind,
     pub id: String,
@@ -60,6 +62,7 @@ impl std::fmt::Display for Key {
 
 /// The map's own fields: everything but its collections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Meta {
     pub name: String,
     #[serde(default)]
@@ -78,6 +81,7 @@ pub struct Meta {
 /// would save nothing.)
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Record {
     Meta(Meta),
@@ -107,6 +111,7 @@ impl Record {
 
 /// An edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Add a record, at the end of its collection or at `index`.
@@ -133,6 +138,7 @@ pub enum Op {
 
 /// A record at its position in its collection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Placed {
     pub index: u32,
     pub record: Record,
@@ -140,6 +146,7 @@ pub struct Placed {
 
 /// One record's change: added (no before), removed (no after) or updated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Change {
     pub key: Key,
     pub before: Option<Placed>,
@@ -148,6 +155,7 @@ pub struct Change {
 
 /// What an edit changed, in the order it changed it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Diff {
     pub changes: Vec<Change>,
 }

@@ -19,6 +19,7 @@ pub const MAX_AMOUNT: f64 = 1e12;
 
 /// An element of the document, as errors and warnings name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", content = "id", rename_all = "lowercase")]
 pub enum Element {
     Map,

@@ -499,6 +499,20 @@ impl Document {
         Ok(Some(diff))
     }
 
+    /// Whether the scenario has an edit to undo and one to redo (two indexed lookups; cheap
+    /// enough to ask after every edit).
+    pub fn undo_state(&self, s: ScenarioId) -> Result<(bool, bool)> {
+        self.known(s)?;
+        let has = |undone: i64| {
+            self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM history WHERE scenario = ?1 AND undone = ?2)",
+                params![s, undone],
+                |r| r.get::<_, bool>(0),
+            )
+        };
+        Ok((has(0).map_err(self.sql())?, has(1).map_err(self.sql())?))
+    }
+
     /// The scenario's edits, oldest first.
     pub fn history(&self, s: ScenarioId) -> Result<Vec<HistoryEntry>> {
         self.known(s)?;
