@@ -1,0 +1,336 @@
+//! The commands the UI calls. Each takes the open session, calls it, and returns what the UI
+//! draws; paths come only from native dialogs (or the recent-files list), never from the page.
+
+use crate::error::AppError;
+use crate::session::{free_path, Edited, Loaded, Session};
+use crate::{dialogs, AppState};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::MutexGuard;
+use takt_core::ops::Op;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+fn lock<'a>(state: &'a State<'_, AppState>) -> MutexGuard<'a, Option<Session>> {
+    // A panic while the lock was held cannot leave a half-made edit (the store commits whole
+    // edits or nothing), so a poisoned lock is still safe to use.
+    state.session.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn with_session<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut guard = lock(state);
+    let session = guard.as_mut().ok_or(AppError::NoDocument)?;
+    f(session)
+}
+
+/// Puts the document's name and scenario in the window title.
+pub fn set_title<R: Runtime>(app: &AppHandle<R>, title: &str) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.set_title(title);
+    }
+}
+
+/// Makes `session` the open document: remembers it in the recent files, titles the window.
+pub fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    mut session: Session,
+) -> Result<Loaded, AppError> {
+    let loaded = session.loaded()?;
+    set_title(app, &session.window_title());
+    state.remember(session.path());
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
+    crate::menu::refresh(app, state);
+    Ok(loaded)
+}
+
+/// The open document, as the UI draws it.
+#[tauri::command]
+#[specta::specta]
+pub async fn current(state: State<'_, AppState>) -> Result<Loaded, AppError> {
+    with_session(&state, |s| s.loaded())
+}
+
+/// Applies one edit (a batch counts as one) to the scenario on screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn apply(op: Op, state: State<'_, AppState>) -> Result<Edited, AppError> {
+    with_session(&state, |s| s.apply(&op))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn undo(state: State<'_, AppState>) -> Result<Edited, AppError> {
+    with_session(&state, |s| s.undo())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn redo(state: State<'_, AppState>) -> Result<Edited, AppError> {
+    with_session(&state, |s| s.redo())
+}
+
+/// Shows another scenario of the document.
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_scenario<R: Runtime>(
+    name: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    with_session(&state, |s| {
+        let l = s.switch(&name)?;
+        set_title(&app, &s.window_title());
+        Ok(l)
+    })
+}
+
+/// Forks a future state from the scenario on screen and shows it.
+#[tauri::command]
+#[specta::specta]
+pub async fn fork_scenario<R: Runtime>(
+    name: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    with_session(&state, |s| {
+        let l = s.fork(&name)?;
+        set_title(&app, &s.window_title());
+        Ok(l)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_scenario<R: Runtime>(
+    name: String,
+    to: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    with_session(&state, |s| {
+        let l = s.rename(&name, &to)?;
+        set_title(&app, &s.window_title());
+        Ok(l)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_scenario<R: Runtime>(
+    name: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    with_session(&state, |s| {
+        let l = s.delete(&name)?;
+        set_title(&app, &s.window_title());
+        Ok(l)
+    })
+}
+
+/// A new, empty document (in the app's folder until it is saved elsewhere).
+#[tauri::command]
+#[specta::specta]
+pub async fn new_document<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let path = free_path(&state.documents_dir()?, "Untitled");
+    let map = takt_core::model::ValueStream::new("Untitled value stream");
+    release(&state);
+    let session = Session::create(&path, &map)?;
+    install(&app, &state, session)
+}
+
+/// Closes the open document, so that the file it holds can be opened again.
+fn release(state: &AppState) {
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// Opens a document: a `.takt` file, or a map file (`.json`), which is imported into a new
+/// document beside the app's others. On failure the open document stays open.
+pub fn open_path<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    path: &Path,
+) -> Result<Loaded, AppError> {
+    let current = state
+        .session
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|s| s.path().to_path_buf());
+    if current.as_deref() == Some(path) {
+        let mut guard = state.session.lock().unwrap_or_else(|p| p.into_inner());
+        return guard.as_mut().ok_or(AppError::NoDocument)?.loaded();
+    }
+    let is_map = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let session = if is_map {
+        let text = std::fs::read_to_string(path).map_err(|e| AppError::file(path, e))?;
+        let map = takt_core::format::parse(&text).map_err(|e| AppError::File {
+            path: path.display().to_string(),
+            message: format!("{}: {e}", path.display()),
+        })?;
+        let stem = crate::session::title_of(path);
+        Session::create(&free_path(&state.documents_dir()?, &stem), &map)?
+    } else {
+        // Opening checks the whole file before anything changes; the old document closes
+        // only once the new one is open (they are different files, so both can be).
+        Session::open(path)?
+    };
+    install(app, state, session)
+}
+
+/// Opens a document the user picks; `None` when the dialog is cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_document<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Loaded>, AppError> {
+    match dialogs::pick_open(&app) {
+        Some(path) => open_path(&app, &state, &path).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The recently opened documents, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_documents(state: State<'_, AppState>) -> Result<Vec<String>, AppError> {
+    Ok(state
+        .recent()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect())
+}
+
+/// Opens the `index`th recent document.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_recent<R: Runtime>(
+    index: u32,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let path = state
+        .recent()
+        .get(index as usize)
+        .cloned()
+        .ok_or_else(|| AppError::Input {
+            field: "recent".into(),
+            message: format!("there is no recent document {index}"),
+        })?;
+    open_path(&app, &state, &path)
+}
+
+/// Copies the document to a file the user picks and goes on in the copy; `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Loaded>, AppError> {
+    let suggested = with_session(&state, |s| Ok(s.title()))?;
+    let Some(target) = dialogs::pick_save(&app, "Save As", &suggested, "Takt document", "takt")
+    else {
+        return Ok(None);
+    };
+    let loaded = with_session(&state, |s| {
+        s.save_as(&target)?;
+        set_title(&app, &s.window_title());
+        s.loaded()
+    })?;
+    state.remember(&target);
+    crate::menu::refresh(&app, &state);
+    Ok(Some(loaded))
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Png,
+    Svg,
+}
+
+/// Exports the scenario on screen. JSON comes from the core; PNG (base64) and SVG (text) are
+/// drawn by the page and passed in `content`. Returns the path written, or `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_map<R: Runtime>(
+    format: ExportFormat,
+    content: Option<String>,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    let (stem, json) = with_session(&state, |s| {
+        let name = format!("{} - {}", s.title(), s.scenario_name());
+        let json = match format {
+            ExportFormat::Json => Some(s.export_json()?),
+            _ => None,
+        };
+        Ok((name, json))
+    })?;
+    let (label, ext) = match format {
+        ExportFormat::Json => ("Takt map (JSON)", "json"),
+        ExportFormat::Png => ("PNG image", "png"),
+        ExportFormat::Svg => ("SVG image", "svg"),
+    };
+    let Some(path) = dialogs::pick_save(&app, "Export", &stem, label, ext) else {
+        return Ok(None);
+    };
+    let bytes: Vec<u8> = match format {
+        ExportFormat::Json => json.unwrap_or_default().into_bytes(),
+        ExportFormat::Svg => content
+            .ok_or_else(|| missing("the SVG image"))?
+            .into_bytes(),
+        ExportFormat::Png => {
+            let b64 = content.ok_or_else(|| missing("the PNG image"))?;
+            let b64 = b64.strip_prefix("data:image/png;base64,").unwrap_or(&b64);
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).map_err(
+                |e| AppError::Input {
+                    field: "content".into(),
+                    message: format!("the PNG image is not valid base64: {e}"),
+                },
+            )?
+        }
+    };
+    write_new(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+fn missing(what: &str) -> AppError {
+    AppError::Input {
+        field: "content".into(),
+        message: format!("{what} was not sent"),
+    }
+}
+
+/// Writes a file whole: to a temporary file beside it, then renamed over it, so a failed
+/// export never leaves half a file.
+fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), AppError> {
+    let tmp = path.with_extension("takt-export-tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| AppError::file(path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        AppError::file(path, e)
+    })
+}
+
+/// Why the document asked for at start could not be opened (once; `None` after).
+#[tauri::command]
+#[specta::specta]
+pub async fn startup_error(state: State<'_, AppState>) -> Result<Option<AppError>, AppError> {
+    Ok(state
+        .startup_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take())
+}

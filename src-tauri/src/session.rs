@@ -1,0 +1,255 @@
+//! An open document in the app: the file, the scenario on screen, and what the UI is sent after
+//! each change. Everything here is plain Rust over `takt-store`; the Tauri commands in
+//! `commands.rs` only lock the session and call it.
+
+use crate::error::AppError;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use takt_core::analysis::{analyze, Analysis};
+use takt_core::compare::{compare_analysed, Comparison};
+use takt_core::model::ValueStream;
+use takt_core::ops::{Diff, Op};
+use takt_store::{Document, ScenarioId, ScenarioKind};
+
+/// One scenario, as the tabs show it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ScenarioTab {
+    pub name: String,
+    /// The current state (there is exactly one) or a future state.
+    pub current: bool,
+}
+
+/// Everything the UI needs to draw a document: sent when a document is opened and whenever the
+/// scenario on screen changes.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Loaded {
+    /// The document file.
+    pub path: String,
+    /// The document's name (the file name without `.takt`).
+    pub title: String,
+    pub scenarios: Vec<ScenarioTab>,
+    /// The scenario on screen.
+    pub scenario: String,
+    pub map: ValueStream,
+    pub analysis: Analysis,
+    /// For a future state: its metrics against the current state's.
+    pub comparison: Option<Comparison>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}
+
+/// What an edit, undo or redo changed, and the fresh analysis. `diff` is empty when nothing
+/// changed (an undo with nothing to undo).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Edited {
+    pub diff: Diff,
+    pub analysis: Analysis,
+    pub comparison: Option<Comparison>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}
+
+pub struct Session {
+    doc: Document,
+    scenario: ScenarioId,
+}
+
+impl Session {
+    /// Opens a `.takt` document on its current state.
+    pub fn open(path: &Path) -> Result<Session, AppError> {
+        let doc = Document::open(path)?;
+        let scenario = doc.current();
+        Ok(Session { doc, scenario })
+    }
+
+    /// Creates a document at `path` holding `map` as its current state.
+    pub fn create(path: &Path, map: &ValueStream) -> Result<Session, AppError> {
+        let doc = Document::create(path, map)?;
+        let scenario = doc.current();
+        Ok(Session { doc, scenario })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.doc.path()
+    }
+
+    pub fn title(&self) -> String {
+        title_of(self.doc.path())
+    }
+
+    pub fn scenario_name(&self) -> String {
+        self.doc
+            .scenarios()
+            .iter()
+            .find(|s| s.id == self.scenario)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The window title: document, scenario, app.
+    pub fn window_title(&self) -> String {
+        format!("{} — {} — Takt", self.title(), self.scenario_name())
+    }
+
+    pub fn loaded(&mut self) -> Result<Loaded, AppError> {
+        let map = self.doc.map(self.scenario)?.clone();
+        let analysis = analyze(&map).map_err(AppError::from_validation)?;
+        let comparison = self.comparison(&map, &analysis)?;
+        let (can_undo, can_redo) = self.doc.undo_state(self.scenario)?;
+        Ok(Loaded {
+            path: self.doc.path().display().to_string(),
+            title: self.title(),
+            scenarios: self
+                .doc
+                .scenarios()
+                .iter()
+                .map(|s| ScenarioTab {
+                    name: s.name.clone(),
+                    current: s.kind == ScenarioKind::Current,
+                })
+                .collect(),
+            scenario: self.scenario_name(),
+            map,
+            analysis,
+            comparison,
+            can_undo,
+            can_redo,
+        })
+    }
+
+    /// A future state's metrics against the current state's; `None` on the current state.
+    fn comparison(
+        &mut self,
+        map: &ValueStream,
+        analysis: &Analysis,
+    ) -> Result<Option<Comparison>, AppError> {
+        let base = self.doc.current();
+        if base == self.scenario {
+            return Ok(None);
+        }
+        let before = self.doc.map(base)?;
+        let a = analyze(before).map_err(AppError::from_validation)?;
+        Ok(Some(compare_analysed(before, &a, map, analysis)))
+    }
+
+    fn edited(&mut self, diff: Diff, analysis: Analysis) -> Result<Edited, AppError> {
+        let map = self.doc.map(self.scenario)?.clone();
+        let comparison = self.comparison(&map, &analysis)?;
+        let (can_undo, can_redo) = self.doc.undo_state(self.scenario)?;
+        Ok(Edited {
+            diff,
+            analysis,
+            comparison,
+            can_undo,
+            can_redo,
+        })
+    }
+
+    /// Applies an edit to the scenario on screen and commits it. On error nothing changes.
+    pub fn apply(&mut self, op: &Op) -> Result<Edited, AppError> {
+        let (diff, analysis) = self.doc.apply(self.scenario, op)?;
+        self.edited(diff, analysis)
+    }
+
+    pub fn undo(&mut self) -> Result<Edited, AppError> {
+        let diff = self.doc.undo(self.scenario)?.unwrap_or_default();
+        let analysis = analyze(self.doc.map(self.scenario)?).map_err(AppError::from_validation)?;
+        self.edited(diff, analysis)
+    }
+
+    pub fn redo(&mut self) -> Result<Edited, AppError> {
+        let diff = self.doc.redo(self.scenario)?.unwrap_or_default();
+        let analysis = analyze(self.doc.map(self.scenario)?).map_err(AppError::from_validation)?;
+        self.edited(diff, analysis)
+    }
+
+    pub fn switch(&mut self, name: &str) -> Result<Loaded, AppError> {
+        self.scenario = self.doc.scenario(name)?;
+        self.loaded()
+    }
+
+    /// Forks a future state from the scenario on screen and switches to it.
+    pub fn fork(&mut self, name: &str) -> Result<Loaded, AppError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::Input {
+                field: "name".into(),
+                message: "a scenario needs a name".into(),
+            });
+        }
+        self.scenario = self.doc.fork(self.scenario, name)?;
+        self.loaded()
+    }
+
+    pub fn rename(&mut self, name: &str, to: &str) -> Result<Loaded, AppError> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(AppError::Input {
+                field: "name".into(),
+                message: "a scenario needs a name".into(),
+            });
+        }
+        let s = self.doc.scenario(name)?;
+        self.doc.rename(s, to)?;
+        self.loaded()
+    }
+
+    /// Deletes a future state; the current state stays on screen if it was the one deleted.
+    pub fn delete(&mut self, name: &str) -> Result<Loaded, AppError> {
+        let s = self.doc.scenario(name)?;
+        self.doc.delete(s)?;
+        if s == self.scenario {
+            self.scenario = self.doc.current();
+        }
+        self.loaded()
+    }
+
+    /// Copies the document to `target` and goes on working in the copy, on the same scenario.
+    /// If anything fails, the session stays on the original file.
+    pub fn save_as(&mut self, target: &Path) -> Result<(), AppError> {
+        let name = self.scenario_name();
+        if target == self.doc.path() {
+            return Ok(());
+        }
+        if target.exists() {
+            // The user agreed to replace it (the dialog asked). Copy beside it, then rename
+            // over it, so that a failure leaves the old file whole.
+            let tmp = target.with_extension("takt-saving");
+            let _ = std::fs::remove_file(&tmp);
+            self.doc.save_as(&tmp)?;
+            std::fs::rename(&tmp, target).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                AppError::file(target, e)
+            })?;
+        } else {
+            self.doc.save_as(target)?;
+        }
+        let copy = Document::open(target)?;
+        self.scenario = copy.scenario(&name).unwrap_or_else(|_| copy.current());
+        self.doc = copy;
+        Ok(())
+    }
+
+    /// The scenario on screen as an interchange (JSON) file's text.
+    pub fn export_json(&mut self) -> Result<String, AppError> {
+        Ok(self.doc.export_json(self.scenario)?)
+    }
+}
+
+/// A document's name: its file name without the extension.
+pub fn title_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Untitled".into())
+}
+
+/// A file in `dir` named `stem.takt`, or `stem 2.takt`, `stem 3.takt`... whichever is free.
+pub fn free_path(dir: &Path, stem: &str) -> PathBuf {
+    let mut path = dir.join(format!("{stem}.takt"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem} {n}.takt"));
+        n += 1;
+    }
+    path
+}
