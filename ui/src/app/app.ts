@@ -1,0 +1,562 @@
+// The app around the canvas: toolbar, scenario tabs, metrics, inspector, warnings, ladder,
+// keyboard capture, menu actions. Every edit goes to the core; what comes back is drawn.
+
+import { events, type Analysis, type AppError, type Comparison, type Diff, type Loaded, type Op } from "../bindings";
+import { call, commands, CoreError } from "../api";
+import { Editor } from "../editor/editor";
+import { exportPng } from "./export";
+import { byId, h } from "./dom";
+import { Inspector } from "./inspector";
+import { renderLadder, renderMetrics, renderWarnings } from "./panels";
+
+/** Timings the frame-time and edit-latency harnesses read. */
+export interface Perf {
+  frames: number[];
+  edits: number[];
+}
+
+declare global {
+  interface Window {
+    takt?: App;
+    taktPerf?: Perf;
+  }
+}
+
+export class App {
+  editor!: Editor;
+  private inspector!: Inspector;
+  loaded!: Loaded;
+  private analysis!: Analysis;
+  private comparison: Comparison | null = null;
+  private canUndo = false;
+  private canRedo = false;
+  /** Edits go to the core one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastAction = { id: "", at: 0 };
+  readonly perf: Perf = { frames: [], edits: [] };
+
+  constructor(private root: HTMLElement) {}
+
+  async start(): Promise<void> {
+    this.layoutDom();
+    this.editor = new Editor(byId<HTMLCanvasElement>("canvas"), {
+      edit: (op) => this.edit(op),
+      selectionChanged: () => this.refreshInspector(),
+      editName: (id, at) => this.editNameInPlace(id, at),
+      drew: (ms) => {
+        if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
+      },
+    });
+    this.inspector = new Inspector(byId("inspector"), { edit: (op) => this.edit(op) });
+    await events.menuAction.listen((e) => this.action(e.payload.id));
+    document.addEventListener("keydown", (e) => this.keydown(e));
+    window.takt = this;
+    window.taktPerf = this.perf;
+    try {
+      this.show(await call(commands.current()));
+    } catch (e) {
+      this.error(e);
+    }
+    const startup = await call(commands.startupError()).catch(() => null);
+    if (startup) this.toast(messageOf(startup), true);
+    this.root.classList.add("ready");
+  }
+
+  // --- document and analysis ----------------------------------------------------------------
+
+  private show(l: Loaded, fit = true): void {
+    this.loaded = l;
+    this.analysis = l.analysis;
+    this.comparison = l.comparison;
+    this.canUndo = l.can_undo;
+    this.canRedo = l.can_redo;
+    this.editor.load(l.map, l.analysis, fit);
+    this.renderTabs();
+    this.renderAnalysis();
+    this.refreshInspector();
+    byId("doc-title").textContent = l.title;
+    // The same title as the window's (which Rust sets), for anything that reads the page's.
+    document.title = `${l.title} — ${l.scenario} — Takt`;
+    byId("doc-title").title = l.path;
+  }
+
+  /** Runs `f` after every edit sent before it (the core sees edits in order). */
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(f);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Resolves when every edit sent so far is done and drawn (tests wait on it). */
+  idle(): Promise<unknown> {
+    return this.queue;
+  }
+
+  /** Sends an edit; on success the mirror, canvas and panels show the result. */
+  edit(op: Op): Promise<boolean> {
+    const run = async () => {
+      const t0 = performance.now();
+      try {
+        const r = await call(commands.apply(op));
+        this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
+        await nextFrame();
+        this.perf.edits.push(performance.now() - t0);
+        return true;
+      } catch (e) {
+        this.error(e);
+        return false;
+      }
+    };
+    return this.serial(run);
+  }
+
+  private afterEdit(diff: Diff, a: Analysis, c: Comparison | null, u: boolean, r: boolean): void {
+    this.editor.applied(diff, a);
+    this.analysis = a;
+    this.comparison = c;
+    this.canUndo = u;
+    this.canRedo = r;
+    this.renderAnalysis();
+    this.refreshInspector();
+  }
+
+  private undoRedo(redo: boolean): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const r = await call(redo ? commands.redo() : commands.undo());
+        this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  private renderAnalysis(): void {
+    const map = this.editor.mirror.map;
+    renderMetrics(byId("metrics"), this.analysis, map, this.comparison);
+    renderWarnings(byId("warnings"), this.analysis, (id) => this.pick(id));
+    renderLadder(byId("ladder"), this.analysis, map, (id) => this.pick(id));
+    (byId("undo") as HTMLButtonElement).disabled = !this.canUndo;
+    (byId("redo") as HTMLButtonElement).disabled = !this.canRedo;
+    byId("step-count").textContent = `${map.steps?.length ?? 0} steps`;
+  }
+
+  private pick(id: string): void {
+    this.editor.setSelection([id], null);
+    this.editor.reveal(id);
+  }
+
+  private refreshInspector(): void {
+    const ed = this.editor;
+    const flow = ed.selectedFlow ? ed.mirror.flow(ed.selectedFlow) ?? null : null;
+    // Keep a field being typed in: re-render only when the selection or document changed.
+    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.mirror.version}`;
+    if (sig === this.inspectorSig) return;
+    this.inspectorSig = sig;
+    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow);
+  }
+  private inspectorSig = "";
+
+  // --- errors -------------------------------------------------------------------------------
+
+  private error(e: unknown): void {
+    if (e instanceof CoreError) {
+      const err = e.error;
+      // Under the field the user typed into, if the edit came from one; else the core's.
+      const field = this.inspector.pending ?? fieldOf(err);
+      if (!this.inspector.showError(field, messageOf(err))) this.toast(messageOf(err), true);
+      else this.toast(messageOf(err), true, true);
+    } else {
+      this.toast(String(e instanceof Error ? e.message : e), true);
+    }
+  }
+
+  toast(message: string, isError = false, quiet = false): void {
+    const t = byId("toast");
+    t.textContent = message;
+    t.className = `toast show ${isError ? "error" : ""} ${quiet ? "quiet" : ""}`;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => (t.className = "toast"), isError ? 7000 : 3000);
+  }
+  private toastTimer = 0;
+
+  // --- scenarios ------------------------------------------------------------------------------
+
+  private renderTabs(): void {
+    const tabs = byId("tabs");
+    const l = this.loaded;
+    tabs.replaceChildren(
+      ...l.scenarios.map((s) =>
+        h(
+          "button",
+          {
+            class: `tab ${s.name === l.scenario ? "active" : ""} ${s.current ? "current" : "future"}`,
+            title: s.current ? "The current state" : "A future state",
+            "data-scenario": s.name,
+            onclick: () => this.switchTo(s.name),
+            ondblclick: () => !s.current && this.renameScenario(s.name),
+          },
+          s.name,
+        ),
+      ),
+      h("button", { class: "tab fork", id: "fork", title: "Fork a future state from this one", onclick: () => this.fork() }, "+ Future state"),
+    );
+  }
+
+  private switchTo(name: string): Promise<void> {
+    if (name === this.loaded.scenario) return Promise.resolve();
+    return this.serial(async () => {
+      try {
+        this.show(await call(commands.switchScenario(name)), false);
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  async fork(name?: string): Promise<void> {
+    const n = name ?? (await this.ask("Name of the future state", this.nextFutureName()));
+    if (!n) return;
+    const from = this.loaded.scenario;
+    return this.serial(async () => {
+      try {
+        this.show(await call(commands.forkScenario(n)), false);
+        this.toast(`Forked “${n}” from ${from}`);
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  private nextFutureName(): string {
+    const names = new Set(this.loaded.scenarios.map((s) => s.name));
+    for (let i = 1; ; i++) {
+      const n = i === 1 ? "Future state" : `Future state ${i}`;
+      if (!names.has(n)) return n;
+    }
+  }
+
+  private async renameScenario(name: string): Promise<void> {
+    const to = await this.ask("Rename scenario", name);
+    if (!to || to === name) return;
+    try {
+      this.show(await call(commands.renameScenario(name, to)), false);
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  /** A small in-page prompt (window.prompt is not available in the webview). */
+  ask(label: string, value: string): Promise<string | null> {
+    return new Promise((resolve) => {
+      const input = h("input", { type: "text", id: "ask-input", value, spellcheck: false });
+      const error = h("div", { class: "field-error" });
+      const close = (v: string | null) => {
+        dialog.remove();
+        resolve(v);
+      };
+      const ok = h("button", { class: "primary", id: "ask-ok", onclick: () => (input.value.trim() ? close(input.value.trim()) : (error.textContent = "A name is needed")) }, "OK");
+      const dialog = h(
+        "div",
+        { class: "modal", role: "dialog" },
+        h("div", { class: "modal-box" }, h("label", { for: "ask-input" }, label), input, error, h("div", { class: "modal-actions" }, h("button", { onclick: () => close(null) }, "Cancel"), ok)),
+      );
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") ok.click();
+        if (e.key === "Escape") close(null);
+      });
+      document.body.append(dialog);
+      input.focus();
+      input.select();
+    });
+  }
+
+  // --- files ------------------------------------------------------------------------------------
+
+  private fileCommand(p: () => Promise<{ status: "ok"; data: Loaded | null } | { status: "error"; error: AppError }>): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const l = await call(p());
+        if (l) this.show(l);
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  private exportAs(format: "png" | "svg" | "json"): Promise<void> {
+    return this.serial(() => this.exportNow(format));
+  }
+
+  private async exportNow(format: "png" | "svg" | "json"): Promise<void> {
+    try {
+      const content = format === "png" ? exportPng(this.editor, this.analysis) : null;
+      if (format === "svg") {
+        this.toast("SVG export is not available yet; use PNG or JSON", true);
+        return;
+      }
+      const path = await call(commands.exportMap(format, content));
+      if (path) this.toast(`Exported ${path}`);
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  // --- actions (menu, toolbar, keys) ----------------------------------------------------------
+
+  action(id: string): void {
+    // A menu accelerator and the page's own key handler must not both run one key press.
+    const now = performance.now();
+    if (id === this.lastAction.id && now - this.lastAction.at < 150) return;
+    this.lastAction = { id, at: now };
+    const ed = this.editor;
+    const inField = isTextField(document.activeElement);
+    switch (id) {
+      case "new":
+        void this.fileCommand(() => commands.newDocument());
+        return;
+      case "open":
+        void this.fileCommand(() => commands.openDocument());
+        return;
+      case "save-as":
+        void this.fileCommand(() => commands.saveAs());
+        return;
+      case "export-png":
+        void this.exportAs("png");
+        return;
+      case "export-svg":
+        void this.exportAs("svg");
+        return;
+      case "export-json":
+        void this.exportAs("json");
+        return;
+      case "undo":
+        if (inField) document.execCommand("undo");
+        else void this.undoRedo(false);
+        return;
+      case "redo":
+        if (inField) document.execCommand("redo");
+        else void this.undoRedo(true);
+        return;
+      case "copy":
+        if (inField) document.execCommand("copy");
+        else ed.copy();
+        return;
+      case "paste":
+        if (inField) document.execCommand("paste");
+        else ed.paste();
+        return;
+      case "duplicate":
+        if (!inField) ed.duplicate();
+        return;
+      case "delete":
+        if (inField) document.execCommand("delete");
+        else ed.deleteSelection();
+        return;
+      case "select-all":
+        if (inField) (document.activeElement as HTMLInputElement).select();
+        else ed.selectAll();
+        return;
+      case "zoom-in":
+        ed.zoom(1.25);
+        return;
+      case "zoom-out":
+        ed.zoom(0.8);
+        return;
+      case "zoom-fit":
+        ed.fit();
+        return;
+      case "layout":
+        ed.layout();
+        return;
+      case "fork":
+        void this.fork();
+        return;
+      default:
+        if (id.startsWith("recent:")) {
+          const i = Number(id.slice(7));
+          void this.fileCommand(() => commands.openRecent(i));
+        }
+    }
+  }
+
+  private keydown(e: KeyboardEvent): void {
+    const mod = e.ctrlKey || e.metaKey;
+    const inField = isTextField(e.target as Element);
+    const key = e.key.toLowerCase();
+    let id: string | null = null;
+    if (mod) {
+      if (key === "z") id = e.shiftKey ? "redo" : "undo";
+      else if (key === "y") id = "redo";
+      else if (key === "s" && e.shiftKey) id = "save-as";
+      else if (key === "o") id = "open";
+      else if (key === "n") id = "new";
+      else if (key === "e") id = "export-png";
+      else if (key === "=" || key === "+") id = "zoom-in";
+      else if (key === "-") id = "zoom-out";
+      else if (key === "0") id = "zoom-fit";
+      else if (key === "l") id = "layout";
+      else if (!inField && key === "c") id = "copy";
+      else if (!inField && key === "v") id = "paste";
+      else if (!inField && key === "d") id = "duplicate";
+      else if (!inField && key === "a") id = "select-all";
+      if (id && inField && (id === "undo" || id === "redo")) return; // the field's own undo
+    } else if (!inField) {
+      if (e.key === "Delete" || e.key === "Backspace") id = "delete";
+      else if (e.key === "Enter" || e.key === "Tab" || key === "n") {
+        e.preventDefault();
+        byId<HTMLInputElement>("capture").focus();
+        return;
+      } else if (e.key === "F2" && this.editor.selection.size === 1) {
+        this.editor.editName([...this.editor.selection][0]);
+        return;
+      } else if (e.key === "Escape") {
+        this.editor.setSelection([], null);
+        return;
+      }
+    }
+    if (id) {
+      e.preventDefault();
+      this.action(id);
+    }
+  }
+
+  // --- keyboard capture and in-place editing ---------------------------------------------------
+
+  private async captureStep(input: HTMLInputElement): Promise<void> {
+    const name = input.value.trim();
+    if (!name) return;
+    input.value = "";
+    const id = await this.editor.capture(name);
+    if (id == null) input.value = name;
+    input.focus();
+  }
+
+  private editNameInPlace(id: string, at: { x: number; y: number; w: number; h: number }): void {
+    const step = this.editor.mirror.step(id);
+    if (!step) return;
+    const input = byId<HTMLInputElement>("inline-edit");
+    input.value = step.name ?? "";
+    input.hidden = false;
+    input.style.left = `${at.x}px`;
+    input.style.top = `${at.y}px`;
+    input.style.width = `${Math.max(140, at.w)}px`;
+    input.style.height = `${Math.max(28, at.h)}px`;
+    input.focus();
+    input.select();
+    const done = async (save: boolean) => {
+      input.onkeydown = null;
+      input.onblur = null;
+      input.hidden = true;
+      const name = input.value.trim();
+      if (save && name !== (step.name ?? "")) await this.edit({ op: "set", key: { kind: "step", id }, field: "name", value: name });
+      this.editor.canvas.focus();
+    };
+    input.onkeydown = (e) => {
+      if (e.key === "Enter") void done(true);
+      if (e.key === "Escape") void done(false);
+    };
+    input.onblur = () => void done(true);
+  }
+
+  // --- the page -----------------------------------------------------------------------------------
+
+  private layoutDom(): void {
+    const btn = (id: string, label: string, title: string, action: string) =>
+      h("button", { id, title, onclick: () => this.action(action) }, label);
+    const capture = h("input", {
+      id: "capture",
+      type: "text",
+      placeholder: "Type a step name and press Enter — the next step is created and connected",
+      spellcheck: false,
+      autocomplete: "off",
+    });
+    capture.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        void this.captureStep(capture);
+      } else if (e.key === "Escape") {
+        capture.blur();
+        this.editor.canvas.focus();
+      }
+    });
+    const addKind = (kind: "process" | "gate" | "supplier" | "customer", label: string) =>
+      h("button", { class: `add add-${kind}`, id: `add-${kind}`, title: `Add a ${kind} step`, onclick: () => this.addStep(kind) }, label);
+    this.root.replaceChildren(
+      h(
+        "header",
+        { class: "topbar" },
+        h("div", { class: "brand" }, h("span", { class: "logo" }), "Takt"),
+        h("div", { class: "doc-title", id: "doc-title" }),
+        h("nav", { class: "tabs", id: "tabs" }),
+        h(
+          "div",
+          { class: "toolbar" },
+          btn("undo", "↶ Undo", "Undo (Ctrl+Z)", "undo"),
+          btn("redo", "↷ Redo", "Redo (Ctrl+Shift+Z)", "redo"),
+          h("span", { class: "sep" }),
+          btn("zoom-fit", "Fit", "Fit to screen (Ctrl+0)", "zoom-fit"),
+          btn("layout", "Auto layout", "Automatic layout (Ctrl+L)", "layout"),
+          h("span", { class: "sep" }),
+          btn("save-as", "Save As…", "Save As (Ctrl+Shift+S)", "save-as"),
+          btn("export-png", "Export PNG", "Export the map as PNG (Ctrl+E)", "export-png"),
+          btn("export-json", "JSON", "Export the map as JSON", "export-json"),
+        ),
+      ),
+      h(
+        "main",
+        { class: "body" },
+        h(
+          "section",
+          { class: "stage" },
+          h("div", { class: "palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("span", { class: "muted", id: "step-count" })),
+          h("canvas", { id: "canvas", "aria-label": "Value stream map" }),
+          h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true }),
+          h("div", { class: "capture-bar" }, capture),
+        ),
+        h("aside", { class: "side" }, h("section", { class: "panel metrics", id: "metrics" }), h("section", { class: "panel inspector", id: "inspector" }), h("section", { class: "panel warnings", id: "warnings" })),
+      ),
+      h("footer", { class: "ladder", id: "ladder" }),
+      h("div", { class: "toast", id: "toast", role: "status" }),
+    );
+  }
+
+  private async addStep(kind: "process" | "gate" | "supplier" | "customer"): Promise<void> {
+    const ed = this.editor;
+    const label = { process: "New step", gate: "New gate", supplier: "Supplier", customer: "Customer" }[kind];
+    const id = ed.mirror.newStepId(label);
+    const centre = ed.viewport.toWorld({ x: ed.viewport.width / 2 - 90, y: ed.viewport.height / 2 - 56 });
+    const ok = await this.edit({ op: "add", record: { step: { id, name: label, kind, x: Math.round(centre.x / 10) * 10, y: Math.round(centre.y / 10) * 10 } } });
+    if (ok) {
+      ed.setSelection([id], null);
+      ed.editName(id);
+    }
+  }
+}
+
+function nextFrame(): Promise<void> {
+  return new Promise((r) => requestAnimationFrame(() => r()));
+}
+
+function isTextField(el: Element | null): boolean {
+  if (!el) return false;
+  const tag = el.tagName;
+  return tag === "TEXTAREA" || tag === "SELECT" || (tag === "INPUT" && !["checkbox", "radio", "button"].includes((el as HTMLInputElement).type));
+}
+
+export function messageOf(e: AppError): string {
+  return "message" in e ? e.message : "No document is open";
+}
+
+function fieldOf(e: AppError): string | null {
+  switch (e.kind) {
+    case "edit":
+      return e.field;
+    case "input":
+      return e.field;
+    case "invalid":
+      return e.problems[0]?.field ?? null;
+    default:
+      return null;
+  }
+}

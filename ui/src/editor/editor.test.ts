@@ -1,0 +1,277 @@
+import { describe, expect, it } from "vitest";
+import type { Diff, Op, ValueStream } from "../bindings";
+import { autoLayout } from "./layout";
+import { Mirror } from "./mirror";
+import { Scene } from "./scene";
+import { SpatialIndex } from "./spatial";
+import { Tools, type ToolHost } from "./tools";
+import { Viewport } from "./viewport";
+import { fmtSeconds, parseDurationInput } from "./format";
+import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
+
+function chain(n: number, positioned = true): ValueStream {
+  return {
+    format: "takt",
+    version: 1,
+    name: "chain",
+    teams: [
+      { id: "a", name: "A" },
+      { id: "b", name: "B" },
+    ],
+    steps: Array.from({ length: n }, (_, i) => ({
+      id: `s${i}`,
+      name: `Step ${i}`,
+      team: i % 2 ? "b" : "a",
+      pt: "1h",
+      ...(positioned ? { x: i * 300, y: 0 } : {}),
+    })),
+    flows: Array.from({ length: n - 1 }, (_, i) => ({ from: `s${i}`, to: `s${i + 1}` })),
+  };
+}
+
+describe("the mirror", () => {
+  it("applies adds, updates, moves and removes at the core's positions", () => {
+    const m = new Mirror(chain(3));
+    const add: Diff = {
+      changes: [{ key: { kind: "step", id: "n" }, before: null, after: { index: 1, record: { step: { id: "n", name: "New" } } } }],
+    };
+    m.apply(add);
+    expect(m.steps.map((s) => s.id)).toEqual(["s0", "n", "s1", "s2"]);
+    expect(m.step("s1")?.name).toBe("Step 1");
+    const update: Diff = {
+      changes: [
+        {
+          key: { kind: "step", id: "n" },
+          before: { index: 1, record: { step: { id: "n", name: "New" } } },
+          after: { index: 1, record: { step: { id: "n", name: "Renamed" } } },
+        },
+      ],
+    };
+    m.apply(update);
+    expect(m.step("n")?.name).toBe("Renamed");
+    const remove: Diff = {
+      changes: [{ key: { kind: "step", id: "n" }, before: { index: 1, record: { step: { id: "n", name: "Renamed" } } }, after: null }],
+    };
+    m.apply(remove);
+    expect(m.steps.map((s) => s.id)).toEqual(["s0", "s1", "s2"]);
+    expect(m.step("n")).toBeUndefined();
+    expect(m.version).toBe(3);
+  });
+
+  it("undoes a diff exactly with its inverse", () => {
+    const m = new Mirror(chain(4));
+    const start = structuredClone(m.map);
+    const diff: Diff = {
+      changes: [
+        { key: { kind: "flow", id: "s0>s1" }, before: { index: 0, record: { flow: { from: "s0", to: "s1" } } }, after: null },
+        { key: { kind: "step", id: "s0" }, before: { index: 0, record: { step: m.steps[0] } }, after: null },
+      ],
+    };
+    m.apply(diff);
+    expect(m.steps).toHaveLength(3);
+    const inverse: Diff = { changes: [...diff.changes].reverse().map((c) => ({ key: c.key, before: c.after, after: c.before })) };
+    m.apply(inverse);
+    expect(m.map).toEqual(start);
+  });
+
+  it("makes fresh ids from names", () => {
+    const m = new Mirror(chain(1));
+    expect(m.newStepId("Train the model!")).toBe("train-the-model");
+    m.apply({ changes: [{ key: { kind: "step", id: "train" }, before: null, after: { index: 1, record: { step: { id: "train", name: "" } } } }] });
+    expect(m.newStepId("Train")).toBe("train-2");
+    expect(m.newStepId("***")).toBe("step");
+  });
+});
+
+describe("the spatial index", () => {
+  it("finds exactly the items a rectangle meets, once each, on a large map", () => {
+    const idx = new SpatialIndex<number>(256);
+    const rects: Rect[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const r = { x: (i % 50) * 260, y: Math.floor(i / 50) * 170, w: STEP_W, h: STEP_H };
+      rects.push(r);
+      idx.insert(i, r);
+    }
+    const q = { x: 1000, y: 500, w: 900, h: 600 };
+    const got = idx.query(q).filter((i) => {
+      const r = rects[i];
+      return r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h;
+    });
+    const want = rects.map((r, i) => [r, i] as const).filter(([r]) => r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h).map(([, i]) => i);
+    expect(got.sort((a, b) => a - b)).toEqual(want);
+    expect(new Set(idx.query(q)).size).toBe(idx.query(q).length);
+  });
+});
+
+describe("automatic layout", () => {
+  it("puts each step a column after the steps that feed it, in its team's lane", () => {
+    const map = chain(4, false);
+    map.flows!.push({ from: "s0", to: "s2" });
+    const { positions } = autoLayout(map);
+    expect(positions.map((p) => p.x)).toEqual([0, COL, 2 * COL, 3 * COL]);
+    // Lanes in team order: a's steps above b's.
+    expect(positions[0].y).toBe(positions[2].y);
+    expect(positions[1].y).toBeGreaterThan(positions[0].y);
+  });
+
+  it("ignores rework and information flows when ranking", () => {
+    const map = chain(3, false);
+    map.flows!.push({ from: "s2", to: "s0", kind: "rework", p: 0.1 });
+    map.flows!.push({ from: "s2", to: "s1", kind: "information" });
+    expect(autoLayout(map).positions.map((p) => p.x)).toEqual([0, COL, 2 * COL]);
+  });
+});
+
+describe("the viewport", () => {
+  it("zooms about the pointer and round-trips points", () => {
+    const v = new Viewport();
+    const at = { x: 300, y: 200 };
+    const w = v.toWorld(at);
+    v.zoomAt(2.5, at);
+    expect(v.toScreen(w).x).toBeCloseTo(at.x);
+    expect(v.toScreen(w).y).toBeCloseTo(at.y);
+    expect(v.toWorld(v.toScreen({ x: 17, y: -4 })).x).toBeCloseTo(17);
+  });
+
+  it("fits a map on screen, never above 100%", () => {
+    const v = new Viewport();
+    v.width = 1000;
+    v.height = 600;
+    v.fit({ x: 0, y: 0, w: 5000, h: 1000 });
+    const vis = v.visible();
+    expect(vis.x).toBeLessThanOrEqual(0);
+    expect(vis.x + vis.w).toBeGreaterThanOrEqual(5000);
+    v.fit({ x: 0, y: 0, w: 100, h: 100 });
+    expect(v.scale).toBe(1);
+  });
+});
+
+/** A tool host that records what the tools ask for. */
+function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null } {
+  const scene = new Scene();
+  scene.build(new Mirror(map));
+  const h = {
+    scene,
+    viewport: new Viewport(),
+    selection: new Set<string>(),
+    selectedFlow: null as string | null,
+    ops: [] as Op[],
+    drag: null as Point | null,
+    setSelection(ids: Iterable<string>, flow: string | null = null) {
+      h.selection = new Set(ids);
+      h.selectedFlow = flow;
+    },
+    setDrag(ids: string[] | null, d: Point) {
+      h.drag = ids ? d : null;
+    },
+    setMarquee() {},
+    setConnecting() {},
+    setHover() {},
+    commit(op: Op) {
+      h.ops.push(op);
+    },
+    reaches(a: string, b: string) {
+      // A chain: s<i> reaches s<j> for j >= i.
+      return Number(a.slice(1)) <= Number(b.slice(1));
+    },
+    editName() {},
+    redraw() {},
+  };
+  h.viewport.ox = 0;
+  h.viewport.oy = 0;
+  return h;
+}
+
+const centre = (i: number) => ({ x: i * 300 + STEP_W / 2, y: STEP_H / 2 });
+const left = { button: 0, shift: false, pan: false };
+
+describe("the tools", () => {
+  it("select by click, add with shift-click, clear on empty canvas", () => {
+    const h = host(chain(3));
+    const t = new Tools(h);
+    t.down(centre(0), left);
+    t.up(centre(0));
+    expect([...h.selection]).toEqual(["s0"]);
+    t.down(centre(2), { ...left, shift: true });
+    t.up(centre(2));
+    expect([...h.selection].sort()).toEqual(["s0", "s2"]);
+    t.down({ x: 150, y: 600 }, left);
+    t.up({ x: 150, y: 600 });
+    expect(h.selection.size).toBe(0);
+  });
+
+  it("box-selects the steps a dragged rectangle meets", () => {
+    const h = host(chain(4));
+    const t = new Tools(h);
+    t.down({ x: -20, y: -20 }, left);
+    t.move({ x: 500, y: 60 });
+    t.up({ x: 500, y: 60 });
+    expect([...h.selection].sort()).toEqual(["s0", "s1"]);
+  });
+
+  it("drags the selection as one snapped move edit", () => {
+    const h = host(chain(3));
+    const t = new Tools(h);
+    t.down(centre(0), left);
+    t.move({ x: centre(0).x + 2, y: centre(0).y });
+    expect(h.ops).toHaveLength(0);
+    t.move({ x: centre(0).x + 53, y: centre(0).y + 207 });
+    t.up({ x: centre(0).x + 53, y: centre(0).y + 207 });
+    expect(h.ops).toEqual([{ op: "move", key: { kind: "step", id: "s0" }, x: 50, y: 210 }]);
+  });
+
+  it("aligns a dragged step with a neighbour's edge", () => {
+    const h = host(chain(3));
+    const t = new Tools(h);
+    t.down(centre(1), left);
+    t.move({ x: centre(1).x + 14, y: centre(1).y + 204 });
+    t.up({ x: centre(1).x + 14, y: centre(1).y + 204 });
+    const op = h.ops[0] as { x: number; y: number };
+    expect(op.x).toBe(310);
+    expect(op.y).toBe(200);
+  });
+
+  it("connects two steps by dragging from a port", () => {
+    const h = host(chain(3));
+    const t = new Tools(h);
+    const port = { x: STEP_W, y: STEP_H / 2 };
+    t.down(port, left);
+    t.move(centre(2));
+    t.up(centre(2));
+    expect(h.ops).toEqual([{ op: "add", record: { flow: { from: "s0", to: "s2" } } }]);
+  });
+
+  it("makes a flow back to an upstream step a rework flow", () => {
+    const h = host(chain(3));
+    const t = new Tools(h);
+    const port = { x: 600 + STEP_W, y: STEP_H / 2 };
+    t.down(port, left);
+    t.move(centre(0));
+    t.up(centre(0));
+    expect(h.ops).toEqual([{ op: "add", record: { flow: { from: "s2", to: "s0", kind: "rework", p: 0.1 } } }]);
+  });
+
+  it("pans with the middle button and selects flows by clicking them", () => {
+    const h = host(chain(2));
+    const t = new Tools(h);
+    t.down({ x: 10, y: 10 }, { ...left, button: 1 });
+    t.move({ x: 60, y: 30 });
+    t.up({ x: 60, y: 30 });
+    expect([h.viewport.ox, h.viewport.oy]).toEqual([50, 20]);
+    const mid = h.viewport.toScreen({ x: 240, y: STEP_H / 2 });
+    t.down(mid, left);
+    t.up(mid);
+    expect(h.selectedFlow).toBe("s0>s1");
+  });
+});
+
+describe("formats", () => {
+  it("shows times in natural units and reads typed ones", () => {
+    expect(fmtSeconds(90)).toBe("1.5 min");
+    expect(fmtSeconds(3 * 86400)).toBe("3 d");
+    expect(fmtSeconds(7200, "h")).toBe("2 h");
+    expect(parseDurationInput("2 h")).toBe("2h");
+    expect(parseDurationInput("90")).toBe(90);
+    expect(parseDurationInput("")).toBeNull();
+  });
+});

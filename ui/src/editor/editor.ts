@@ -1,0 +1,398 @@
+// The canvas editor: mirror, scene, viewport and tools wired to a <canvas>. It draws at most
+// once per animation frame, and only when something changed.
+
+import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
+import { autoLayout } from "./layout";
+import { flowKey, Mirror } from "./mirror";
+import { DARK, draw, highlights, LIGHT, setPixelRatio, type Highlights, type Theme } from "./render";
+import { Scene } from "./scene";
+import { Tools, type ToolHost } from "./tools";
+import { Viewport } from "./viewport";
+import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
+
+export interface EditorEvents {
+  /** Sends an edit to the core; resolves true when it was applied. */
+  edit(op: Op): Promise<boolean>;
+  selectionChanged(steps: string[], flow: string | null): void;
+  /** Start editing a step's name in place, over `at` (screen rectangle). */
+  editName(id: string, at: Rect): void;
+  /** A frame was drawn, taking `ms` (for the frame-time harness). */
+  drew?(ms: number): void;
+}
+
+interface Clip {
+  steps: Step[];
+  flows: { from: string; to: string; kind?: string | null }[];
+}
+
+export class Editor implements ToolHost {
+  mirror: Mirror = new Mirror({ format: "takt", version: 1, name: "" });
+  analysis: Analysis | null = null;
+  scene = new Scene();
+  viewport = new Viewport();
+  selection = new Set<string>();
+  selectedFlow: string | null = null;
+  tools: Tools;
+  theme: Theme = LIGHT;
+  private ctx: CanvasRenderingContext2D;
+  private hl: Highlights = highlights(this.mirror.map, null);
+  private hover: string | null = null;
+  private marquee: Rect | null = null;
+  private connecting: { from: string; to: Point; target: string | null } | null = null;
+  private dragOffsets: Map<string, Point> | null = null;
+  private frame = 0;
+  private sceneVersion = -1;
+  private spaceDown = false;
+  private clip: Clip | null = null;
+  private pasteCount = 0;
+
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private events: EditorEvents,
+  ) {
+    this.ctx = canvas.getContext("2d", { alpha: false })!;
+    this.tools = new Tools(this);
+    this.listen();
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    this.resize();
+    const dark = window.matchMedia("(prefers-color-scheme: dark)");
+    const pick = () => {
+      this.theme = dark.matches ? DARK : LIGHT;
+      this.redraw();
+    };
+    dark.addEventListener("change", pick);
+    pick();
+  }
+
+  // --- the document ---------------------------------------------------------------------
+
+  /** Shows a (new) scenario. */
+  load(map: ValueStream, analysis: Analysis, fit = true): void {
+    this.mirror = new Mirror(map);
+    this.analysis = analysis;
+    this.hl = highlights(this.mirror.map, analysis);
+    this.selection.clear();
+    this.selectedFlow = null;
+    this.rebuild();
+    if (fit) this.fit();
+    this.emitSelection();
+    this.redraw();
+  }
+
+  /** Applies what the core changed and shows its fresh analysis. */
+  applied(diff: Diff, analysis: Analysis): void {
+    this.mirror.apply(diff);
+    this.analysis = analysis;
+    this.hl = highlights(this.mirror.map, analysis);
+    // Selected things that no longer exist are no longer selected.
+    let changed = false;
+    for (const id of [...this.selection]) {
+      if (!this.mirror.step(id)) {
+        this.selection.delete(id);
+        changed = true;
+      }
+    }
+    if (this.selectedFlow && !this.mirror.flow(this.selectedFlow)) {
+      this.selectedFlow = null;
+      changed = true;
+    }
+    if (changed) this.emitSelection();
+    this.redraw();
+  }
+
+  private rebuild(): void {
+    this.scene.build(this.mirror, this.dragOffsets ?? undefined);
+    this.sceneVersion = this.mirror.version;
+  }
+
+  // --- ToolHost -------------------------------------------------------------------------
+
+  setSelection(ids: Iterable<string>, flow: string | null = null): void {
+    this.selection = new Set(ids);
+    this.selectedFlow = flow;
+    this.emitSelection();
+    this.redraw();
+  }
+  setDrag(ids: string[] | null, delta: Point): void {
+    this.dragOffsets = ids ? new Map(ids.map((id) => [id, delta])) : null;
+    this.rebuild();
+    this.redraw();
+  }
+  setMarquee(r: Rect | null): void {
+    this.marquee = r;
+    this.redraw();
+  }
+  setConnecting(c: { from: string; to: Point; target: string | null } | null): void {
+    this.connecting = c;
+    if (c?.target) this.hover = c.target;
+    this.redraw();
+  }
+  setHover(id: string | null): void {
+    if (id === this.hover) return;
+    this.hover = id;
+    this.canvas.style.cursor = id ? "pointer" : "default";
+    this.redraw();
+  }
+  commit(op: Op): void {
+    void this.events.edit(op).then((ok) => {
+      // A flow just drawn is selected, ready for its details.
+      if (ok && op.op === "add" && "flow" in op.record && op.record.flow) this.setSelection([], flowKey(op.record.flow));
+    });
+  }
+  reaches(a: string, b: string): boolean {
+    const outs = new Map<string, string[]>();
+    for (const f of this.mirror.flows) {
+      if (f.kind === "rework" || f.kind === "information") continue;
+      const l = outs.get(f.from);
+      if (l) l.push(f.to);
+      else outs.set(f.from, [f.to]);
+    }
+    const seen = new Set([a]);
+    const stack = [a];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (x === b) return true;
+      for (const y of outs.get(x) ?? []) if (!seen.has(y)) (seen.add(y), stack.push(y));
+    }
+    return false;
+  }
+  editName(id: string): void {
+    const b = this.scene.box(id);
+    if (!b) return;
+    const a = this.viewport.toScreen({ x: b.rect.x, y: b.rect.y });
+    this.events.editName(id, { x: a.x, y: a.y, w: b.rect.w * this.viewport.scale, h: 30 * this.viewport.scale });
+  }
+  redraw(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint();
+    });
+  }
+
+  private emitSelection(): void {
+    this.events.selectionChanged([...this.selection], this.selectedFlow);
+  }
+
+  private paint(): void {
+    const t0 = performance.now();
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    draw(
+      this.ctx,
+      {
+        scene: this.scene,
+        map: this.mirror.map,
+        analysis: this.analysis,
+        viewport: this.viewport,
+        theme: this.theme,
+        selected: this.selection,
+        selectedFlow: this.selectedFlow,
+        hover: this.hover,
+        connecting: this.connecting,
+        marquee: this.marquee,
+        grid: true,
+      },
+      this.hl,
+    );
+    this.events.drew?.(performance.now() - t0);
+  }
+
+  private resize(): void {
+    const r = this.canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = Math.max(1, Math.round(r.width * ratio));
+    this.canvas.height = Math.max(1, Math.round(r.height * ratio));
+    setPixelRatio(this.ctx, ratio);
+    this.viewport.width = r.width;
+    this.viewport.height = r.height;
+    this.paint();
+  }
+
+  // --- commands -------------------------------------------------------------------------
+
+  fit(): void {
+    this.viewport.fit(this.scene.bounds);
+    this.redraw();
+  }
+  zoom(factor: number): void {
+    this.viewport.zoomAt(factor, { x: this.viewport.width / 2, y: this.viewport.height / 2 });
+    this.redraw();
+  }
+  selectAll(): void {
+    this.setSelection(this.mirror.steps.map((s) => s.id), null);
+  }
+
+  /** Moves every step to its automatic-layout position (one edit). */
+  layout(): void {
+    const { positions } = autoLayout({ ...this.mirror.map, steps: this.mirror.steps.map((s) => ({ ...s, x: null, y: null })) });
+    const ops: Op[] = this.mirror.steps.map((s, i) => ({
+      op: "move",
+      key: { kind: "step", id: s.id },
+      x: positions[i].x,
+      y: positions[i].y,
+    }));
+    if (ops.length) void this.events.edit({ op: "batch", ops }).then((ok) => ok && this.fit());
+  }
+
+  deleteSelection(): void {
+    const ops: Op[] = [...this.selection].map((id) => ({ op: "remove", key: { kind: "step", id } }));
+    if (this.selectedFlow) ops.push({ op: "remove", key: { kind: "flow", id: this.selectedFlow } });
+    if (ops.length) void this.events.edit(ops.length === 1 ? ops[0] : { op: "batch", ops });
+  }
+
+  copy(): void {
+    const ids = this.selection;
+    if (!ids.size) return;
+    this.clip = {
+      steps: this.mirror.steps
+        .filter((s) => ids.has(s.id))
+        .map((s) => {
+          const b = this.scene.box(s.id)!;
+          return { ...structuredClone(s), x: b.rect.x, y: b.rect.y };
+        }),
+      flows: this.mirror.flows
+        .filter((f) => ids.has(f.from) && ids.has(f.to))
+        .map((f) => ({ ...structuredClone(f), id: undefined })),
+    };
+    this.pasteCount = 0;
+  }
+
+  /** Pastes the copied steps (and the flows between them) with fresh ids, offset. */
+  paste(): void {
+    if (!this.clip) return;
+    this.pasteCount++;
+    const shift = 30 * this.pasteCount;
+    const rename = new Map<string, string>();
+    const taken = new Set(this.mirror.steps.map((s) => s.id));
+    const ops: Op[] = [];
+    for (const s of this.clip.steps) {
+      let id = this.mirror.newStepId(s.name || s.id);
+      for (let n = 2; taken.has(id); n++) id = `${this.mirror.newStepId(s.name || s.id)}-${n}`;
+      taken.add(id);
+      rename.set(s.id, id);
+      ops.push({ op: "add", record: { step: { ...s, id, x: (s.x ?? 0) + shift, y: (s.y ?? 0) + shift } } });
+    }
+    for (const f of this.clip.flows) {
+      ops.push({ op: "add", record: { flow: { ...(f as object), from: rename.get(f.from)!, to: rename.get(f.to)! } as never } });
+    }
+    void this.events.edit({ op: "batch", ops }).then((ok) => ok && this.setSelection(rename.values(), null));
+  }
+
+  duplicate(): void {
+    this.copy();
+    this.paste();
+  }
+
+  /**
+   * Keyboard capture: a new step named `name`, placed after `after` (or the selected step, or
+   * the last one) and connected from it. Resolves to the new step's id.
+   */
+  async capture(name: string, after?: string | null): Promise<string | null> {
+    const from = after ?? (this.selection.size === 1 ? [...this.selection][0] : this.mirror.steps.at(-1)?.id ?? null);
+    const id = this.mirror.newStepId(name);
+    const prev = from ? this.scene.box(from) : undefined;
+    const x = prev ? prev.rect.x + COL : 0;
+    const y = prev ? prev.rect.y : 0;
+    const ops: Op[] = [];
+    // A step placed by layout gets its position written, so that the new one lines up with it.
+    if (prev && (prev.step.x == null || prev.step.y == null)) {
+      ops.push({ op: "move", key: { kind: "step", id: prev.step.id }, x: prev.rect.x, y: prev.rect.y });
+    }
+    ops.push({ op: "add", record: { step: { id, name, team: prev?.step.team ?? null, x, y } } });
+    if (from) ops.push({ op: "add", record: { flow: { from, to: id } } });
+    const ok = await this.events.edit({ op: "batch", ops });
+    if (!ok) return null;
+    this.setSelection([id], null);
+    this.reveal(id);
+    return id;
+  }
+
+  /** Pans so that a step is on screen. */
+  reveal(id: string): void {
+    const b = this.scene.box(id) ?? (this.rebuild(), this.scene.box(id));
+    if (!b) return;
+    const a = this.viewport.toScreen({ x: b.rect.x, y: b.rect.y });
+    const m = 60;
+    let dx = 0;
+    let dy = 0;
+    if (a.x + STEP_W * this.viewport.scale > this.viewport.width - m) dx = this.viewport.width - m - (a.x + STEP_W * this.viewport.scale);
+    if (a.x < m) dx = m - a.x;
+    if (a.y + STEP_H * this.viewport.scale > this.viewport.height - m) dy = this.viewport.height - m - (a.y + STEP_H * this.viewport.scale);
+    if (a.y < m) dy = m - a.y;
+    this.viewport.panBy(dx, dy);
+    this.redraw();
+  }
+
+  /** The steps currently selected, in map order. */
+  selectedSteps(): Step[] {
+    return this.mirror.steps.filter((s) => this.selection.has(s.id));
+  }
+
+  flowKeyOf = flowKey;
+
+  // --- input ----------------------------------------------------------------------------
+
+  private point(e: MouseEvent): Point {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private listen(): void {
+    const c = this.canvas;
+    c.tabIndex = 0;
+    c.addEventListener("pointerdown", (e) => {
+      c.focus();
+      c.setPointerCapture(e.pointerId);
+      this.tools.down(this.point(e), { button: e.button, shift: e.shiftKey, pan: this.spaceDown });
+    });
+    c.addEventListener("pointermove", (e) => this.tools.move(this.point(e)));
+    c.addEventListener("pointerup", (e) => {
+      c.releasePointerCapture(e.pointerId);
+      this.tools.up(this.point(e));
+    });
+    c.addEventListener("dblclick", (e) => this.tools.doubleClick(this.point(e)));
+    c.addEventListener("contextmenu", (e) => e.preventDefault());
+    c.addEventListener(
+      "wheel",
+      (e) => {
+        e.preventDefault();
+        const p = this.point(e);
+        // Pinch (ctrl) and mouse wheels zoom; two-finger trackpad scrolls pan.
+        const lines = e.deltaMode === 1;
+        const mouseWheel = lines || (e.deltaX === 0 && Math.abs(e.deltaY) >= 50 && Number.isInteger(e.deltaY));
+        if (e.ctrlKey || e.metaKey || (mouseWheel && !e.shiftKey)) {
+          const dy = lines ? e.deltaY * 40 : e.deltaY;
+          this.viewport.zoomAt(Math.exp(-dy * (e.ctrlKey ? 0.01 : 0.0015)), p);
+        } else if (e.shiftKey && e.deltaX === 0) {
+          this.viewport.panBy(-e.deltaY, 0);
+        } else {
+          this.viewport.panBy(-e.deltaX, -e.deltaY);
+        }
+        this.redraw();
+      },
+      { passive: false },
+    );
+    c.addEventListener("keydown", (e) => {
+      if (e.key === " ") {
+        this.spaceDown = true;
+        e.preventDefault();
+        return;
+      }
+      const step = e.shiftKey ? 200 : 60;
+      const pans: { [k: string]: [number, number] } = {
+        ArrowLeft: [step, 0],
+        ArrowRight: [-step, 0],
+        ArrowUp: [0, step],
+        ArrowDown: [0, -step],
+      };
+      if (pans[e.key] && !e.ctrlKey && !e.metaKey) {
+        this.viewport.panBy(...pans[e.key]);
+        this.redraw();
+        e.preventDefault();
+      }
+    });
+    c.addEventListener("keyup", (e) => {
+      if (e.key === " ") this.spaceDown = false;
+    });
+  }
+}

@@ -1,0 +1,65 @@
+// Sizes and simple geometry, in world units (one unit is one CSS pixel at zoom 1).
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A step's box: the title band and the data box under it. */
+export const STEP_W = 180;
+export const STEP_H = 112;
+/** Distance between layout columns and rows. */
+export const COL = 260;
+export const ROW = 170;
+/** Grid the canvas snaps to. */
+export const SNAP = 10;
+
+export function snap(v: number, grid = SNAP): number {
+  return Math.round(v / grid) * grid;
+}
+
+export function intersects(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+export function contains(r: Rect, p: Point): boolean {
+  return p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
+}
+
+export function normRect(a: Point, b: Point): Rect {
+  return {
+    x: Math.min(a.x, b.x),
+    y: Math.min(a.y, b.y),
+    w: Math.abs(a.x - b.x),
+    h: Math.abs(a.y - b.y),
+  };
+}
+
+/** Distance from `p` to the segment `a`-`b`. */
+export function segmentDistance(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** Where the line from a box's centre towards `toward` leaves the box. */
+export function boxExit(r: Rect, toward: Point): Point {
+  const cx = r.x + r.w / 2;
+  const cy = r.y + r.h / 2;
+  const dx = toward.x - cx;
+  const dy = toward.y - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const sx = dx === 0 ? Infinity : r.w / 2 / Math.abs(dx);
+  const sy = dy === 0 ? Infinity : r.h / 2 / Math.abs(dy);
+  const s = Math.min(sx, sy);
+  return { x: cx + dx * s, y: cy + dy * s };
+}

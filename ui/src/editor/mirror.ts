@@ -1,0 +1,128 @@
+// The page's copy of the scenario on screen. The core owns the document; the mirror only
+// applies the diffs the core returns, so it always matches what is on disk.
+
+import type { Change, Diff, Flow, Key, Record, Step, ValueStream } from "../bindings";
+
+type Collection = "teams" | "steps" | "flows" | "assets" | "lineage" | "links" | "kaizen";
+
+const COLLECTION: { [k in Exclude<Key["kind"], "meta">]: Collection } = {
+  team: "teams",
+  step: "steps",
+  flow: "flows",
+  asset: "assets",
+  lineage: "lineage",
+  link: "links",
+  kaizen: "kaizen",
+};
+
+/** The record inside a `Record` union value. */
+export function recordBody(r: Record): unknown {
+  return Object.values(r)[0];
+}
+
+/** A flow's key, as the core derives it: its id, or "from>to". */
+export function flowKey(f: Flow): string {
+  return f.id ?? `${f.from}>${f.to}`;
+}
+
+export class Mirror {
+  map: ValueStream;
+  /** Bumped on every change; caches compare it. */
+  version = 0;
+  private stepIndex = new Map<string, number>();
+  private flowIndex = new Map<string, number>();
+
+  constructor(map: ValueStream) {
+    this.map = normalise(map);
+    this.reindex();
+  }
+
+  get steps(): Step[] {
+    return this.map.steps ?? [];
+  }
+  get flows(): Flow[] {
+    return this.map.flows ?? [];
+  }
+
+  stepAt(id: string): number | undefined {
+    return this.stepIndex.get(id);
+  }
+  step(id: string): Step | undefined {
+    const i = this.stepIndex.get(id);
+    return i === undefined ? undefined : this.steps[i];
+  }
+  flow(key: string): Flow | undefined {
+    const i = this.flowIndex.get(key);
+    return i === undefined ? undefined : this.flows[i];
+  }
+  flowAt(key: string): number | undefined {
+    return this.flowIndex.get(key);
+  }
+
+  /** Applies a diff from the core, in order. */
+  apply(diff: Diff): void {
+    for (const c of diff.changes) this.change(c);
+    if (diff.changes.length > 0) {
+      this.version++;
+      this.reindex();
+    }
+  }
+
+  private change(c: Change): void {
+    if (c.key.kind === "meta") {
+      const after = c.after?.record;
+      if (after && "meta" in after && after.meta) {
+        const m = after.meta;
+        this.map.name = m.name;
+        this.map.description = m.description ?? "";
+        this.map.calendar = m.calendar;
+        this.map.demand = m.demand ?? null;
+        this.map.unit = m.unit ?? null;
+        this.map.simulation = m.simulation ?? null;
+      }
+      return;
+    }
+    const name = COLLECTION[c.key.kind];
+    const list = (this.map[name] ??= []) as unknown[];
+    if (c.before && c.after && c.before.index === c.after.index) {
+      list[c.after.index] = recordBody(c.after.record);
+      return;
+    }
+    if (c.before) list.splice(c.before.index, 1);
+    if (c.after) list.splice(c.after.index, 0, recordBody(c.after.record));
+  }
+
+  private reindex(): void {
+    this.stepIndex.clear();
+    this.steps.forEach((s, i) => this.stepIndex.set(s.id, i));
+    this.flowIndex.clear();
+    this.flows.forEach((f, i) => this.flowIndex.set(flowKey(f), i));
+  }
+
+  /** A fresh id for a new step, from its name: "Train model" -> "train-model", "train-model-2". */
+  newStepId(name: string): string {
+    const base =
+      name
+        .toLowerCase()
+        .normalize("NFKD")
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "step";
+    let id = base;
+    for (let n = 2; this.stepIndex.has(id); n++) id = `${base}-${n}`;
+    return id;
+  }
+}
+
+/** Collections absent from the file are empty arrays in the mirror. */
+function normalise(map: ValueStream): ValueStream {
+  const m = structuredClone(map);
+  m.teams ??= [];
+  m.steps ??= [];
+  m.flows ??= [];
+  m.assets ??= [];
+  m.lineage ??= [];
+  m.links ??= [];
+  m.kaizen ??= [];
+  return m;
+}

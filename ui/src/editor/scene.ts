@@ -1,0 +1,196 @@
+// What is where: every step's box and every flow's path in world space, rebuilt when the
+// document changes, with a spatial index for hit tests and culling.
+
+import type { Flow, Step } from "../bindings";
+import { autoLayout } from "./layout";
+import { flowKey, type Mirror } from "./mirror";
+import { SpatialIndex } from "./spatial";
+import {
+  boxExit,
+  contains,
+  intersects,
+  segmentDistance,
+  STEP_H,
+  STEP_W,
+  type Point,
+  type Rect,
+} from "./geometry";
+
+export interface StepBox {
+  index: number;
+  step: Step;
+  rect: Rect;
+}
+
+export interface FlowPath {
+  index: number;
+  flow: Flow;
+  key: string;
+  /** Points of the path (a polyline; rework flows loop under their steps). */
+  points: Point[];
+  bounds: Rect;
+}
+
+export interface Lane {
+  team: string;
+  name: string;
+  y: number;
+  h: number;
+}
+
+export type Hit =
+  | { kind: "step"; id: string; port: boolean }
+  | { kind: "flow"; key: string }
+  | { kind: "none" };
+
+const PORT_R = 9;
+
+export class Scene {
+  boxes: StepBox[] = [];
+  flows: FlowPath[] = [];
+  lanes: Lane[] = [];
+  bounds: Rect = { x: 0, y: 0, w: 0, h: 0 };
+  private byId = new Map<string, StepBox>();
+  private stepIndex = new SpatialIndex<StepBox>(512);
+  private flowIndex = new SpatialIndex<FlowPath>(512);
+
+  /** Rebuilds from the mirror; `offsets` moves steps being dragged (not yet committed). */
+  build(m: Mirror, offsets?: Map<string, Point>): void {
+    const steps = m.steps;
+    const needLayout = steps.some((s) => s.x == null || s.y == null);
+    const layout = needLayout ? autoLayout(m.map) : null;
+    this.boxes = steps.map((step, index) => {
+      const p = step.x != null && step.y != null ? { x: step.x, y: step.y } : layout!.positions[index];
+      const d = offsets?.get(step.id);
+      return {
+        index,
+        step,
+        rect: { x: p.x + (d?.x ?? 0), y: p.y + (d?.y ?? 0), w: STEP_W, h: STEP_H },
+      };
+    });
+    this.byId.clear();
+    for (const b of this.boxes) this.byId.set(b.step.id, b);
+    this.flows = [];
+    m.flows.forEach((flow, index) => {
+      const a = this.byId.get(flow.from);
+      const b = this.byId.get(flow.to);
+      if (!a || !b) return;
+      const points = flowPoints(flow, a.rect, b.rect);
+      this.flows.push({ index, flow, key: flowKey(flow), points, bounds: boundsOf(points, 12) });
+    });
+    this.stepIndex.clear();
+    for (const b of this.boxes) this.stepIndex.insert(b, b.rect);
+    this.flowIndex.clear();
+    for (const f of this.flows) this.flowIndex.insert(f, f.bounds);
+    this.lanes = lanesOf(m, this.boxes);
+    this.bounds = this.boxes.length
+      ? boundsOf(
+          this.boxes.flatMap((b) => [
+            { x: b.rect.x, y: b.rect.y },
+            { x: b.rect.x + b.rect.w, y: b.rect.y + b.rect.h + 40 },
+          ]),
+          0,
+        )
+      : { x: 0, y: 0, w: 0, h: 0 };
+  }
+
+  box(id: string): StepBox | undefined {
+    return this.byId.get(id);
+  }
+
+  stepsIn(r: Rect): StepBox[] {
+    return this.stepIndex.query(r).filter((b) => intersects(b.rect, r));
+  }
+  flowsIn(r: Rect): FlowPath[] {
+    return this.flowIndex.query(r).filter((f) => intersects(f.bounds, r));
+  }
+
+  /** What is under a world point; `tolerance` is in world units (a few screen pixels). */
+  hit(p: Point, tolerance: number): Hit {
+    const probe = { x: p.x - tolerance, y: p.y - tolerance, w: 2 * tolerance, h: 2 * tolerance };
+    const near = this.stepIndex.query({ x: probe.x - PORT_R, y: probe.y, w: probe.w + 2 * PORT_R, h: probe.h });
+    // Last drawn is on top.
+    near.sort((a, b) => b.index - a.index);
+    for (const b of near) {
+      const port = portOf(b.rect);
+      if (Math.hypot(p.x - port.x, p.y - port.y) <= PORT_R + tolerance) {
+        return { kind: "step", id: b.step.id, port: true };
+      }
+      if (contains(b.rect, p)) return { kind: "step", id: b.step.id, port: false };
+    }
+    let best: FlowPath | null = null;
+    let bestD = tolerance + 4;
+    for (const f of this.flowIndex.query(probe)) {
+      for (let i = 1; i < f.points.length; i++) {
+        const d = segmentDistance(p, f.points[i - 1], f.points[i]);
+        if (d < bestD) {
+          bestD = d;
+          best = f;
+        }
+      }
+    }
+    return best ? { kind: "flow", key: best.key } : { kind: "none" };
+  }
+}
+
+/** The connection port: a circle on the right edge of a step. */
+export function portOf(r: Rect): Point {
+  return { x: r.x + r.w, y: r.y + r.h / 2 };
+}
+
+function flowPoints(flow: Flow, a: Rect, b: Rect): Point[] {
+  if (flow.kind === "rework") {
+    // Back under both steps: down from the source, along, up into the target.
+    const y = Math.max(a.y + a.h, b.y + b.h) + 34;
+    const ax = a.x + a.w * 0.35;
+    const bx = b.x + b.w * 0.65;
+    return [
+      { x: ax, y: a.y + a.h },
+      { x: ax, y },
+      { x: bx, y },
+      { x: bx, y: b.y + b.h },
+    ];
+  }
+  const ca = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
+  const cb = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+  if (flow.kind === "information") {
+    // Information flows run above the item flows.
+    const y = Math.min(a.y, b.y) - 26;
+    return [
+      { x: ca.x, y: a.y },
+      { x: ca.x, y },
+      { x: cb.x, y },
+      { x: cb.x, y: b.y },
+    ];
+  }
+  return [boxExit(a, cb), boxExit(b, ca)];
+}
+
+function boundsOf(points: Point[], pad: number): Rect {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const p of points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
+}
+
+function lanesOf(m: Mirror, boxes: StepBox[]): Lane[] {
+  const lanes: Lane[] = [];
+  for (const t of m.map.teams ?? []) {
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (const b of boxes) {
+      if (b.step.team !== t.id) continue;
+      y0 = Math.min(y0, b.rect.y);
+      y1 = Math.max(y1, b.rect.y + b.rect.h);
+    }
+    if (y0 <= y1) lanes.push({ team: t.id, name: t.name, y: y0 - 28, h: y1 - y0 + 56 });
+  }
+  return lanes;
+}
