@@ -1,0 +1,255 @@
+// End-to-end tests of the real app window: mouse, keyboard, menus' actions and native-dialog
+// answers, checked against what the core computes for the same map.
+
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  clickStep,
+  coreAnalysis,
+  drag,
+  launch,
+  metric,
+  ROOT,
+  settle,
+  stepCentre,
+  tempDir,
+  typeInto,
+} from "./harness.mjs";
+
+/** The metrics panel's text for a number of seconds, as the page formats it. */
+async function formatted(browser, seconds) {
+  return browser.execute((s) => {
+    const units = [
+      [86400, "d"],
+      [3600, "h"],
+      [60, "min"],
+    ];
+    const round = (x) => {
+      const a = Math.abs(x);
+      const digits = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+      return x.toFixed(digits).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+    };
+    for (const [n, u] of units) if (Math.abs(s) >= n) return `${round(s / n)} ${u}`;
+    return `${round(s)} s`;
+  }, seconds);
+}
+
+async function title(browser) {
+  return browser.getTitle();
+}
+
+describe("the sample", () => {
+  let app;
+  before(async () => {
+    app = await launch();
+  });
+  after(async () => app?.close());
+
+  test("opens on first start, titled with its document and scenario", async () => {
+    const { browser } = app;
+    assert.equal(await title(browser), "Sample - Model retraining — Current state — Takt");
+    const steps = await browser.execute(() => window.takt.editor.mirror.steps.length);
+    assert.equal(steps, 11);
+    await app.screenshot("sample");
+  });
+
+  test("shows the core's metrics for it", async () => {
+    const { browser } = app;
+    const core = coreAnalysis(path.join(ROOT, "examples/model-retraining-current.json"));
+    assert.equal(await metric(browser, "lead_time_s"), await formatted(browser, core.lead_time_s));
+    assert.equal(await metric(browser, "process_time_s"), await formatted(browser, core.process_time_s));
+    const pce = `${(core.pce * 100).toFixed(1).replace(/\.0+$/, "")}%`;
+    assert.equal(await metric(browser, "pce"), pce);
+    const bottleneck = core.bottleneck;
+    const name = await browser.execute((id) => window.takt.editor.mirror.step(id).name, bottleneck);
+    assert.equal(await metric(browser, "bottleneck"), name);
+    const handoffs = await metric(browser, "handoffs");
+    assert.equal(handoffs, `${core.handoffs.total} (${core.handoffs.critical} critical)`);
+  });
+});
+
+describe("a map built from scratch", () => {
+  let app;
+  const dir = tempDir("build");
+  before(async () => {
+    app = await launch({ dataDir: dir });
+  });
+  after(async () => app?.close());
+
+  test("five steps typed in, timed with the inspector, agree with the core", async () => {
+    const { browser } = app;
+    // File > New, by its shortcut.
+    await browser.keys(["Control", "n"]);
+    await browser.waitUntil(async () => (await title(browser)).startsWith("Untitled"), { timeout: 10_000 });
+    // Keyboard capture: a name, Enter, and the next step is created and connected.
+    const capture = await browser.$("#capture");
+    await capture.click();
+    const names = ["Collect data", "Validate data", "Train model", "Review model", "Deploy"];
+    for (const n of names) {
+      await capture.addValue(n);
+      await browser.keys(["Enter"]);
+      await settle(browser);
+    }
+    const model = await browser.execute(() => ({
+      steps: window.takt.editor.mirror.steps.map((s) => s.id),
+      flows: window.takt.editor.mirror.flows.map((f) => `${f.from}>${f.to}`),
+    }));
+    assert.deepEqual(model.steps, ["collect-data", "validate-data", "train-model", "review-model", "deploy"]);
+    assert.deepEqual(model.flows, [
+      "collect-data>validate-data",
+      "validate-data>train-model",
+      "train-model>review-model",
+      "review-model>deploy",
+    ]);
+    // Times, by clicking each step and typing into the inspector.
+    const times = { "collect-data": ["2h", "1d"], "validate-data": ["1h", "4h"], "train-model": ["6h", "2d"], "review-model": ["2h", "5wd"], deploy: ["1h", "1h"] };
+    for (const [id, [pt, lt]] of Object.entries(times)) {
+      await clickStep(browser, id);
+      await browser.waitUntil(async () => (await browser.$("h2 code").getText()) === id, { timeout: 5000 });
+      await typeInto(browser, "#f-pt", pt);
+      await settle(browser);
+      await typeInto(browser, "#f-lt", lt);
+      await settle(browser);
+    }
+    // A flow drawn by dragging from a port: a rework loop back from review to training.
+    const from = await browser.execute(() => {
+      const ed = window.takt.editor;
+      ed.fit();
+      const b = ed.scene.box("review-model");
+      const r = ed.canvas.getBoundingClientRect();
+      const p = ed.viewport.toScreen({ x: b.rect.x + b.rect.w, y: b.rect.y + b.rect.h / 2 });
+      return { x: Math.round(r.left + p.x), y: Math.round(r.top + p.y) };
+    });
+    await clickStep(browser, "review-model");
+    const to = await stepCentre(browser, "train-model");
+    await drag(browser, from, to);
+    await settle(browser);
+    const flows = await browser.execute(() => window.takt.editor.mirror.flows.length);
+    assert.equal(flows, 5, "dragging from the port adds a flow");
+    // Back upstream, it is a rework flow, selected for its details: p = 0.25.
+    assert.equal(await browser.$("#f-kind").getValue(), "rework");
+    await typeInto(browser, "#f-p", "0.25");
+    await settle(browser);
+    await app.screenshot("built");
+    // Export JSON through the (answered) native dialog, and ask the core.
+    const out = path.join(dir, "built.json");
+    app.answer(out);
+    await browser.$("#export-json").click();
+    await browser.waitUntil(() => fs.existsSync(out), { timeout: 10_000 });
+    const core = coreAnalysis(out);
+    assert.equal(await metric(browser, "lead_time_s"), await formatted(browser, core.lead_time_s));
+    assert.equal(await metric(browser, "process_time_s"), await formatted(browser, core.process_time_s));
+    assert.ok(core.lead_time_s > 0);
+    // The rework loop counts: 1 / (1 - 0.25) passes through train and review.
+    const critical = await browser.execute(() => window.takt.editor.analysis.critical_path.length);
+    assert.equal(critical, 5);
+  });
+});
+
+describe("editing", () => {
+  let app;
+  const dir = tempDir("edit");
+  before(async () => {
+    app = await launch({ dataDir: dir });
+  });
+  after(async () => app?.close());
+
+  test("undo and redo restore the metrics", async () => {
+    const { browser } = app;
+    const before = await metric(browser, "lead_time_s");
+    await clickStep(browser, "deploy");
+    await typeInto(browser, "#f-lt", "30d");
+    await settle(browser);
+    const changed = await metric(browser, "lead_time_s");
+    assert.notEqual(changed, before);
+    await browser.$("#undo").click();
+    await settle(browser);
+    assert.equal(await metric(browser, "lead_time_s"), before);
+    await browser.keys(["Control", "Shift", "z"]);
+    await settle(browser);
+    assert.equal(await metric(browser, "lead_time_s"), changed);
+  });
+
+  test("a bad value shows its error by the field and changes nothing", async () => {
+    const { browser } = app;
+    await clickStep(browser, "deploy");
+    const before = await metric(browser, "lead_time_s");
+    const pt = await browser.execute(() => window.takt.editor.mirror.step("deploy").pt);
+    await typeInto(browser, "#f-pt", "soon");
+    await settle(browser);
+    const error = await browser.$('[data-error-for="pt"]');
+    await error.waitForDisplayed({ timeout: 5000 });
+    assert.match(await error.getText(), /pt/);
+    assert.equal(await browser.$("#f-pt").getValue(), "soon", "the typed text stays for fixing");
+    assert.equal(await metric(browser, "lead_time_s"), before);
+    assert.deepEqual(await browser.execute(() => window.takt.editor.mirror.step("deploy").pt), pt);
+    // A process time above the lead time is refused by the core, by field.
+    await typeInto(browser, "#f-pt", "400d");
+    await settle(browser);
+    await browser.waitUntil(async () => /lead time|process time/i.test(await browser.$('[data-error-for="pt"]').getText()), { timeout: 5000 });
+    assert.equal(await metric(browser, "lead_time_s"), before);
+    await app.screenshot("bad-value");
+  });
+
+  test("moving a step by dragging it is one undoable edit", async () => {
+    const { browser } = app;
+    const id = "deploy";
+    const before = await browser.execute((s) => ({ ...window.takt.editor.scene.box(s).rect }), id);
+    const c = await stepCentre(browser, id);
+    await drag(browser, c, { x: c.x + 80, y: c.y + 40 });
+    await settle(browser);
+    const moved = await browser.execute((s) => window.takt.editor.mirror.step(s), id);
+    assert.ok(Math.abs(moved.x - before.x) >= 40, `moved from ${before.x} to ${moved.x}`);
+    await browser.keys(["Control", "z"]);
+    await settle(browser);
+    const back = await browser.execute((s) => ({ ...window.takt.editor.scene.box(s).rect }), id);
+    assert.deepEqual(back, before);
+  });
+});
+
+describe("scenarios and files", () => {
+  const dir = tempDir("files");
+  const saved = path.join(dir, "Retraining plan.takt");
+
+  let app;
+  after(async () => app?.close());
+
+  test("fork a future state and see the deltas; Save As, quit, reopen", async () => {
+    app = await launch({ dataDir: dir });
+    let { browser } = app;
+    await browser.$("#fork").click();
+    const input = await browser.$("#ask-input");
+    await input.waitForDisplayed({ timeout: 5000 });
+    await input.setValue("Faster review");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(async () => (await title(browser)).includes("Faster review"), { timeout: 10_000 });
+    assert.equal(await browser.$(".tab.active").getText(), "Faster review");
+    // Shorten the model-risk review in the future state.
+    const review = await browser.execute(() => window.takt.editor.mirror.steps.find((s) => s.kind === "gate").id);
+    await clickStep(browser, review);
+    await typeInto(browser, "#f-lt", "6d");
+    await settle(browser);
+    const delta = await browser.$('[data-delta="lead_time_s"]');
+    await delta.waitForDisplayed({ timeout: 5000 });
+    assert.match(await delta.getText(), /^−/, "lead time falls");
+    assert.ok((await delta.getAttribute("class")).includes("good"));
+    await app.screenshot("future-state");
+    // Save As through the (answered) native dialog.
+    app.answer(saved);
+    await browser.$("#save-as").click();
+    await browser.waitUntil(async () => (await title(browser)).startsWith("Retraining plan"), { timeout: 10_000 });
+    await app.close();
+    // Reopen from the command line: both scenarios and the edit are there.
+    app = await launch({ dataDir: tempDir("reopen"), args: [saved] });
+    browser = app.browser;
+    assert.equal(await title(browser), "Retraining plan — Current state — Takt");
+    const tabs = await browser.execute(() => [...document.querySelectorAll(".tab[data-scenario]")].map((t) => t.textContent));
+    assert.deepEqual(tabs, ["Current state", "Faster review"]);
+    await browser.$('.tab[data-scenario="Faster review"]').click();
+    await browser.waitUntil(async () => (await title(browser)).includes("Faster review"), { timeout: 10_000 });
+    const lt = await browser.execute((id) => window.takt.editor.mirror.step(id).lt, review);
+    assert.equal(lt, "6d");
+  });
+});

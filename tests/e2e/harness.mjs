@@ -1,0 +1,192 @@
+// Starts the real Takt app (target/debug/takt-desktop) under tauri-driver and WebKitWebDriver,
+// on Xvfb when there is no display, and hands a WebdriverIO session to the tests.
+
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const APP = process.env.TAKT_APP ?? path.join(ROOT, "target/debug/takt-desktop");
+export const CLI = path.join(ROOT, "target/debug/takt");
+export const ARTIFACTS = path.join(ROOT, "tests/artifacts");
+
+function driverPath() {
+  if (process.env.TAURI_DRIVER) return process.env.TAURI_DRIVER;
+  const home = path.join(os.homedir(), ".cargo/bin/tauri-driver");
+  return fs.existsSync(home) ? home : "tauri-driver";
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitPort(port, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((resolve) => {
+      const c = net.connect(port, "127.0.0.1", () => {
+        c.end();
+        resolve(true);
+      });
+      c.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port} after ${ms} ms`);
+}
+
+let xvfb = null;
+
+/** A display: the one we have, or a private Xvfb. */
+async function ensureDisplay() {
+  if (process.env.DISPLAY) return;
+  for (let n = 90; n < 140; n++) {
+    if (fs.existsSync(`/tmp/.X${n}-lock`)) continue;
+    xvfb = spawn("Xvfb", [`:${n}`, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"], { stdio: "ignore" });
+    await new Promise((r) => setTimeout(r, 600));
+    if (xvfb.exitCode === null) {
+      process.env.DISPLAY = `:${n}`;
+      // The display lives as long as the tests, and must not keep node running after them.
+      xvfb.unref();
+      process.on("exit", () => xvfb?.kill());
+      return;
+    }
+  }
+  throw new Error("could not start Xvfb");
+}
+
+/** A fresh folder for one test's documents. */
+export function tempDir(name) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `takt-e2e-${name}-`));
+}
+
+/**
+ * Launches the app. `dataDir` is where it keeps new documents and its recent list;
+ * `answers` is the file native dialogs read their answer from (see src-tauri/src/dialogs.rs).
+ */
+export async function launch({ args = [], dataDir, answers } = {}) {
+  await ensureDisplay();
+  dataDir ??= tempDir("data");
+  answers ??= path.join(dataDir, "dialog-answer");
+  if (!fs.existsSync(answers)) fs.writeFileSync(answers, "");
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = { ...process.env, TAKT_DATA_DIR: dataDir, TAKT_DIALOG_ANSWER: answers };
+  const log = fs.openSync(path.join(dataDir, "driver.log"), "a");
+  const driver = spawn(
+    driverPath(),
+    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
+    { env, stdio: ["ignore", log, log] },
+  );
+  // tauri-driver answers before the native driver is up: wait for both.
+  await waitPort(port);
+  await waitPort(nativePort);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    connectionRetryTimeout: 120_000,
+    capabilities: {
+      "tauri:options": { application: APP, args },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  await browser.waitUntil(() => browser.execute(() => document.querySelector(".app.ready") !== null), {
+    timeout: 30_000,
+    timeoutMsg: "the app did not get ready",
+  });
+  return {
+    browser,
+    dataDir,
+    /** Sets what the next native dialog answers (a path, or "" to cancel). */
+    answer(p) {
+      fs.writeFileSync(answers, p ?? "");
+    },
+    async screenshot(name) {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await browser.saveScreenshot(path.join(ARTIFACTS, `${name}.png`));
+    },
+    async close() {
+      await browser.deleteSession().catch(() => {});
+      driver.kill();
+      await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+    },
+  };
+}
+
+/** The core's analysis of a map file, from the `takt` command line. */
+export function coreAnalysis(file) {
+  return JSON.parse(execFileSync(CLI, ["analyze", file, "--json"], { encoding: "utf8" }));
+}
+
+// --- page helpers -------------------------------------------------------------------------------
+
+/** The text of a metric on screen. */
+export async function metric(browser, key) {
+  return browser.execute((k) => document.querySelector(`[data-value="${k}"]`)?.textContent ?? null, key);
+}
+
+/** The client-area centre of a step's box on the canvas. */
+export async function stepCentre(browser, id) {
+  return browser.execute((sid) => {
+    const ed = window.takt.editor;
+    // Scrolled into view first, as a person would pan to it.
+    ed.reveal(sid);
+    const b = ed.scene.box(sid);
+    if (!b) return null;
+    const r = ed.canvas.getBoundingClientRect();
+    const p = ed.viewport.toScreen({ x: b.rect.x + b.rect.w / 2, y: b.rect.y + b.rect.h / 2 });
+    return { x: Math.round(r.left + p.x), y: Math.round(r.top + p.y) };
+  }, id);
+}
+
+/** Clicks a step on the canvas with the mouse. */
+export async function clickStep(browser, id, { shift = false } = {}) {
+  const p = await stepCentre(browser, id);
+  if (!p) throw new Error(`step ${id} is not on the canvas`);
+  const a = browser.action("pointer", { parameters: { pointerType: "mouse" } });
+  if (shift) await browser.action("key").down("\uE008").perform(true);
+  await a.move({ x: p.x, y: p.y, origin: "viewport" }).down({ button: 0 }).pause(30).up({ button: 0 }).perform();
+  if (shift) await browser.action("key").up("\uE008").perform();
+}
+
+/** Drags with the mouse from one client point to another, in steps. */
+export async function drag(browser, from, to, steps = 8) {
+  let a = browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: from.x, y: from.y, origin: "viewport" }).down({ button: 0 });
+  for (let i = 1; i <= steps; i++) {
+    a = a.move({ x: Math.round(from.x + ((to.x - from.x) * i) / steps), y: Math.round(from.y + ((to.y - from.y) * i) / steps), origin: "viewport", duration: 16 });
+  }
+  await a.up({ button: 0 }).perform();
+}
+
+/** Types into a field and presses Enter. */
+export async function typeInto(browser, selector, text) {
+  const el = await browser.$(selector);
+  await el.waitForExist({ timeout: 5000 });
+  await el.click();
+  // Select what is there and type over it, as a person would. One key per call: in one
+  // sequence WebKitWebDriver drops a repeated key ("soon" -> "son"). (Clearing the element
+  // instead would fire a change of its own, an edit no person made.)
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+  for (const c of text) await browser.keys([c]);
+  await browser.keys(["Enter"]);
+}
+
+/** Waits until the page's edit queue is idle and a frame has been drawn. */
+export async function settle(browser) {
+  await browser.executeAsync((done) => {
+    window.takt.idle().then(() => requestAnimationFrame(() => done()));
+  });
+}
