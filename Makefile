@@ -14,7 +14,7 @@ APT_TEST := xvfb xauth webkit2gtk-driver
 APT_RUN := xvfb xauth imagemagick
 
 .PHONY: run test deps system-deps test-system-deps run-system-deps node-deps tauri-driver \
-	ui app build lint unit ui-test e2e bench schema bindings
+	ui app build lint unit ui-test e2e bench bench-app schema bindings
 
 run: deps run-system-deps app
 	@scripts/run-app.sh $(APP)
@@ -84,6 +84,11 @@ test: lint unit ui-test e2e
 
 bench: deps
 	$(CARGO) bench -p takt-core -p takt-store
+
+# The app's frame times (pan, zoom, drag at 2,000 steps) and edit-to-metrics latency (1,000
+# steps), in the real window under Xvfb. Prints JSON for docs/BENCHMARKS.md.
+bench-app: deps test-system-deps tauri-driver app
+	cd tests && node bench/frames.mjs
 
 # Regenerates the published JSON Schema of the map format.
 schema:

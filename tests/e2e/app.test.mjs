@@ -142,6 +142,19 @@ describe("a map built from scratch", () => {
     assert.equal(await metric(browser, "lead_time_s"), await formatted(browser, core.lead_time_s));
     assert.equal(await metric(browser, "process_time_s"), await formatted(browser, core.process_time_s));
     assert.ok(core.lead_time_s > 0);
+    // PNG and SVG exports of the same map.
+    const png = path.join(dir, "built.png");
+    app.answer(png);
+    await browser.$("#export-png").click();
+    await browser.waitUntil(() => fs.existsSync(png), { timeout: 10_000 });
+    assert.deepEqual([...fs.readFileSync(png).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    const svg = path.join(dir, "built.svg");
+    app.answer(svg);
+    await browser.$("#export-svg").click();
+    await browser.waitUntil(() => fs.existsSync(svg), { timeout: 10_000 });
+    const svgText = fs.readFileSync(svg, "utf8");
+    for (const n of names) assert.ok(svgText.includes(`>${n}</text>`), `the SVG names ${n}`);
+    assert.ok(svgText.includes("Lead time"), "the SVG has the metrics box");
     // The rework loop counts: 1 / (1 - 0.25) passes through train and review.
     const critical = await browser.execute(() => window.takt.editor.analysis.critical_path.length);
     assert.equal(critical, 5);
@@ -191,6 +204,39 @@ describe("editing", () => {
     await browser.waitUntil(async () => /lead time|process time/i.test(await browser.$('[data-error-for="pt"]').getText()), { timeout: 5000 });
     assert.equal(await metric(browser, "lead_time_s"), before);
     await app.screenshot("bad-value");
+  });
+
+  test("duplicate, box-select and delete, each one undoable edit", async () => {
+    const { browser } = app;
+    const count = () => browser.execute(() => window.takt.editor.mirror.steps.length);
+    const n = await count();
+    await clickStep(browser, "train");
+    await browser.keys(["Control", "d"]);
+    await settle(browser);
+    assert.equal(await count(), n + 1);
+    const copy = await browser.execute(() => [...window.takt.editor.selection][0]);
+    assert.match(copy, /^retrain/);
+    // The copy is selected; Delete removes it.
+    await browser.keys(["Delete"]);
+    await settle(browser);
+    assert.equal(await count(), n);
+    // Box selection: drag a rectangle around two neighbouring steps from empty canvas.
+    const a = await stepCentre(browser, "validate");
+    const b = await stepCentre(browser, "extract");
+    const x0 = Math.min(a.x, b.x) - 100;
+    const y0 = Math.min(a.y, b.y) - 60;
+    const x1 = Math.max(a.x, b.x) + 100;
+    const y1 = Math.max(a.y, b.y) + 60;
+    await browser.execute(() => window.takt.editor.setSelection([], null));
+    await drag(browser, { x: x0, y: y0 }, { x: x1, y: y1 });
+    const selected = await browser.execute(() => [...window.takt.editor.selection].sort());
+    assert.ok(selected.includes("validate") && selected.includes("extract"), `selected ${selected}`);
+    await browser.keys(["Delete"]);
+    await settle(browser);
+    assert.ok((await count()) <= n - 2);
+    await browser.keys(["Control", "z"]);
+    await settle(browser);
+    assert.equal(await count(), n);
   });
 
   test("moving a step by dragging it is one undoable edit", async () => {

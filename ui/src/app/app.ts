@@ -4,7 +4,7 @@
 import { events, type Analysis, type AppError, type Comparison, type Diff, type Loaded, type Op } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
-import { exportPng } from "./export";
+import { exportPng, exportSvg } from "./export";
 import { byId, h } from "./dom";
 import { Inspector } from "./inspector";
 import { renderLadder, renderMetrics, renderWarnings } from "./panels";
@@ -290,11 +290,8 @@ export class App {
 
   private async exportNow(format: "png" | "svg" | "json"): Promise<void> {
     try {
-      const content = format === "png" ? exportPng(this.editor, this.analysis) : null;
-      if (format === "svg") {
-        this.toast("SVG export is not available yet; use PNG or JSON", true);
-        return;
-      }
+      const content =
+        format === "png" ? exportPng(this.editor, this.analysis) : format === "svg" ? exportSvg(this.editor, this.analysis) : null;
       const path = await call(commands.exportMap(format, content));
       if (path) this.toast(`Exported ${path}`);
     } catch (e) {
@@ -499,7 +496,8 @@ export class App {
           btn("layout", "Auto layout", "Automatic layout (Ctrl+L)", "layout"),
           h("span", { class: "sep" }),
           btn("save-as", "Save As…", "Save As (Ctrl+Shift+S)", "save-as"),
-          btn("export-png", "Export PNG", "Export the map as PNG (Ctrl+E)", "export-png"),
+          btn("export-png", "PNG", "Export the map as PNG (Ctrl+E)", "export-png"),
+          btn("export-svg", "SVG", "Export the map as SVG", "export-svg"),
           btn("export-json", "JSON", "Export the map as JSON", "export-json"),
         ),
       ),
@@ -514,7 +512,13 @@ export class App {
           h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true }),
           h("div", { class: "capture-bar" }, capture),
         ),
-        h("aside", { class: "side" }, h("section", { class: "panel metrics", id: "metrics" }), h("section", { class: "panel inspector", id: "inspector" }), h("section", { class: "panel warnings", id: "warnings" })),
+        // The metrics stay in view; the inspector and warnings scroll under them.
+        h(
+          "aside",
+          { class: "side" },
+          h("section", { class: "panel metrics", id: "metrics" }),
+          h("div", { class: "side-scroll" }, h("section", { class: "panel inspector", id: "inspector" }), h("section", { class: "panel warnings", id: "warnings" })),
+        ),
       ),
       h("footer", { class: "ladder", id: "ladder" }),
       h("div", { class: "toast", id: "toast", role: "status" }),

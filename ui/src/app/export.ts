@@ -5,6 +5,7 @@ import type { Analysis } from "../bindings";
 import type { Editor } from "../editor/editor";
 import { fmtPercent, fmtSeconds } from "../editor/format";
 import { draw, highlights, LIGHT, setPixelRatio } from "../editor/render";
+import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
 
 const HEADER = 120;
@@ -12,19 +13,40 @@ const LADDER = 110;
 const MARGIN = 40;
 const RATIO = 2;
 
-/** The map as a PNG data URL. */
-export function exportPng(ed: Editor, a: Analysis): string {
+function size(ed: Editor): { width: number; mapH: number; height: number } {
   const b = ed.scene.bounds;
   const width = Math.max(800, Math.min(12000, b.w + 2 * MARGIN + 120));
   const mapH = Math.max(300, Math.min(12000, b.h + 2 * MARGIN + 60));
+  return { width, mapH, height: HEADER + mapH + LADDER };
+}
+
+/** The map as a PNG data URL. */
+export function exportPng(ed: Editor, a: Analysis): string {
+  const { width, height } = size(ed);
   const canvas = document.createElement("canvas");
   canvas.width = width * RATIO;
-  canvas.height = (HEADER + mapH + LADDER) * RATIO;
+  canvas.height = height * RATIO;
   const ctx = canvas.getContext("2d")!;
+  paintExport(ctx, ed, a, RATIO);
+  return canvas.toDataURL("image/png");
+}
+
+/** The map as an SVG document: the same drawing, as vectors. */
+export function exportSvg(ed: Editor, a: Analysis): string {
+  const { width, height } = size(ed);
+  const svg = new SvgContext(width, height);
+  paintExport(svg as unknown as CanvasRenderingContext2D, ed, a, 1);
+  return svg.toString();
+}
+
+function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, ratio: number): void {
+  const { width, mapH, height } = size(ed);
+  const b = ed.scene.bounds;
   const t = LIGHT;
-  setPixelRatio(ctx, RATIO);
+  setPixelRatio(ctx, ratio);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.fillStyle = t.background;
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillRect(0, 0, width, height);
   // The map.
   const v = new Viewport();
   v.width = width;
@@ -38,7 +60,7 @@ export function exportPng(ed: Editor, a: Analysis): string {
     { scene: ed.scene, map, analysis: a, viewport: v, theme: t, selected: new Set(), selectedFlow: null, hover: null, connecting: null, marquee: null, grid: false },
     highlights(map, a),
   );
-  ctx.setTransform(RATIO, 0, 0, RATIO, 0, 0);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   // Title and metrics box.
   ctx.fillStyle = t.background;
   ctx.fillRect(0, 0, width, HEADER);
@@ -92,12 +114,11 @@ export function exportPng(ed: Editor, a: Analysis): string {
     ctx.fillStyle = t.muted;
     ctx.fillText(wait > 0 ? fmtSeconds(wait, map.unit) : "", x + 4, y0 + 8);
     ctx.fillStyle = t.text;
-    ctx.fillText(fmtSeconds((r.pt_s ?? 0) + (r.rework_s ?? 0), map.unit), x + w / 2 + 4, y0 + 74);
+    ctx.fillText(fmtSeconds(r.pt_s ?? 0, map.unit), x + w / 2 + 4, y0 + 74);
     void steps[si];
   });
   ctx.fillStyle = t.text;
   ctx.font = `700 13px ${t.font}`;
   ctx.fillText(`LT ${fmtSeconds(a.lead_time_s, map.unit)}`, MARGIN + n * w + 16, y0 + 20);
   ctx.fillText(`PT ${fmtSeconds(a.process_time_s, map.unit)}`, MARGIN + n * w + 16, y0 + 60);
-  return canvas.toDataURL("image/png");
 }

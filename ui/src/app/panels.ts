@@ -179,14 +179,19 @@ function deltaBadge(m: MetricDef, delta: number | null, before: number | null, m
 
 export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: string) => void): void {
   const ws = a.warnings ?? [];
+  // Unchanged warnings are not rebuilt (most edits change none).
+  const sig = ws.map((w) => w.message).join("\n");
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
   el.replaceChildren(
     h("h2", {}, `Warnings `, h("span", { class: "count" }, String(ws.length))),
+    ws.length > 50 ? h("div", { class: "muted" }, `The first 50 of ${ws.length}`) : "",
     ws.length === 0
       ? h("div", { class: "muted" }, "None")
       : h(
           "ul",
           { class: "warning-list" },
-          ...ws.slice(0, 200).map((w) => {
+          ...ws.slice(0, 50).map((w) => {
             const id = w.element && "id" in w.element && w.element.kind === "step" ? w.element.id : null;
             return h(
               "li",
@@ -203,21 +208,32 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
   const steps: Step[] = map.steps ?? [];
   const path = a.critical_path;
   const rungs = a.ladder;
-  const totalWait = rungs.reduce((s, r) => s + (r.wait_s ?? 0) + Math.max(0, (r.lt_s ?? 0) - (r.pt_s ?? 0)), 0);
-  const totalPt = rungs.reduce((s, r) => s + (r.pt_s ?? 0) + (r.rework_s ?? 0), 0);
-  const shown = Math.min(path.length, 400);
+  const sig = JSON.stringify([path.slice(0, 60), rungs.slice(0, 60), a.lead_time_s, a.process_time_s, map.unit, path.slice(0, 60).map((i) => steps[i]?.name)]);
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
+  // The totals are the analysis's own: process time includes the expected rework passes.
+  const totalPt = a.process_time_s ?? 0;
+  const totalWait = Math.max(0, (a.lead_time_s ?? 0) - totalPt);
+  // A ladder wider than a few screens is read by its totals; the first rungs show the shape.
+  const shown = Math.min(path.length, 60);
   const cells: HTMLElement[] = [];
   for (let i = 0; i < shown; i++) {
     const s = steps[path[i]];
     const r = rungs[i];
     const wait = (r.wait_s ?? 0) + Math.max(0, (r.lt_s ?? 0) - (r.pt_s ?? 0));
+    const rework = r.rework_s ?? 0;
     cells.push(
       h(
         "div",
-        { class: "rung", title: s?.name ?? "", onclick: () => s && onPick(s.id) },
-        h("div", { class: "rung-wait" }, wait > 0 ? fmtSeconds(wait, map.unit) : ""),
+        { class: "rung", title: `${s?.name ?? ""}${rework > 0 ? ` — expected rework adds ${fmtSeconds(rework, map.unit)}` : ""}`, onclick: () => s && onPick(s.id) },
+        h(
+          "div",
+          { class: "rung-wait" },
+          wait > 0 ? fmtSeconds(wait, map.unit) : "",
+          rework > 0 ? h("span", { class: "rework" }, ` ↺ +${fmtSeconds(rework, map.unit)}`) : null,
+        ),
         h("div", { class: "rung-name" }, s ? s.name || s.id : "?"),
-        h("div", { class: "rung-pt" }, fmtSeconds((r.pt_s ?? 0) + (r.rework_s ?? 0), map.unit)),
+        h("div", { class: "rung-pt" }, fmtSeconds(r.pt_s ?? 0, map.unit)),
       ),
     );
   }

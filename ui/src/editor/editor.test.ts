@@ -275,3 +275,59 @@ describe("formats", () => {
     expect(parseDurationInput("")).toBeNull();
   });
 });
+
+describe("SVG export", () => {
+  it("draws the same scene as vectors: shapes, names, queue labels", async () => {
+    const { SvgContext } = await import("./svg");
+    const { draw, highlights, LIGHT } = await import("./render");
+    const map = chain(3);
+    map.flows![0].wait = "2d";
+    const m = new Mirror(map);
+    const scene = new Scene();
+    scene.build(m);
+    const v = new Viewport();
+    v.width = 1200;
+    v.height = 400;
+    v.fit(scene.bounds);
+    const svg = new SvgContext(1200, 400);
+    const state = {
+      scene,
+      map: m.map,
+      analysis: null,
+      viewport: v,
+      theme: LIGHT,
+      selected: new Set<string>(),
+      selectedFlow: null,
+      hover: null,
+      connecting: null,
+      marquee: null,
+      grid: false,
+    };
+    draw(svg as unknown as CanvasRenderingContext2D, state, highlights(m.map, null));
+    const text = svg.toString();
+    expect(text.startsWith("<?xml")).toBe(true);
+    expect(text).toContain(">Step 0</text>");
+    expect(text).toContain(">Step 2</text>");
+    expect(text).toContain(">2 d</text>");
+    expect(text.match(/<path /g)!.length).toBeGreaterThan(6);
+    expect(text).not.toContain("NaN");
+    // Every element that was opened is closed.
+    expect(text.match(/<text /g)!.length).toBe(text.match(/<\/text>/g)!.length);
+  });
+});
+
+describe("clipping", () => {
+  it("keeps the part of a segment inside a rectangle", async () => {
+    const { clipSegment } = await import("./render");
+    const r = { x: 0, y: 0, w: 100, h: 100 };
+    expect(clipSegment({ x: -50, y: 50 }, { x: 150, y: 50 }, r)).toEqual([
+      { x: 0, y: 50 },
+      { x: 100, y: 50 },
+    ]);
+    expect(clipSegment({ x: 10, y: 10 }, { x: 20, y: 30 }, r)).toEqual([
+      { x: 10, y: 10 },
+      { x: 20, y: 30 },
+    ]);
+    expect(clipSegment({ x: -10, y: -10 }, { x: -5, y: 200 }, r)).toBeNull();
+  });
+});

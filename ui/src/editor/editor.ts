@@ -4,7 +4,7 @@
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
-import { DARK, draw, highlights, LIGHT, setPixelRatio, type Highlights, type Theme } from "./render";
+import { DARK, draw, highlights, LIGHT, setPixelRatio, warmFonts, type Highlights, type Theme } from "./render";
 import { Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
@@ -62,6 +62,7 @@ export class Editor implements ToolHost {
     };
     dark.addEventListener("change", pick);
     pick();
+    warmFonts(this.ctx, this.theme.font);
   }
 
   // --- the document ---------------------------------------------------------------------

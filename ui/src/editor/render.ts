@@ -121,14 +121,85 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
   };
 }
 
+/** The frame being drawn: its scale, offset and device-pixel ratio. */
+const frame = { scale: 1, ox: 0, oy: 0, r: 1 };
+let font = { weight: "400", size: 12, family: "sans-serif" };
+
+function setFont(weight: string, worldSize: number, family: string): void {
+  font = { weight, size: worldSize, family };
+}
+
+/**
+ * Text is drawn in screen space, in a whole-pixel font. WebKit builds a font object for every
+ * distinct CSS font string: world-space sizes that follow the zoom made a new one on every
+ * frame of a zoom (20 ms each). Whole screen pixels are a small set, made once each.
+ */
+function screenFont(): string {
+  return `${font.weight} ${nearestSize(font.size * frame.scale * frame.r)}px ${font.family}`;
+}
+
+/** The screen font sizes text is drawn in: few enough that each is made once, early. */
+const SIZES = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 27, 30, 34, 38, 43, 48, 54, 60];
+const WEIGHTS = ["400", "600", "700"];
+
+function nearestSize(px: number): number {
+  if (px <= SIZES[0]) return SIZES[0];
+  for (let i = 1; i < SIZES.length; i++) {
+    if (px <= SIZES[i]) return px - SIZES[i - 1] < SIZES[i] - px ? SIZES[i - 1] : SIZES[i];
+  }
+  return Math.round(px);
+}
+
+/**
+ * Makes WebKit build every font the drawing uses, a few at a time while the app is idle, so
+ * that the first zoom through a size does not pay for it in a frame.
+ */
+export function warmFonts(ctx: CanvasRenderingContext2D, family: string): void {
+  const todo = WEIGHTS.flatMap((w) => SIZES.map((px) => `${w} ${px}px ${family}`));
+  const next = () => {
+    const f = todo.shift();
+    if (!f) return;
+    // Drawn outside the canvas: nothing shows, but the font and its glyphs are made.
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.font = f;
+    ctx.fillText("Ag 0.5 d", -1000, -1000);
+    ctx.restore();
+    setTimeout(next, 16);
+  };
+  setTimeout(next, 500);
+}
+
+/** Width of `s` in world units, in the current font. */
+function measure(ctx: CanvasRenderingContext2D, s: string): number {
+  ctx.font = screenFont();
+  return ctx.measureText(s).width / (frame.scale * frame.r);
+}
+
+/** Draws `s` at a world point, in the current font. */
+function drawText(ctx: CanvasRenderingContext2D, s: string, x: number, y: number): void {
+  ctx.font = screenFont();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillText(s, (x * frame.scale + frame.ox) * frame.r, (y * frame.scale + frame.oy) * frame.r);
+  worldTransform(ctx);
+}
+
+function worldTransform(ctx: CanvasRenderingContext2D): void {
+  const { r, scale, ox, oy } = frame;
+  ctx.setTransform(r * scale, 0, 0, r * scale, r * ox, r * oy);
+}
+
 export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights): void {
   const { viewport: v, theme: t } = s;
+  frame.scale = v.scale;
+  frame.ox = v.ox;
+  frame.oy = v.oy;
+  frame.r = dpr(ctx);
   ctx.save();
   ctx.setTransform(dpr(ctx), 0, 0, dpr(ctx), 0, 0);
   ctx.fillStyle = t.background;
   ctx.fillRect(0, 0, v.width, v.height);
-  const r = dpr(ctx);
-  ctx.setTransform(r * v.scale, 0, 0, r * v.scale, r * v.ox, r * v.oy);
+  worldTransform(ctx);
   const view = v.visible();
   if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
   drawLanes(ctx, s.scene, view, t, v.scale);
@@ -187,8 +258,11 @@ function drawGrid(ctx: CanvasRenderingContext2D, view: Rect, t: Theme, scale: nu
 }
 
 function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
-  const x0 = Math.min(scene.bounds.x - 120, view.x);
-  const w = Math.max(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) - x0;
+  // Only the visible part of each band (a band is as wide as the map, which zoomed in is
+  // hundreds of thousands of pixels: too much for the rasteriser to clip on every frame).
+  const x0 = Math.max(scene.bounds.x - 120, view.x);
+  const w = Math.min(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) - x0;
+  if (w <= 0) return;
   for (const lane of scene.lanes) {
     if (lane.y > view.y + view.h || lane.y + lane.h < view.y) continue;
     ctx.fillStyle = t.lane;
@@ -198,9 +272,9 @@ function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: T
     line(ctx, { x: x0, y: lane.y }, { x: x0 + w, y: lane.y });
     const fs = Math.max(12, 12 / Math.max(scale, 0.25));
     ctx.fillStyle = t.laneText;
-    ctx.font = `600 ${fs}px ${t.font}`;
+    setFont("600", fs, t.font);
     ctx.textBaseline = "top";
-    ctx.fillText(lane.name, Math.max(view.x, x0) + 8 / scale, lane.y + 6 / scale);
+    drawText(ctx, lane.name, x0 + 8 / scale, lane.y + 6 / scale);
   }
 }
 
@@ -244,7 +318,7 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillStyle = t.text;
     ctx.textBaseline = "middle";
     // At least 11 screen pixels, however far out the zoom.
-    ctx.font = `600 ${detail === 1 ? Math.max(13, 11 / scale) : 13}px ${t.font}`;
+    setFont("600", detail === 1 ? Math.max(13, 11 / scale) : 13, t.font);
     const name = step.name || step.id;
     fitText(ctx, name, r.x + 10, detail === 1 ? r.y + r.h / 2 : r.y + 15, r.w - 20);
     if (detail === 2) drawDataBox(ctx, step, r, t, s.map);
@@ -264,23 +338,24 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.stroke();
     if (detail > 0) {
       ctx.fillStyle = t.accent;
-      ctx.font = `700 10px ${t.font}`;
+      setFont("700", 10, t.font);
       ctx.textAlign = "center";
-      ctx.fillText("×", c.x, c.y + 0.5);
+      drawText(ctx, "×", c.x, c.y + 0.5);
       ctx.textAlign = "left";
     }
   }
   if (hl.bottleneck === step.id || hl.overTakt.has(step.id)) {
     const bott = hl.bottleneck === step.id;
     const label = bott ? "Bottleneck" : "Over takt";
-    ctx.font = `700 11px ${t.font}`;
-    const w = ctx.measureText(label).width + 14;
+    const k = Math.min(2.2, Math.max(1, 0.7 / scale));
+    setFont("700", 11 * k, t.font);
+    const w = measure(ctx, label) + 14 * k;
     ctx.fillStyle = bott ? t.bottleneck : t.queue;
-    roundRect(ctx, r.x + r.w - w - 6, r.y - 11, w, 20, 10);
+    roundRect(ctx, r.x + r.w - w - 6, r.y - 11 * k, w, 20 * k, 10 * k);
     ctx.fill();
     ctx.fillStyle = "#fff";
     ctx.textBaseline = "middle";
-    ctx.fillText(label, r.x + r.w - w + 1, r.y - 1);
+    drawText(ctx, label, r.x + r.w - w - 6 + 7 * k, r.y - 1 * k);
   }
   if (selected) {
     ctx.strokeStyle = t.selection;
@@ -337,7 +412,7 @@ function drawRoof(ctx: CanvasRenderingContext2D, r: Rect, t: Theme): void {
 }
 
 function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, t: Theme, map: ValueStream): void {
-  ctx.font = `12px ${t.font}`;
+  setFont("400", 12, t.font);
   ctx.textBaseline = "middle";
   const rows: [string, string][] = [];
   if (step.kind === "gate") {
@@ -356,7 +431,7 @@ function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, t: Them
   let y = r.y + 30 + 12;
   for (const [k, val] of rows.slice(0, 5)) {
     ctx.fillStyle = t.muted;
-    ctx.fillText(k, r.x + 10, y);
+    drawText(ctx, k, r.x + 10, y);
     ctx.fillStyle = t.text;
     fitText(ctx, val, r.x + 54, y, r.w - 64);
     y += 17;
@@ -377,13 +452,35 @@ function drawFlow(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl:
   const colour = selected ? t.selection : flowColour(f, t, critical);
   ctx.strokeStyle = colour;
   ctx.lineWidth = f.kind === "information" ? 1.5 : critical ? 3 : 2;
+  const dashed = f.kind === "rework" || f.kind === "information";
   if (f.kind === "rework") ctx.setLineDash([7, 5]);
   else if (f.kind === "information") ctx.setLineDash([3, 4]);
+  // Only the part on screen: a long dashed line costs the rasteriser every dash of its length,
+  // visible or not (a flow across a 2,000-step map made a frame take 80 ms).
+  const view = s.viewport.visible();
+  const pad = 20 / s.viewport.scale;
+  const box = { x: view.x - pad, y: view.y - pad, w: view.w + 2 * pad, h: view.h + 2 * pad };
+  let travelled = 0;
   ctx.beginPath();
-  ctx.moveTo(fp.points[0].x, fp.points[0].y);
-  for (let i = 1; i < fp.points.length; i++) ctx.lineTo(fp.points[i].x, fp.points[i].y);
+  for (let i = 1; i < fp.points.length; i++) {
+    const a = fp.points[i - 1];
+    const b = fp.points[i];
+    const c = clipSegment(a, b, box);
+    if (c) {
+      if (dashed) {
+        // Keep the dash pattern continuous from the flow's start.
+        ctx.stroke();
+        ctx.beginPath();
+        ctx.lineDashOffset = -(travelled + Math.hypot(c[0].x - a.x, c[0].y - a.y));
+      }
+      ctx.moveTo(c[0].x, c[0].y);
+      ctx.lineTo(c[1].x, c[1].y);
+    }
+    travelled += Math.hypot(b.x - a.x, b.y - a.y);
+  }
   ctx.stroke();
   ctx.setLineDash([]);
+  ctx.lineDashOffset = 0;
   if (f.kind === "fifo") {
     // FIFO lane: a second rail.
     const [a, b] = [fp.points[0], fp.points[fp.points.length - 1]];
@@ -400,14 +497,16 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
   const t = s.theme;
   const f = fp.flow;
   const mid = midpoint(fp.points);
-  ctx.font = `12px ${t.font}`;
+  // Zoomed out, labels grow (up to 2.5x) so that they stay legible.
+  const k = Math.min(2.5, Math.max(1, 0.75 / s.viewport.scale));
+  setFont("400", 12 * k, t.font);
   ctx.textBaseline = "middle";
   if (f.wip != null || f.wait != null) {
     // Inventory / queue triangle.
     ctx.beginPath();
-    ctx.moveTo(mid.x, mid.y - 14);
-    ctx.lineTo(mid.x + 13, mid.y + 9);
-    ctx.lineTo(mid.x - 13, mid.y + 9);
+    ctx.moveTo(mid.x, mid.y - 14 * k);
+    ctx.lineTo(mid.x + 13 * k, mid.y + 9 * k);
+    ctx.lineTo(mid.x - 13 * k, mid.y + 9 * k);
     ctx.closePath();
     ctx.fillStyle = t.queue;
     ctx.fill();
@@ -415,13 +514,13 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
     ctx.lineWidth = 1;
     ctx.stroke();
     ctx.fillStyle = "#1a1a1a";
-    ctx.font = `700 11px ${t.font}`;
+    setFont("700", 11 * k, t.font);
     ctx.textAlign = "center";
-    ctx.fillText("I", mid.x, mid.y + 2);
-    ctx.font = `12px ${t.font}`;
+    drawText(ctx, "I", mid.x, mid.y + 2 * k);
+    setFont("400", 12 * k, t.font);
     ctx.fillStyle = t.text;
     const label = f.wip != null ? `${f.wip} items` : fmtDuration(f.wait ?? undefined);
-    pill(ctx, label, mid.x, mid.y + 24, t);
+    pill(ctx, label, mid.x, mid.y + 24 * k, t, k);
     ctx.textAlign = "left";
   }
   const from = s.scene.box(f.from)?.step;
@@ -430,28 +529,28 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
     const label = f.kind === "rework" ? `rework ${fmtPercent(f.p ?? 0)}` : fmtPercent(f.p ?? 0);
     ctx.textAlign = "center";
     ctx.fillStyle = f.kind === "rework" ? t.rework : t.accent;
-    pill(ctx, label, at.x, at.y - (f.kind === "rework" ? 0 : 12), t);
+    pill(ctx, label, at.x, at.y - (f.kind === "rework" ? 0 : 12 * k), t, k);
     ctx.textAlign = "left";
   }
   if (f.kind === "pull" || f.kind === "fifo") {
     const at = along(fp.points, 0.72);
     ctx.textAlign = "center";
     ctx.fillStyle = t.muted;
-    pill(ctx, f.kind === "pull" ? "pull" : "FIFO", at.x, at.y - 12, t);
+    pill(ctx, f.kind === "pull" ? "pull" : "FIFO", at.x, at.y - 12 * k, t, k);
     ctx.textAlign = "left";
   }
   void hl;
 }
 
-function pill(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, t: Theme): void {
+function pill(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, t: Theme, k = 1): void {
   const colour = ctx.fillStyle;
-  const w = ctx.measureText(text).width + 10;
+  const w = measure(ctx, text) + 10 * k;
   ctx.fillStyle = t.surface;
-  roundRect(ctx, x - w / 2, y - 9, w, 18, 9);
+  roundRect(ctx, x - w / 2, y - 9 * k, w, 18 * k, 9 * k);
   ctx.fill();
   ctx.fillStyle = colour;
   ctx.textAlign = "center";
-  ctx.fillText(text, x, y + 0.5);
+  drawText(ctx, text, x, y + 0.5);
 }
 
 function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, t: Theme, detail: number): void {
@@ -474,7 +573,7 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, t: Theme, detail: 
   ctx.stroke();
   if (detail > 0) {
     ctx.fillStyle = "#1a1a1a";
-    ctx.font = `600 11px ${t.font}`;
+    setFont("600", 11, t.font);
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     fitText(ctx, k.title, k.x, k.y, 80, true);
@@ -483,6 +582,34 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, t: Theme, detail: 
 }
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/** The part of segment a-b inside `r` (Liang-Barsky), or null. */
+export function clipSegment(a: Point, b: Point, r: Rect): [Point, Point] | null {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const edges: [number, number][] = [
+    [-dx, a.x - r.x],
+    [dx, r.x + r.w - a.x],
+    [-dy, a.y - r.y],
+    [dy, r.y + r.h - a.y],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return null;
+    }
+  }
+  return [
+    { x: a.x + t0 * dx, y: a.y + t0 * dy },
+    { x: a.x + t1 * dx, y: a.y + t1 * dy },
+  ];
+}
 
 function line(ctx: CanvasRenderingContext2D, a: Point, b: Point): void {
   ctx.beginPath();
@@ -511,13 +638,13 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.beginPath();
   ctx.moveTo(x + r, y);
   ctx.lineTo(x + w - r, y);
-  ctx.arcTo(x + w, y, x + w, y + r, r);
+  ctx.quadraticCurveTo(x + w, y, x + w, y + r);
   ctx.lineTo(x + w, y + h - r);
-  ctx.arcTo(x + w, y + h, x + w - r, y + h, r);
+  ctx.quadraticCurveTo(x + w, y + h, x + w - r, y + h);
   ctx.lineTo(x + r, y + h);
-  ctx.arcTo(x, y + h, x, y + h - r, r);
+  ctx.quadraticCurveTo(x, y + h, x, y + h - r);
   ctx.lineTo(x, y + r);
-  ctx.arcTo(x, y, x + r, y, r);
+  ctx.quadraticCurveTo(x, y, x + r, y);
   ctx.closePath();
 }
 
@@ -542,17 +669,17 @@ function along(points: Point[], t: number): Point {
 
 /** Draws `text` cut with an ellipsis to `max` width. */
 function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number, centred = false): void {
-  if (ctx.measureText(text).width <= max) {
-    ctx.fillText(text, x, y);
+  if (measure(ctx, text) <= max) {
+    drawText(ctx, text, x, y);
     return;
   }
   let lo = 0;
   let hi = text.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(text.slice(0, mid) + "…").width <= max) lo = mid;
+    if (measure(ctx, text.slice(0, mid) + "…") <= max) lo = mid;
     else hi = mid - 1;
   }
-  ctx.fillText(text.slice(0, lo) + "…", x, y);
+  drawText(ctx, text.slice(0, lo) + "…", x, y);
   void centred;
 }

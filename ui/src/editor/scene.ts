@@ -54,11 +54,21 @@ export class Scene {
   private stepIndex = new SpatialIndex<StepBox>(512);
   private flowIndex = new SpatialIndex<FlowPath>(512);
 
+  private layoutCache: { mirror: Mirror; version: number; positions: Point[] } | null = null;
+
   /** Rebuilds from the mirror; `offsets` moves steps being dragged (not yet committed). */
   build(m: Mirror, offsets?: Map<string, Point>): void {
     const steps = m.steps;
     const needLayout = steps.some((s) => s.x == null || s.y == null);
-    const layout = needLayout ? autoLayout(m.map) : null;
+    // Layout depends only on the document: computed once per version, not once per drag move.
+    let layout: { positions: Point[] } | null = null;
+    if (needLayout) {
+      const c = this.layoutCache;
+      if (!c || c.mirror !== m || c.version !== m.version) {
+        this.layoutCache = { mirror: m, version: m.version, positions: autoLayout(m.map).positions };
+      }
+      layout = this.layoutCache;
+    }
     this.boxes = steps.map((step, index) => {
       const p = step.x != null && step.y != null ? { x: step.x, y: step.y } : layout!.positions[index];
       const d = offsets?.get(step.id);

@@ -1,0 +1,153 @@
+// Frame-time and edit-latency harness, in the real app under Xvfb (not a test: it measures).
+//
+//   node bench/frames.mjs [--steps 2000] [--edit-steps 1000]
+//
+// 1. Opens a generated map of --steps steps, then pans, zooms and drags a step with real
+//    WebDriver pointer input, recording every frame: the draw time of each paint and the
+//    interval between animation frames while the input runs.
+// 2. Opens a generated map of --edit-steps steps and makes 60 edits, each timed from sending it
+//    to the first frame after the metrics panel shows the core's fresh analysis.
+// Prints the figures as JSON for docs/BENCHMARKS.md.
+
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CLI, launch, settle, tempDir } from "../e2e/harness.mjs";
+
+const arg = (name, d) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const STEPS = arg("--steps", 2000);
+const EDIT_STEPS = arg("--edit-steps", 1000);
+
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+}
+const summary = (xs) => ({
+  n: xs.length,
+  p50: +pct(xs, 50).toFixed(2),
+  p95: +pct(xs, 95).toFixed(2),
+  max: +Math.max(...xs).toFixed(2),
+});
+
+function generated(n, dir) {
+  const file = path.join(dir, `gen-${n}.json`);
+  fs.writeFileSync(file, execFileSync(CLI, ["gen", "--steps", String(n), "--seed", "7"], { encoding: "utf8", maxBuffer: 1 << 28 }));
+  return file;
+}
+
+/** Starts recording animation-frame intervals in the page. */
+async function record(browser) {
+  await browser.execute(() => {
+    const perf = window.taktPerf;
+    perf.frames.length = 0;
+    window.__intervals = [];
+    window.__recording = true;
+    let last = performance.now();
+    const tick = (t) => {
+      window.__intervals.push(t - last);
+      last = t;
+      if (window.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+async function stop(browser) {
+  return browser.execute(() => {
+    window.__recording = false;
+    return { draws: [...window.taktPerf.frames], intervals: window.__intervals.slice(1) };
+  });
+}
+
+async function canvasCentre(browser) {
+  return browser.execute(() => {
+    const r = window.takt.editor.canvas.getBoundingClientRect();
+    return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) };
+  });
+}
+
+async function interactions(app) {
+  const { browser } = app;
+  // A readable zoom, as people work (fit-to-screen of 2,000 steps is a field of dots).
+  await browser.execute(() => {
+    const ed = window.takt.editor;
+    ed.viewport.scale = 0.6;
+    ed.redraw();
+  });
+  await settle(browser);
+  const c = await canvasCentre(browser);
+  const results = {};
+
+  // Pan: middle-button drags across the canvas.
+  await record(browser);
+  for (let k = 0; k < 4; k++) {
+    let a = browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: c.x, y: c.y, origin: "viewport" }).down({ button: 1 });
+    for (let i = 1; i <= 40; i++) a = a.move({ x: c.x - i * 12 * (k % 2 ? -1 : 1), y: c.y - i * 4, origin: "viewport", duration: 16 });
+    await a.up({ button: 1 }).perform();
+  }
+  results.pan = await stop(browser);
+
+  // Zoom: wheel steps in and out at the pointer.
+  await record(browser);
+  for (let i = 0; i < 60; i++) {
+    await browser.action("wheel").scroll({ x: c.x, y: c.y, deltaX: 0, deltaY: i < 30 ? -100 : 100, duration: 16 }).perform();
+  }
+  results.zoom = await stop(browser);
+
+  // Drag a step that is on screen.
+  const target = await browser.execute(() => {
+    const ed = window.takt.editor;
+    const v = ed.viewport.visible();
+    const b = ed.scene.stepsIn({ x: v.x + v.w * 0.3, y: v.y + v.h * 0.3, w: v.w * 0.4, h: v.h * 0.4 })[0];
+    const r = ed.canvas.getBoundingClientRect();
+    const p = ed.viewport.toScreen({ x: b.rect.x + b.rect.w / 2, y: b.rect.y + b.rect.h / 2 });
+    return { id: b.step.id, x: Math.round(r.left + p.x), y: Math.round(r.top + p.y) };
+  });
+  await record(browser);
+  let a = browser.action("pointer", { parameters: { pointerType: "mouse" } }).move({ x: target.x, y: target.y, origin: "viewport" }).down({ button: 0 });
+  for (let i = 1; i <= 80; i++) a = a.move({ x: target.x + Math.round(Math.sin(i / 8) * 150), y: target.y + Math.round(Math.cos(i / 8) * 60), origin: "viewport", duration: 16 });
+  await a.up({ button: 0 }).perform();
+  await settle(browser);
+  results.drag = await stop(browser);
+  return results;
+}
+
+async function edits(app, n) {
+  const { browser } = app;
+  return browser.executeAsync(async (count, done) => {
+    const t = window.takt;
+    t.perf.edits.length = 0;
+    const steps = t.editor.mirror.steps.filter((s) => s.kind == null || s.kind === "process");
+    for (let i = 0; i < count; i++) {
+      const s = steps[(i * 7) % steps.length];
+      await t.edit({ op: "set", key: { kind: "step", id: s.id }, field: "notes", value: `edit ${i}` });
+      await t.edit({ op: "set", key: { kind: "step", id: s.id }, field: "pca", value: 90 + (i % 10) });
+    }
+    done([...t.perf.edits]);
+  }, n);
+}
+
+const dir = tempDir("bench");
+const out = { date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`, steps: STEPS };
+
+const big = await launch({ dataDir: dir, args: [generated(STEPS, dir)] });
+try {
+  const r = await interactions(big);
+  for (const [k, v] of Object.entries(r)) {
+    out[k] = { draw_ms: summary(v.draws), frame_interval_ms: summary(v.intervals) };
+  }
+} finally {
+  await big.close();
+}
+
+const mid = await launch({ dataDir: tempDir("bench-edit"), args: [generated(EDIT_STEPS, dir)] });
+try {
+  out.edit_steps = EDIT_STEPS;
+  out.edit_to_metrics_ms = summary(await edits(mid, 30));
+} finally {
+  await mid.close();
+}
+console.log(JSON.stringify(out, null, 2));
