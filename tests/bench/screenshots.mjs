@@ -37,7 +37,10 @@ try {
   await typeInto(browser, "#f-lt", "4wd");
   await clickStep(browser, "perf-test");
   await typeInto(browser, "#f-lt", "1wd");
-  await browser.execute(() => window.takt.editor.fit());
+  await browser.execute(() => {
+    document.activeElement?.blur();
+    window.takt.editor.fit();
+  });
   await shot(browser, "future-state");
 } finally {
   await app.close();
