@@ -324,10 +324,20 @@ fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), AppError> {
     })
 }
 
-/// Why the document asked for at start could not be opened (once; `None` after).
+/// Why the document asked for at start could not be opened (once; `None` after). The page asks
+/// once its first view is drawn, so this is also when the app became interactive: with
+/// `TAKT_REPORT_STARTUP` set, that time is printed (the startup benchmark reads it).
 #[tauri::command]
 #[specta::specta]
 pub async fn startup_error(state: State<'_, AppState>) -> Result<Option<AppError>, AppError> {
+    if std::env::var_os("TAKT_REPORT_STARTUP").is_some() {
+        if let Some(t) = crate::STARTED.get() {
+            eprintln!(
+                "takt: interactive {:.0} ms after start",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
     Ok(state
         .startup_error
         .lock()

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
 
+/// When the process started, for the startup figure (`TAKT_REPORT_STARTUP`).
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// The bundled sample, opened on the first start.
 pub const SAMPLE: &str = include_str!("../../examples/model-retraining-current.json");
 const SAMPLE_NAME: &str = "Sample - Model retraining";

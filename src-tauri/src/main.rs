@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    takt_desktop::STARTED.get_or_init(std::time::Instant::now);
     // WebKitGTK composites the page through OpenGL; without a GPU (a VM, a remote desktop,
     // Xvfb) that runs in software and holds every frame to ~20 per second. The editor draws one
     // 2D canvas and a few panels, which WebKit's plain software path draws at 60 frames per

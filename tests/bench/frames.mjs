@@ -69,8 +69,12 @@ async function canvasCentre(browser) {
   });
 }
 
+/** The app prepares its fonts in the first seconds (render.ts, warmFonts): measure after. */
+const idle = () => new Promise((r) => setTimeout(r, 3000));
+
 async function interactions(app) {
   const { browser } = app;
+  await idle();
   // A readable zoom, as people work (fit-to-screen of 2,000 steps is a field of dots).
   await browser.execute(() => {
     const ed = window.takt.editor;
@@ -117,6 +121,7 @@ async function interactions(app) {
 
 async function edits(app, n) {
   const { browser } = app;
+  await idle();
   return browser.executeAsync(async (count, done) => {
     const t = window.takt;
     t.perf.edits.length = 0;
