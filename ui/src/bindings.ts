@@ -34,7 +34,11 @@ export const commands = {
 	 *  drawn by the page and passed in `content`. Returns the path written, or `None` when cancelled.
 	 */
 	exportMap: (format: ExportFormat, content: string | null) => typedError<string | null, AppError>(__TAURI_INVOKE("export_map", { format, content })),
-	/**  Why the document asked for at start could not be opened (once; `None` after). */
+	/**
+	 *  Why the document asked for at start could not be opened (once; `None` after). The page asks
+	 *  once its first view is drawn, so this is also when the app became interactive: with
+	 *  `TAKT_REPORT_STARTUP` set, that time is printed (the startup benchmark reads it).
+	 */
 	startupError: () => typedError<AppError | null, AppError>(__TAURI_INVOKE("startup_error")),
 };
 
