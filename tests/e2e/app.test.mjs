@@ -239,6 +239,28 @@ describe("editing", () => {
     assert.equal(await count(), n);
   });
 
+  test("a kaizen burst is added, named in the inspector and dragged", async () => {
+    const { browser } = app;
+    await browser.$("#add-kaizen").click();
+    await settle(browser);
+    await typeInto(browser, "#f-title", "Automate bias tests");
+    await settle(browser);
+    let k = await browser.execute(() => window.takt.editor.mirror.map.kaizen.at(-1));
+    assert.equal(k.title, "Automate bias tests");
+    const p = await browser.execute((id) => {
+      const ed = window.takt.editor;
+      const b = ed.scene.bursts.find((x) => x.kaizen.id === id);
+      const r = ed.canvas.getBoundingClientRect();
+      const s = ed.viewport.toScreen({ x: b.x, y: b.y });
+      return { x: Math.round(r.left + s.x), y: Math.round(r.top + s.y) };
+    }, k.id);
+    await drag(browser, p, { x: p.x + 100, y: p.y + 50 });
+    await settle(browser);
+    const moved = await browser.execute((id) => window.takt.editor.mirror.map.kaizen.find((x) => x.id === id), k.id);
+    assert.ok(moved.x > k.x + 50, `moved from ${k.x} to ${moved.x}`);
+    await app.screenshot("kaizen");
+  });
+
   test("moving a step by dragging it is one undoable edit", async () => {
     const { browser } = app;
     const id = "deploy";

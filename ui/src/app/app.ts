@@ -150,10 +150,11 @@ export class App {
     const ed = this.editor;
     const flow = ed.selectedFlow ? ed.mirror.flow(ed.selectedFlow) ?? null : null;
     // Keep a field being typed in: re-render only when the selection or document changed.
-    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.mirror.version}`;
+    const kaizen = ed.selectedKaizen ? (ed.mirror.map.kaizen ?? []).find((k) => k.id === ed.selectedKaizen) ?? null : null;
+    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.version}`;
     if (sig === this.inspectorSig) return;
     this.inspectorSig = sig;
-    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow);
+    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen);
   }
   private inspectorSig = "";
 
@@ -507,7 +508,7 @@ export class App {
         h(
           "section",
           { class: "stage" },
-          h("div", { class: "palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("span", { class: "muted", id: "step-count" })),
+          h("div", { class: "palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
           h("canvas", { id: "canvas", "aria-label": "Value stream map" }),
           h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true }),
           h("div", { class: "capture-bar" }, capture),
@@ -523,6 +524,21 @@ export class App {
       h("footer", { class: "ladder", id: "ladder" }),
       h("div", { class: "toast", id: "toast", role: "status" }),
     );
+  }
+
+  private async addKaizen(): Promise<void> {
+    const ed = this.editor;
+    const taken = new Set((ed.mirror.map.kaizen ?? []).map((k) => k.id));
+    let n = taken.size + 1;
+    while (taken.has(`kaizen-${n}`)) n++;
+    const id = `kaizen-${n}`;
+    const c = ed.viewport.toWorld({ x: ed.viewport.width / 2, y: ed.viewport.height / 3 });
+    const ok = await this.edit({ op: "add", record: { kaizen: { id, title: "Improvement", x: Math.round(c.x / 10) * 10, y: Math.round(c.y / 10) * 10 } } });
+    if (ok) {
+      ed.selectKaizen(id);
+      byId<HTMLInputElement>("f-title").select();
+      byId<HTMLInputElement>("f-title").focus();
+    }
   }
 
   private async addStep(kind: "process" | "gate" | "supplier" | "customer"): Promise<void> {

@@ -2,7 +2,7 @@
 // selected). A field commits on Enter or when it loses focus; an error from the core appears
 // under the field at fault, the typed text stays for fixing, and the document is unchanged.
 
-import type { Flow, Key, Op, Step, ValueStream, Waste } from "../bindings";
+import type { Flow, Kaizen, Key, Op, Step, ValueStream, Waste } from "../bindings";
 import { fmtDuration, parseDurationInput } from "../editor/format";
 import { h } from "./dom";
 
@@ -165,6 +165,37 @@ function flowFields(): FieldSpec[] {
   ];
 }
 
+function kaizenFields(map: ValueStream): FieldSpec[] {
+  const steps: [string, string][] = [["", "— none —"], ...(map.steps ?? []).map((s) => [s.id, s.name || s.id] as [string, string])];
+  return [
+    { field: "title", label: "Title", kind: "text", get: (k: Kaizen) => k.title },
+    {
+      field: "target",
+      label: "Improves step",
+      kind: "select",
+      options: steps,
+      get: (k: Kaizen) => (k.target && "step" in k.target ? k.target.step ?? "" : ""),
+      op: (key, t) => setOp(key, "target", t === "" ? null : { step: t }),
+    },
+    { field: "effect", label: "Expected effect", kind: "textarea", hint: "e.g. review wait from 5wd to 2wd", get: (k: Kaizen) => k.effect ?? "" },
+    { field: "owner", label: "Owner", kind: "text", get: (k: Kaizen) => k.owner ?? "" },
+    {
+      field: "status",
+      label: "Status",
+      kind: "select",
+      options: [
+        ["idea", "Idea"],
+        ["planned", "Planned"],
+        ["doing", "Doing"],
+        ["done", "Done"],
+        ["dropped", "Dropped"],
+      ],
+      get: (k: Kaizen) => k.status ?? "idea",
+    },
+    { field: "due", label: "Due date", kind: "text", hint: "YYYY-MM-DD", get: (k: Kaizen) => k.due ?? "" },
+  ];
+}
+
 /** The value an edit sets, from the typed text. */
 function valueOf(spec: FieldSpec, text: string | boolean): unknown {
   if (typeof text === "boolean") return text;
@@ -192,10 +223,13 @@ export class Inspector {
   ) {}
 
   /** Shows the fields of a step, a flow, several steps, or the map. */
-  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null): void {
+  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null): void {
     this.errors.clear();
     this.inputs.clear();
-    if (steps.length === 1) {
+    if (kaizen) {
+      const key: Key = { kind: "kaizen", id: kaizen.id };
+      this.el.replaceChildren(h("h2", {}, "Kaizen ", h("code", {}, kaizen.id)), ...kaizenFields(map).map((f) => this.row(f, key, kaizen)));
+    } else if (steps.length === 1) {
       const s = steps[0];
       const key: Key = { kind: "step", id: s.id };
       this.el.replaceChildren(

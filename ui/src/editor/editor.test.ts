@@ -160,6 +160,12 @@ function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null } {
     setSelection(ids: Iterable<string>, flow: string | null = null) {
       h.selection = new Set(ids);
       h.selectedFlow = flow;
+      h.kaizen = null;
+    },
+    kaizen: null as string | null,
+    selectKaizen(id: string) {
+      h.selection = new Set();
+      h.kaizen = id;
     },
     setDrag(ids: string[] | null, d: Point) {
       h.drag = ids ? d : null;
@@ -262,6 +268,20 @@ describe("the tools", () => {
     t.down(mid, left);
     t.up(mid);
     expect(h.selectedFlow).toBe("s0>s1");
+  });
+});
+
+describe("kaizen bursts", () => {
+  it("are selected by click and moved by drag as one edit", () => {
+    const map = chain(2);
+    map.kaizen = [{ id: "k1", title: "Automate checks", x: 100, y: 400 }];
+    const h = host(map);
+    const t = new Tools(h);
+    t.down({ x: 100, y: 400 }, left);
+    expect((h as unknown as { kaizen: string }).kaizen).toBe("k1");
+    t.move({ x: 160, y: 430 });
+    t.up({ x: 160, y: 430 });
+    expect(h.ops).toEqual([{ op: "move", key: { kind: "kaizen", id: "k1" }, x: 160, y: 430 }]);
   });
 });
 

@@ -32,6 +32,7 @@ export class Editor implements ToolHost {
   viewport = new Viewport();
   selection = new Set<string>();
   selectedFlow: string | null = null;
+  selectedKaizen: string | null = null;
   tools: Tools;
   theme: Theme = LIGHT;
   private ctx: CanvasRenderingContext2D;
@@ -97,6 +98,10 @@ export class Editor implements ToolHost {
       this.selectedFlow = null;
       changed = true;
     }
+    if (this.selectedKaizen && !(this.mirror.map.kaizen ?? []).some((k) => k.id === this.selectedKaizen)) {
+      this.selectedKaizen = null;
+      changed = true;
+    }
     if (changed) this.emitSelection();
     this.redraw();
   }
@@ -111,6 +116,14 @@ export class Editor implements ToolHost {
   setSelection(ids: Iterable<string>, flow: string | null = null): void {
     this.selection = new Set(ids);
     this.selectedFlow = flow;
+    this.selectedKaizen = null;
+    this.emitSelection();
+    this.redraw();
+  }
+  selectKaizen(id: string): void {
+    this.selection = new Set();
+    this.selectedFlow = null;
+    this.selectedKaizen = id;
     this.emitSelection();
     this.redraw();
   }
@@ -188,6 +201,7 @@ export class Editor implements ToolHost {
         theme: this.theme,
         selected: this.selection,
         selectedFlow: this.selectedFlow,
+        selectedKaizen: this.selectedKaizen,
         hover: this.hover,
         connecting: this.connecting,
         marquee: this.marquee,
@@ -238,6 +252,7 @@ export class Editor implements ToolHost {
   deleteSelection(): void {
     const ops: Op[] = [...this.selection].map((id) => ({ op: "remove", key: { kind: "step", id } }));
     if (this.selectedFlow) ops.push({ op: "remove", key: { kind: "flow", id: this.selectedFlow } });
+    if (this.selectedKaizen) ops.push({ op: "remove", key: { kind: "kaizen", id: this.selectedKaizen } });
     if (ops.length) void this.events.edit(ops.length === 1 ? ops[0] : { op: "batch", ops });
   }
 

@@ -3,7 +3,7 @@
 
 import type { Analysis, Flow, Kaizen, Step, ValueStream } from "../bindings";
 import { fmtDuration, fmtPercent } from "./format";
-import { portOf, type FlowPath, type Scene, type StepBox } from "./scene";
+import { burstGrowth, portOf, type FlowPath, type Scene, type StepBox } from "./scene";
 import type { Point, Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
@@ -87,6 +87,7 @@ export interface DrawState {
   theme: Theme;
   selected: ReadonlySet<string>;
   selectedFlow: string | null;
+  selectedKaizen?: string | null;
   hover: string | null;
   /** A flow being drawn from a port, to the pointer. */
   connecting: { from: string; to: Point; target: string | null } | null;
@@ -209,7 +210,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   const detail = v.scale >= 0.55 ? 2 : v.scale >= 0.22 ? 1 : 0;
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
   if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s, hl);
-  for (const k of s.map.kaizen ?? []) drawKaizen(ctx, k, t, detail);
+  for (const b of s.scene.bursts) drawKaizen(ctx, b.kaizen, b.x, b.y, t, detail, s.selectedKaizen === b.kaizen.id);
   if (s.connecting) {
     const from = s.scene.box(s.connecting.from);
     if (from) {
@@ -553,30 +554,30 @@ function pill(ctx: CanvasRenderingContext2D, text: string, x: number, y: number,
   drawText(ctx, text, x, y + 0.5);
 }
 
-function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, t: Theme, detail: number): void {
-  if (k.x == null || k.y == null) return;
+function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, x: number, y: number, t: Theme, detail: number, selected: boolean): void {
   const spikes = 10;
+  const g = burstGrowth(frame.scale);
   ctx.beginPath();
   for (let i = 0; i < spikes * 2; i++) {
     const a = (Math.PI * i) / spikes;
-    const rad = i % 2 === 0 ? 34 : 24;
-    const x = k.x + Math.cos(a) * rad * 1.5;
-    const y = k.y + Math.sin(a) * rad;
-    if (i === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
+    const rad = (i % 2 === 0 ? 34 : 24) * g;
+    const px = x + Math.cos(a) * rad * 1.5;
+    const py = y + Math.sin(a) * rad;
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
   }
   ctx.closePath();
   ctx.fillStyle = t.kaizen;
   ctx.fill();
-  ctx.strokeStyle = t.bottleneck;
-  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = selected ? t.selection : t.bottleneck;
+  ctx.lineWidth = selected ? 3 : 1.5;
   ctx.stroke();
   if (detail > 0) {
     ctx.fillStyle = "#1a1a1a";
-    setFont("600", 11, t.font);
+    setFont("600", 11 * g, t.font);
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    fitText(ctx, k.title, k.x, k.y, 80, true);
+    fitText(ctx, k.title, x, y, 80 * g, true);
     ctx.textAlign = "left";
   }
 }

@@ -1,7 +1,7 @@
 // What is where: every step's box and every flow's path in world space, rebuilt when the
 // document changes, with a spatial index for hit tests and culling.
 
-import type { Flow, Step } from "../bindings";
+import type { Flow, Kaizen, Step } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
@@ -38,7 +38,23 @@ export interface Lane {
   h: number;
 }
 
+/** A kaizen burst where it is drawn (its centre). */
+export interface Burst {
+  kaizen: Kaizen;
+  x: number;
+  y: number;
+}
+
+/** Half the width and height of a kaizen burst at 100%. */
+export const BURST = { w: 51, h: 34 };
+
+/** How much bursts grow when zoomed out (so that they stay legible), at `scale`. */
+export function burstGrowth(scale: number): number {
+  return Math.min(2.5, Math.max(1, 0.75 / scale));
+}
+
 export type Hit =
+  | { kind: "kaizen"; id: string }
   | { kind: "step"; id: string; port: boolean }
   | { kind: "flow"; key: string }
   | { kind: "none" };
@@ -49,6 +65,7 @@ export class Scene {
   boxes: StepBox[] = [];
   flows: FlowPath[] = [];
   lanes: Lane[] = [];
+  bursts: Burst[] = [];
   bounds: Rect = { x: 0, y: 0, w: 0, h: 0 };
   private byId = new Map<string, StepBox>();
   private stepIndex = new SpatialIndex<StepBox>(512);
@@ -93,6 +110,12 @@ export class Scene {
     this.flowIndex.clear();
     for (const f of this.flows) this.flowIndex.insert(f, f.bounds);
     this.lanes = lanesOf(m, this.boxes);
+    this.bursts = (m.map.kaizen ?? [])
+      .filter((k) => k.x != null && k.y != null)
+      .map((kaizen) => {
+        const d = offsets?.get(`kaizen:${kaizen.id}`);
+        return { kaizen, x: kaizen.x! + (d?.x ?? 0), y: kaizen.y! + (d?.y ?? 0) };
+      });
     this.bounds = this.boxes.length
       ? boundsOf(
           this.boxes.flatMap((b) => [
@@ -117,6 +140,14 @@ export class Scene {
 
   /** What is under a world point; `tolerance` is in world units (a few screen pixels). */
   hit(p: Point, tolerance: number): Hit {
+    // Bursts are drawn on top of everything. (The tolerance is 4 screen pixels: it tells the scale.)
+    const g = burstGrowth(4 / tolerance);
+    for (let i = this.bursts.length - 1; i >= 0; i--) {
+      const b = this.bursts[i];
+      if (Math.abs(p.x - b.x) <= BURST.w * g + tolerance && Math.abs(p.y - b.y) <= BURST.h * g + tolerance) {
+        return { kind: "kaizen", id: b.kaizen.id };
+      }
+    }
     const probe = { x: p.x - tolerance, y: p.y - tolerance, w: 2 * tolerance, h: 2 * tolerance };
     const near = this.stepIndex.query({ x: probe.x - PORT_R, y: probe.y, w: probe.w + 2 * PORT_R, h: probe.h });
     // Last drawn is on top.

@@ -12,6 +12,8 @@ export interface ToolHost {
   selection: Set<string>;
   selectedFlow: string | null;
   setSelection(ids: Iterable<string>, flow?: string | null): void;
+  /** Selects a kaizen burst (and nothing else). */
+  selectKaizen(id: string): void;
   /** Steps being dragged, moved by this much (world units), not yet committed. */
   setDrag(ids: string[] | null, delta: Point): void;
   setMarquee(r: Rect | null): void;
@@ -37,7 +39,8 @@ type Mode =
   | { kind: "drag"; at: Point; ids: string[]; origin: Map<string, Point>; delta: Point }
   | { kind: "pan"; last: Point }
   | { kind: "marquee"; start: Point; additive: Set<string> }
-  | { kind: "connect"; from: string };
+  | { kind: "connect"; from: string }
+  | { kind: "burst"; id: string; at: Point; origin: Point; delta: Point };
 
 /** Screen pixels the pointer moves before a press becomes a drag. */
 export const DRAG_THRESHOLD = 4;
@@ -62,6 +65,12 @@ export class Tools {
       return;
     }
     const hit = h.scene.hit(this.world(p), this.tolerance());
+    if (hit.kind === "kaizen") {
+      h.selectKaizen(hit.id);
+      const b = h.scene.bursts.find((x) => x.kaizen.id === hit.id)!;
+      this.mode = { kind: "burst", id: hit.id, at: p, origin: { x: b.x, y: b.y }, delta: { x: 0, y: 0 } };
+      return;
+    }
     if (hit.kind === "step" && hit.port) {
       this.mode = { kind: "connect", from: hit.id };
       h.setConnecting({ from: hit.id, to: this.world(p), target: null });
@@ -123,6 +132,16 @@ export class Tools {
         h.setDrag(mode.ids, mode.delta);
         return;
       }
+      case "burst": {
+        const s = h.viewport.scale;
+        if (Math.hypot(p.x - mode.at.x, p.y - mode.at.y) < DRAG_THRESHOLD && mode.delta.x === 0 && mode.delta.y === 0) return;
+        mode.delta = {
+          x: snap(mode.origin.x + (p.x - mode.at.x) / s) - mode.origin.x,
+          y: snap(mode.origin.y + (p.y - mode.at.y) / s) - mode.origin.y,
+        };
+        h.setDrag([`kaizen:${mode.id}`], mode.delta);
+        return;
+      }
       case "marquee": {
         const r = normRect(mode.start, this.world(p));
         h.setMarquee(r);
@@ -157,6 +176,12 @@ export class Tools {
         if (ops.length) h.commit(ops.length === 1 ? ops[0] : { op: "batch", ops });
         return;
       }
+      case "burst":
+        h.setDrag(null, { x: 0, y: 0 });
+        if (mode.delta.x !== 0 || mode.delta.y !== 0) {
+          h.commit({ op: "move", key: { kind: "kaizen", id: mode.id }, x: mode.origin.x + mode.delta.x, y: mode.origin.y + mode.delta.y });
+        }
+        return;
       case "press":
         if (!mode.shift && h.selection.size > 1) h.setSelection([(mode.hit as { id: string }).id], null);
         return;
