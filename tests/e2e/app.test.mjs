@@ -319,5 +319,11 @@ describe("scenarios and files", () => {
     await browser.waitUntil(async () => (await title(browser)).includes("Faster review"), { timeout: 10_000 });
     const lt = await browser.execute((id) => window.takt.editor.mirror.step(id).lt, review);
     assert.equal(lt, "6d");
+    // Delete the future state (after a confirmation); the current state is shown.
+    await browser.$('[data-delete="Faster review"]').click();
+    await browser.$("#confirm-ok").click();
+    await browser.waitUntil(async () => (await title(browser)) === "Retraining plan — Current state — Takt", { timeout: 10_000 });
+    const left = await browser.execute(() => [...document.querySelectorAll(".tab[data-scenario]")].map((t) => t.textContent));
+    assert.deepEqual(left, ["Current state"]);
   });
 });

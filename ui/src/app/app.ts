@@ -189,15 +189,22 @@ export class App {
     tabs.replaceChildren(
       ...l.scenarios.map((s) =>
         h(
-          "button",
-          {
-            class: `tab ${s.name === l.scenario ? "active" : ""} ${s.current ? "current" : "future"}`,
-            title: s.current ? "The current state" : "A future state",
-            "data-scenario": s.name,
-            onclick: () => this.switchTo(s.name),
-            ondblclick: () => !s.current && this.renameScenario(s.name),
-          },
-          s.name,
+          "span",
+          { class: "tab-wrap" },
+          h(
+            "button",
+            {
+              class: `tab ${s.name === l.scenario ? "active" : ""} ${s.current ? "current" : "future"}`,
+              title: s.current ? "The current state" : "A future state (double-click to rename)",
+              "data-scenario": s.name,
+              onclick: () => this.switchTo(s.name),
+              ondblclick: () => !s.current && this.renameScenario(s.name),
+            },
+            s.name,
+          ),
+          s.current
+            ? null
+            : h("button", { class: "tab-close", title: `Delete ${s.name}`, "data-delete": s.name, onclick: () => this.deleteScenario(s.name) }, "×"),
         ),
       ),
       h("button", { class: "tab fork", id: "fork", title: "Fork a future state from this one", onclick: () => this.fork() }, "+ Future state"),
@@ -245,6 +252,40 @@ export class App {
     } catch (e) {
       this.error(e);
     }
+  }
+
+  private async deleteScenario(name: string): Promise<void> {
+    const ok = await this.confirm(`Delete the future state “${name}” and its history? This cannot be undone.`, "Delete");
+    if (!ok) return;
+    return this.serial(async () => {
+      try {
+        this.show(await call(commands.deleteScenario(name)), false);
+        this.toast(`Deleted “${name}”`);
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  /** A yes/no question in the page. */
+  confirm(message: string, yes: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const close = (v: boolean) => {
+        dialog.remove();
+        resolve(v);
+      };
+      const ok = h("button", { class: "primary danger", id: "confirm-ok", onclick: () => close(true) }, yes);
+      const dialog = h(
+        "div",
+        { class: "modal", role: "dialog" },
+        h("div", { class: "modal-box" }, h("p", {}, message), h("div", { class: "modal-actions" }, h("button", { id: "confirm-cancel", onclick: () => close(false) }, "Cancel"), ok)),
+      );
+      dialog.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") close(false);
+      });
+      document.body.append(dialog);
+      ok.focus();
+    });
   }
 
   /** A small in-page prompt (window.prompt is not available in the webview). */
