@@ -345,6 +345,12 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
       ctx.textAlign = "left";
     }
   }
+  if (selected) {
+    ctx.strokeStyle = t.selection;
+    ctx.lineWidth = 2 / Math.min(1, scale);
+    ctx.strokeRect(r.x - 4, r.y - 4, r.w + 8, r.h + 8);
+  }
+  // The badge goes over the selection outline, so that both read.
   if (hl.bottleneck === step.id || hl.overTakt.has(step.id)) {
     const bott = hl.bottleneck === step.id;
     const label = bott ? "Bottleneck" : "Over takt";
@@ -357,11 +363,6 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillStyle = "#fff";
     ctx.textBaseline = "middle";
     drawText(ctx, label, r.x + r.w - w - 6 + 7 * k, r.y - 1 * k);
-  }
-  if (selected) {
-    ctx.strokeStyle = t.selection;
-    ctx.lineWidth = 2 / Math.min(1, scale);
-    ctx.strokeRect(r.x - 4, r.y - 4, r.w + 8, r.h + 8);
   }
   if (selected || s.hover === step.id) {
     const p = portOf(r);
