@@ -32,6 +32,19 @@ pub fn set_title<R: Runtime>(app: &AppHandle<R>, title: &str) {
     }
 }
 
+/// Runs `f` on the open session, then titles the window with the scenario it leaves on screen.
+fn retitled<R: Runtime, T>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    with_session(state, |s| {
+        let out = f(s)?;
+        set_title(app, &s.window_title());
+        Ok(out)
+    })
+}
+
 /// Makes `session` the open document: remembers it in the recent files, titles the window.
 pub fn install<R: Runtime>(
     app: &AppHandle<R>,
@@ -80,11 +93,7 @@ pub async fn switch_scenario<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Loaded, AppError> {
-    with_session(&state, |s| {
-        let l = s.switch(&name)?;
-        set_title(&app, &s.window_title());
-        Ok(l)
-    })
+    retitled(&app, &state, |s| s.switch(&name))
 }
 
 /// Forks a future state from the scenario on screen and shows it.
@@ -95,11 +104,7 @@ pub async fn fork_scenario<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Loaded, AppError> {
-    with_session(&state, |s| {
-        let l = s.fork(&name)?;
-        set_title(&app, &s.window_title());
-        Ok(l)
-    })
+    retitled(&app, &state, |s| s.fork(&name))
 }
 
 #[tauri::command]
@@ -110,11 +115,7 @@ pub async fn rename_scenario<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Loaded, AppError> {
-    with_session(&state, |s| {
-        let l = s.rename(&name, &to)?;
-        set_title(&app, &s.window_title());
-        Ok(l)
-    })
+    retitled(&app, &state, |s| s.rename(&name, &to))
 }
 
 #[tauri::command]
@@ -124,11 +125,7 @@ pub async fn delete_scenario<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Loaded, AppError> {
-    with_session(&state, |s| {
-        let l = s.delete(&name)?;
-        set_title(&app, &s.window_title());
-        Ok(l)
-    })
+    retitled(&app, &state, |s| s.delete(&name))
 }
 
 /// A new, empty document (in the app's folder until it is saved elsewhere).
@@ -241,9 +238,8 @@ pub async fn save_as<R: Runtime>(
     else {
         return Ok(None);
     };
-    let loaded = with_session(&state, |s| {
+    let loaded = retitled(&app, &state, |s| {
         s.save_as(&target)?;
-        set_title(&app, &s.window_title());
         s.loaded()
     })?;
     state.remember(&target);

@@ -52,6 +52,12 @@ impl AppState {
         Ok(self.data_dir.clone())
     }
 
+    /// Says on stderr why what was asked for at start did not open, and keeps it for the page.
+    fn report_startup(&self, e: AppError) {
+        eprintln!("takt: {e}");
+        *self.startup_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+    }
+
     pub fn recent(&self) -> Vec<PathBuf> {
         self.recent
             .lock()
@@ -136,24 +142,14 @@ pub fn export_bindings(path: &Path) -> Result<(), String> {
 pub fn open_first<R: Runtime>(app: &AppHandle<R>, state: &AppState, arg: Option<PathBuf>) {
     if std::env::args().any(|a| a == "--sample") {
         if let Err(e) = open_sample(app, state) {
-            eprintln!("takt: {e}");
-            *state
-                .startup_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(e);
+            state.report_startup(e);
         }
         return;
     }
     if let Some(path) = arg {
         match commands::open_path(app, state, &path) {
             Ok(_) => return,
-            Err(e) => {
-                eprintln!("takt: {e}");
-                *state
-                    .startup_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = Some(e);
-            }
+            Err(e) => state.report_startup(e),
         }
     }
     for path in state.recent() {
@@ -162,11 +158,7 @@ pub fn open_first<R: Runtime>(app: &AppHandle<R>, state: &AppState, arg: Option<
         }
     }
     if let Err(e) = open_sample(app, state) {
-        eprintln!("takt: {e}");
-        *state
-            .startup_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(e);
+        state.report_startup(e);
     }
 }
 

@@ -152,15 +152,19 @@ impl Session {
     }
 
     pub fn undo(&mut self) -> Result<Edited, AppError> {
-        let diff = self.doc.undo(self.scenario)?.unwrap_or_default();
-        let analysis = analyze(self.doc.map(self.scenario)?).map_err(AppError::from_validation)?;
-        self.edited(diff, analysis)
+        let diff = self.doc.undo(self.scenario)?;
+        self.stepped(diff)
     }
 
     pub fn redo(&mut self) -> Result<Edited, AppError> {
-        let diff = self.doc.redo(self.scenario)?.unwrap_or_default();
+        let diff = self.doc.redo(self.scenario)?;
+        self.stepped(diff)
+    }
+
+    /// After an undo or redo (`None`: there was nothing to step over).
+    fn stepped(&mut self, diff: Option<Diff>) -> Result<Edited, AppError> {
         let analysis = analyze(self.doc.map(self.scenario)?).map_err(AppError::from_validation)?;
-        self.edited(diff, analysis)
+        self.edited(diff.unwrap_or_default(), analysis)
     }
 
     pub fn switch(&mut self, name: &str) -> Result<Loaded, AppError> {
@@ -170,25 +174,12 @@ impl Session {
 
     /// Forks a future state from the scenario on screen and switches to it.
     pub fn fork(&mut self, name: &str) -> Result<Loaded, AppError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(AppError::Input {
-                field: "name".into(),
-                message: "a scenario needs a name".into(),
-            });
-        }
-        self.scenario = self.doc.fork(self.scenario, name)?;
+        self.scenario = self.doc.fork(self.scenario, new_name(name)?)?;
         self.loaded()
     }
 
     pub fn rename(&mut self, name: &str, to: &str) -> Result<Loaded, AppError> {
-        let to = to.trim();
-        if to.is_empty() {
-            return Err(AppError::Input {
-                field: "name".into(),
-                message: "a scenario needs a name".into(),
-            });
-        }
+        let to = new_name(to)?;
         let s = self.doc.scenario(name)?;
         self.doc.rename(s, to)?;
         self.loaded()
@@ -234,6 +225,18 @@ impl Session {
     pub fn export_json(&mut self) -> Result<String, AppError> {
         Ok(self.doc.export_json(self.scenario)?)
     }
+}
+
+/// A name typed for a scenario, trimmed; an empty one is refused.
+fn new_name(name: &str) -> Result<&str, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::Input {
+            field: "name".into(),
+            message: "a scenario needs a name".into(),
+        });
+    }
+    Ok(name)
 }
 
 /// A document's name: its file name without the extension.
