@@ -6,6 +6,8 @@
 //! not below the process time, `to_json` reads back as the same map and is a fixed point, and the
 //! Monte Carlo gives finite figures.
 
+mod common;
+
 use takt_core::format::{self, FormatError};
 use takt_core::simulate::simulate;
 use takt_core::{analyze, Element, ModelError};
@@ -44,35 +46,7 @@ fn says(e: &ModelError, element: Element, field: &str, words: &[&str]) {
 fn sound(text: &str) {
     let doc = format::load(text).unwrap_or_else(|e| panic!("the map should load: {e}"));
     let a = analyze(&doc).expect("a loaded map analyses");
-    let mut xs = vec![
-        a.lead_time_s,
-        a.process_time_s,
-        a.work_content_s,
-        a.va_time_s,
-        a.pce,
-        a.activity_ratio,
-        a.rolled_pca,
-        a.gate_time_s,
-        a.gate_share,
-        a.wip_items,
-        a.handoffs.total_wait_s,
-        a.handoffs.critical_wait_s,
-        a.flow.flow_time_s,
-        a.flow.flow_load,
-        a.flow.flow_efficiency,
-    ];
-    xs.extend(a.takt_s);
-    for s in &a.steps {
-        xs.extend([s.visits, s.ect_s, s.rework_s]);
-        xs.extend(s.utilisation);
-    }
-    for r in &a.ladder {
-        xs.extend([r.wait_s, r.lt_s, r.pt_s, r.rework_s]);
-    }
-    xs.extend(a.waste_s.values().copied());
-    if let Some(l) = &a.littles_law {
-        xs.extend([l.wip, l.throughput_per_s, l.expected_wip, l.deviation]);
-    }
+    let xs = common::numbers(&a);
     assert!(xs.iter().all(|x| x.is_finite()), "not finite: {a:?}");
     assert!((0.0..=1.0).contains(&a.pce) && (0.0..=1.0).contains(&a.activity_ratio));
     assert!(a.lead_time_s >= a.process_time_s - 1e-6 * a.lead_time_s.max(1.0));
@@ -273,22 +247,27 @@ fn small_but_sensible_amounts_still_load() {
 // time even with times of 1e12 s. Now a map whose loops, nested, would send an item round more
 // than 1e100 times on average is refused.
 
-#[test]
-fn nested_near_certain_rework_is_refused() {
-    let n = 40;
+/// A chain of `n` steps of process time `pt` (JSON), with `loops` rework flows nested inside
+/// each other (the k-th from the k-th step from the end back to step k), each of probability `p`.
+fn nested_loops(n: usize, pt: &str, loops: usize, p: &str) -> String {
     let steps: Vec<String> = (0..n)
-        .map(|i| format!(r#"{{"id": "s{i}", "pt": 1e12}}"#))
+        .map(|i| format!(r#"{{"id": "s{i}", "pt": {pt}}}"#))
         .collect();
     let mut flows: Vec<String> = (0..n - 1)
         .map(|i| format!(r#"{{"from": "s{i}", "to": "s{}"}}"#, i + 1))
         .collect();
-    for k in 0..20 {
+    for k in 0..loops {
         flows.push(format!(
-            r#"{{"from": "s{}", "to": "s{k}", "kind": "rework", "p": 0.9999999999999999}}"#,
+            r#"{{"from": "s{}", "to": "s{k}", "kind": "rework", "p": {p}}}"#,
             n - 1 - k
         ));
     }
-    let text = map("", &steps.join(", "), &flows.join(", "));
+    map("", &steps.join(", "), &flows.join(", "))
+}
+
+#[test]
+fn nested_near_certain_rework_is_refused() {
+    let text = nested_loops(40, "1e12", 20, "0.9999999999999999");
     let e = refused(&text);
     assert_eq!(e.field(), Some("p"), "{e}");
     assert!(matches!(e.element(), Element::Flow(_)), "{e}");
@@ -299,20 +278,7 @@ fn nested_near_certain_rework_is_refused() {
 fn nested_rework_of_ordinary_odds_still_loads() {
     // Ten loops nested inside each other, each sending back half the items: 2^10 passes of the
     // innermost step per item, a large but finite figure.
-    let n = 20;
-    let steps: Vec<String> = (0..n)
-        .map(|i| format!(r#"{{"id": "s{i}", "pt": "1h"}}"#))
-        .collect();
-    let mut flows: Vec<String> = (0..n - 1)
-        .map(|i| format!(r#"{{"from": "s{i}", "to": "s{}"}}"#, i + 1))
-        .collect();
-    for k in 0..10 {
-        flows.push(format!(
-            r#"{{"from": "s{}", "to": "s{k}", "kind": "rework", "p": 0.5}}"#,
-            n - 1 - k
-        ));
-    }
-    let text = map("", &steps.join(", "), &flows.join(", "));
+    let text = nested_loops(20, r#""1h""#, 10, "0.5");
     sound(&text);
     let a = analyze(&format::load(&text).unwrap()).unwrap();
     assert!(

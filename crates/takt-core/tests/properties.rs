@@ -168,36 +168,10 @@ fn to_op(doc: &ValueStream, e: &Edit, counter: &mut u32) -> Option<Op> {
 
 /// The invariants every analysis keeps.
 fn check_analysis(a: &Analysis) -> Result<(), TestCaseError> {
-    let mut xs = vec![
-        a.lead_time_s,
-        a.process_time_s,
-        a.work_content_s,
-        a.va_time_s,
-        a.pce,
-        a.activity_ratio,
-        a.rolled_pca,
-        a.gate_time_s,
-        a.gate_share,
-        a.wip_items,
-        a.handoffs.total_wait_s,
-        a.handoffs.critical_wait_s,
-        a.flow.flow_time_s,
-        a.flow.flow_load,
-        a.flow.flow_efficiency,
-    ];
-    xs.extend(a.takt_s);
     for (i, s) in a.steps.iter().enumerate() {
-        xs.extend([s.visits, s.ect_s, s.rework_s]);
-        xs.extend(s.utilisation);
         prop_assert!(s.visits >= 0.0, "visits of step {}: {}", i, s.visits);
     }
-    for r in &a.ladder {
-        xs.extend([r.wait_s, r.lt_s, r.pt_s, r.rework_s]);
-    }
-    xs.extend(a.waste_s.values().copied());
-    if let Some(l) = &a.littles_law {
-        xs.extend([l.wip, l.throughput_per_s, l.expected_wip, l.deviation]);
-    }
+    let xs = common::numbers(a);
     for x in &xs {
         prop_assert!(
             x.is_finite() && *x >= 0.0,

@@ -84,3 +84,37 @@ pub fn ids(xs: &[&str]) -> Vec<String> {
 pub fn codes(a: &Analysis) -> Vec<&'static str> {
     a.warnings.iter().map(|w| w.code).collect()
 }
+
+/// Every figure an analysis reports, for checks that hold of all of them (finite, not negative).
+pub fn numbers(a: &Analysis) -> Vec<f64> {
+    let mut xs = vec![
+        a.lead_time_s,
+        a.process_time_s,
+        a.work_content_s,
+        a.va_time_s,
+        a.pce,
+        a.activity_ratio,
+        a.rolled_pca,
+        a.gate_time_s,
+        a.gate_share,
+        a.wip_items,
+        a.handoffs.total_wait_s,
+        a.handoffs.critical_wait_s,
+        a.flow.flow_time_s,
+        a.flow.flow_load,
+        a.flow.flow_efficiency,
+    ];
+    xs.extend(a.takt_s);
+    for s in &a.steps {
+        xs.extend([s.visits, s.ect_s, s.rework_s]);
+        xs.extend(s.utilisation);
+    }
+    for r in &a.ladder {
+        xs.extend([r.wait_s, r.lt_s, r.pt_s, r.rework_s]);
+    }
+    xs.extend(a.waste_s.values().copied());
+    if let Some(l) = &a.littles_law {
+        xs.extend([l.wip, l.throughput_per_s, l.expected_wip, l.deviation]);
+    }
+    xs
+}
