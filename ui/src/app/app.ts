@@ -165,17 +165,17 @@ export class App {
       const err = e.error;
       // Under the field the user typed into, if the edit came from one; else the core's.
       const field = this.inspector.pending ?? fieldOf(err);
+      // Beside its field if that field is on show; else where it cannot be missed.
       if (!this.inspector.showError(field, messageOf(err))) this.toast(messageOf(err), true);
-      else this.toast(messageOf(err), true, true);
     } else {
       this.toast(String(e instanceof Error ? e.message : e), true);
     }
   }
 
-  toast(message: string, isError = false, quiet = false): void {
+  toast(message: string, isError = false): void {
     const t = byId("toast");
     t.textContent = message;
-    t.className = `toast show ${isError ? "error" : ""} ${quiet ? "quiet" : ""}`;
+    t.className = `toast show ${isError ? "error" : ""}`;
     clearTimeout(this.toastTimer);
     this.toastTimer = window.setTimeout(() => (t.className = "toast"), isError ? 7000 : 3000);
   }

@@ -344,7 +344,6 @@ export class Editor implements ToolHost {
     return this.mirror.steps.filter((s) => this.selection.has(s.id));
   }
 
-  flowKeyOf = flowKey;
 
   // --- input ----------------------------------------------------------------------------
 

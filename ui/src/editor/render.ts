@@ -209,7 +209,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   const boxes = s.scene.stepsIn(view).sort((a, b) => a.index - b.index);
   const detail = v.scale >= 0.55 ? 2 : v.scale >= 0.22 ? 1 : 0;
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
-  if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s, hl);
+  if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s);
   for (const b of s.scene.bursts) drawKaizen(ctx, b.kaizen, b.x, b.y, t, detail, s.selectedKaizen === b.kaizen.id);
   if (s.connecting) {
     const from = s.scene.box(s.connecting.from);
@@ -495,7 +495,7 @@ function drawFlow(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl:
 }
 
 /** Labels on a flow: queue triangle with WIP or wait, XOR and rework probabilities, kind. */
-function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl: Highlights): void {
+function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState): void {
   const t = s.theme;
   const f = fp.flow;
   const mid = midpoint(fp.points);
@@ -541,7 +541,6 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
     pill(ctx, f.kind === "pull" ? "pull" : "FIFO", at.x, at.y - 12 * k, t, k);
     ctx.textAlign = "left";
   }
-  void hl;
 }
 
 function pill(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, t: Theme, k = 1): void {
@@ -578,7 +577,7 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, x: number, y: numb
     setFont("600", 11 * g, t.font);
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    fitText(ctx, k.title, x, y, 80 * g, true);
+    fitText(ctx, k.title, x, y, 80 * g);
     ctx.textAlign = "left";
   }
 }
@@ -670,7 +669,7 @@ function along(points: Point[], t: number): Point {
 }
 
 /** Draws `text` cut with an ellipsis to `max` width. */
-function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number, centred = false): void {
+function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number): void {
   if (measure(ctx, text) <= max) {
     drawText(ctx, text, x, y);
     return;
@@ -683,5 +682,4 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: numb
     else hi = mid - 1;
   }
   drawText(ctx, text.slice(0, lo) + "…", x, y);
-  void centred;
 }

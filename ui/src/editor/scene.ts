@@ -60,6 +60,8 @@ export type Hit =
   | { kind: "none" };
 
 const PORT_R = 9;
+/** Screen pixels a click may miss by. */
+const HIT_PX = 4;
 
 export class Scene {
   boxes: StepBox[] = [];
@@ -138,10 +140,11 @@ export class Scene {
     return this.flowIndex.query(r).filter((f) => intersects(f.bounds, r));
   }
 
-  /** What is under a world point; `tolerance` is in world units (a few screen pixels). */
-  hit(p: Point, tolerance: number): Hit {
-    // Bursts are drawn on top of everything. (The tolerance is 4 screen pixels: it tells the scale.)
-    const g = burstGrowth(4 / tolerance);
+  /** What is under a world point, at zoom `scale` (it allows a few screen pixels either way). */
+  hit(p: Point, scale: number): Hit {
+    const tolerance = HIT_PX / scale;
+    // Bursts are drawn on top of everything, grown as the renderer grows them.
+    const g = burstGrowth(scale);
     for (let i = this.bursts.length - 1; i >= 0; i--) {
       const b = this.bursts[i];
       if (Math.abs(p.x - b.x) <= BURST.w * g + tolerance && Math.abs(p.y - b.y) <= BURST.h * g + tolerance) {

@@ -54,9 +54,6 @@ export class Tools {
   private world(p: Point): Point {
     return this.host.viewport.toWorld(p);
   }
-  private tolerance(): number {
-    return 4 / this.host.viewport.scale;
-  }
 
   down(p: Point, m: Modifiers): void {
     const h = this.host;
@@ -64,7 +61,7 @@ export class Tools {
       this.mode = { kind: "pan", last: p };
       return;
     }
-    const hit = h.scene.hit(this.world(p), this.tolerance());
+    const hit = h.scene.hit(this.world(p), this.host.viewport.scale);
     if (hit.kind === "kaizen") {
       h.selectKaizen(hit.id);
       const b = h.scene.bursts.find((x) => x.kaizen.id === hit.id)!;
@@ -103,7 +100,7 @@ export class Tools {
     const mode = this.mode;
     switch (mode.kind) {
       case "idle": {
-        const hit = h.scene.hit(this.world(p), this.tolerance());
+        const hit = h.scene.hit(this.world(p), this.host.viewport.scale);
         h.setHover(hit.kind === "step" ? hit.id : null);
         return;
       }
@@ -152,7 +149,7 @@ export class Tools {
       }
       case "connect": {
         const w = this.world(p);
-        const hit = h.scene.hit(w, this.tolerance());
+        const hit = h.scene.hit(w, this.host.viewport.scale);
         const target = hit.kind === "step" && hit.id !== mode.from ? hit.id : null;
         h.setConnecting({ from: mode.from, to: w, target });
         return;
@@ -190,7 +187,7 @@ export class Tools {
         return;
       case "connect": {
         h.setConnecting(null);
-        const hit = h.scene.hit(this.world(p), this.tolerance());
+        const hit = h.scene.hit(this.world(p), this.host.viewport.scale);
         if (hit.kind === "step" && hit.id !== mode.from) {
           // Back to a step upstream: work going back is rework (an item flow would close a
           // loop, which the core refuses). It starts at a 10% chance, to be adjusted.
@@ -206,7 +203,7 @@ export class Tools {
   }
 
   doubleClick(p: Point): void {
-    const hit = this.host.scene.hit(this.world(p), this.tolerance());
+    const hit = this.host.scene.hit(this.world(p), this.host.viewport.scale);
     if (hit.kind === "step") this.host.editName(hit.id);
   }
 
