@@ -15,10 +15,11 @@ pub(crate) const GATE_WITHOUT_CONTROL: u8 = 8;
 pub(crate) const GATE_DETAILS_ON_STEP: u8 = 16;
 pub(crate) const ENDPOINT_TIMES: u8 = 32;
 
-/// What the lints look for in a step, as flags.
-pub(crate) fn step_flags(s: &Step) -> u8 {
+/// What the lints look for in a step, as flags; `blank_name` when its name is blank (the
+/// caller has read the name already).
+pub(crate) fn step_flags(s: &Step, blank_name: bool) -> u8 {
     let mut f = 0;
-    if s.name.trim().is_empty() {
+    if blank_name {
         f |= MISSING_NAME;
     }
     if matches!(s.kind, StepKind::Process | StepKind::Gate) && s.team.is_none() {

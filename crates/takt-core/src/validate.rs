@@ -228,49 +228,130 @@ pub struct FlowC {
     pub given_p: bool,
 }
 
-/// Step ids to positions. Ids of up to 15 bytes (slugs, the usual case) are kept inline in the
-/// table, so a lookup compares them without following a pointer into the step record; longer
-/// ids fall back to a map of string slices.
-#[derive(Default)]
+/// Ids to positions (of steps, or of data assets). Ids of up to 15 bytes (slugs, the usual
+/// case) are packed into a 128-bit key, kept by position, and found through an open-addressed
+/// table of positions: 4 bytes a slot, so that at a hundred thousand steps it still fits in the
+/// cache next to the keys. Longer ids fall back to a map of string slices.
 pub struct IdIndex<'a> {
-    short: FxHashMap<u128, u32>,
+    /// Each id's `key`, by position.
+    keys: Vec<u128>,
+    /// Position + 1 of an id whose key hashes to the slot or, probing linearly, before it; 0
+    /// for an empty slot.
+    slots: Vec<u32>,
+    shift: u32,
     long: FxHashMap<&'a str, u32>,
 }
 
+/// The key of every id longer than 15 bytes: no packed id has it (their last byte is the
+/// length, at most 15).
+const LONG: u128 = u128::MAX;
+
+/// Little-endian bytes of `b` (at most 8) in a word, from at most two loads each of a fixed
+/// size (a copy of variable length would be a call to `memcpy`, in the hottest loop of
+/// validation).
+fn word(b: &[u8]) -> u64 {
+    let n = b.len();
+    let load4 = |s: &[u8]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as u64;
+    match n {
+        0 => 0,
+        1..=3 => {
+            b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
+        }
+        4..=7 => load4(b) | load4(&b[n - 4..]) << (8 * (n - 4)),
+        _ => u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+    }
+}
+
 impl<'a> IdIndex<'a> {
-    fn pack(id: &str) -> Option<u128> {
+    /// The id's bytes and its length in one number, or `LONG`.
+    fn key(id: &str) -> u128 {
         let b = id.as_bytes();
-        if b.len() > 15 {
-            return None;
+        let n = b.len();
+        if n > 15 {
+            return LONG;
         }
-        let mut w = [0u8; 16];
-        w[..b.len()].copy_from_slice(b);
-        w[15] = b.len() as u8;
-        Some(u128::from_le_bytes(w))
+        let (lo, hi) = if n <= 8 {
+            (word(b), 0)
+        } else {
+            (word(&b[..8]), word(&b[8..]))
+        };
+        (lo as u128) | (hi as u128) << 64 | (n as u128) << 120
     }
 
-    fn with_capacity(n: usize) -> Self {
-        let mut short = FxHashMap::default();
-        short.reserve(n);
-        IdIndex {
-            short,
+    /// Indexes ids by their `keys` (`id(i)`, the id at position `i`, is read only when it is
+    /// long). Also returns the positions whose id an earlier position has, ascending.
+    fn build(keys: Vec<u128>, id: impl Fn(usize) -> &'a str) -> (Self, Vec<u32>) {
+        let bits = (2 * keys.len()).next_power_of_two().trailing_zeros().max(4);
+        let mut index = IdIndex {
+            slots: vec![0; 1 << bits],
+            shift: 64 - bits,
+            keys,
             long: FxHashMap::default(),
+        };
+        let mut duplicates = Vec::new();
+        let mask = index.slots.len() - 1;
+        for (i, &key) in index.keys.iter().enumerate() {
+            let fresh = if key == LONG {
+                index.long.insert(id(i), i as u32).is_none()
+            } else {
+                let mut s = index.slot(key);
+                loop {
+                    match index.slots[s] {
+                        0 => {
+                            index.slots[s] = i as u32 + 1;
+                            break true;
+                        }
+                        v if index.keys[v as usize - 1] == key => break false,
+                        _ => s = (s + 1) & mask,
+                    }
+                }
+            };
+            if !fresh {
+                duplicates.push(i as u32);
+            }
+        }
+        (index, duplicates)
+    }
+
+    fn slot(&self, key: u128) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let x = (key as u64) ^ ((key >> 64) as u64).wrapping_mul(K).rotate_left(29);
+        (x.wrapping_mul(K) >> self.shift) as usize
+    }
+
+    fn lookup(&self, key: u128, id: &str) -> Option<u32> {
+        if key == LONG {
+            return self.long.get(id).copied();
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = self.slot(key);
+        loop {
+            match self.slots[s] {
+                0 => return None,
+                v if self.keys[v as usize - 1] == key => return Some(v - 1),
+                _ => s = (s + 1) & mask,
+            }
         }
     }
 
-    /// Inserts; `false` when the id was there already.
-    fn insert(&mut self, id: &'a str, at: u32) -> bool {
-        match Self::pack(id) {
-            Some(k) => self.short.insert(k, at).is_none(),
-            None => self.long.insert(id, at).is_none(),
+    /// Like `get`, but first looks at the positions near `near` (`u32::MAX` for nowhere). A
+    /// reference usually points near the one before it (flows and lineage edges are listed in
+    /// the order of what they join), and those keys are in the cache.
+    fn find(&self, id: &str, near: u32) -> Option<u32> {
+        const RADIUS: u32 = 4;
+        let key = Self::key(id);
+        if key != LONG && (near as usize) < self.keys.len() {
+            let lo = near.saturating_sub(RADIUS) as usize;
+            let hi = (near as usize + RADIUS as usize + 1).min(self.keys.len());
+            if let Some(k) = self.keys[lo..hi].iter().position(|&k| k == key) {
+                return Some((lo + k) as u32);
+            }
         }
+        self.lookup(key, id)
     }
 
     pub fn get(&self, id: &str) -> Option<u32> {
-        match Self::pack(id) {
-            Some(k) => self.short.get(&k).copied(),
-            None => self.long.get(id).copied(),
-        }
+        self.lookup(Self::key(id), id)
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -363,20 +444,54 @@ impl<'a> Graph<'a> {
             }
         }
 
-        // Steps.
-        let mut step_index = IdIndex::with_capacity(doc.steps.len());
+        // Steps. Each string of a record (id, name, team) lives elsewhere on the heap; in a
+        // large map, each is a cache miss. Small loops that only read them come first: there
+        // the processor has many such loads in flight at once, where the full check of a step
+        // below would wait for each in turn.
+        let mut keys: Vec<u128> = Vec::with_capacity(doc.steps.len());
+        let mut name_hash: Vec<u64> = Vec::with_capacity(doc.steps.len());
+        let mut teams: Vec<Option<u32>> = Vec::with_capacity(doc.steps.len());
+        // Steps with a blank id or name (rare).
+        let mut blank_ids = Vec::new();
+        let mut blank_names = Vec::new();
+        for (i, s) in doc.steps.iter().enumerate() {
+            keys.push(IdIndex::key(&s.id));
+            if is_blank_id(&s.id) {
+                blank_ids.push(i as u32);
+            }
+            let name = s.name.trim();
+            if name.is_empty() {
+                blank_names.push(i as u32);
+            }
+            name_hash.push(crate::lint::fold_name(name));
+            teams.push(match &s.team {
+                Some(t) => team_ids.get(t.as_str()).copied(),
+                None => Some(u32::MAX),
+            });
+        }
+        // The index from the keys alone, in a loop of its own for the same reason.
+        let (step_index, duplicate_ids) = IdIndex::build(keys, |i| &doc.steps[i].id);
+        let (mut blank_ids, mut blank_names, mut duplicate_ids) = (
+            blank_ids.into_iter().peekable(),
+            blank_names.into_iter().peekable(),
+            duplicate_ids.into_iter().peekable(),
+        );
         let mut info = Vec::with_capacity(doc.steps.len());
         let mut pt = Vec::with_capacity(doc.steps.len());
         let mut lt = Vec::with_capacity(doc.steps.len());
         for (i, s) in doc.steps.iter().enumerate() {
             let el = || Element::Step(s.id.clone());
-            check_id(&s.id, &el, &mut errs);
-            if !step_index.insert(&s.id, i as u32) {
+            let i = i as u32;
+            if blank_ids.next_if_eq(&i).is_some() {
+                check_id(&s.id, &el, &mut errs);
+            }
+            if duplicate_ids.next_if_eq(&i).is_some() {
                 errs.push(ModelError::DuplicateId { element: el() });
             }
+            let i = i as usize;
             let mut team_ix = u32::MAX;
             if let Some(team) = &s.team {
-                if let Some(&k) = team_ids.get(team.as_str()) {
+                if let Some(k) = teams[i] {
                     team_ix = k;
                 } else {
                     errs.push(ModelError::Dangling {
@@ -414,8 +529,8 @@ impl<'a> Graph<'a> {
                 capacity: s.servers.unwrap_or(1.0) * s.uptime.unwrap_or(100.0) / 100.0,
                 changeover: s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0),
                 team: team_ix,
-                lint: crate::lint::step_flags(s),
-                name_hash: crate::lint::fold_name(&s.name),
+                lint: crate::lint::step_flags(s, blank_names.next_if_eq(&(i as u32)).is_some()),
+                name_hash: name_hash[i],
             });
         }
 
@@ -423,21 +538,31 @@ impl<'a> Graph<'a> {
         let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
         let n = doc.steps.len();
         let mut flows = Vec::with_capacity(doc.flows.len());
-        // Flow keys, without building a string for the derived ones.
-        let mut explicit_keys: FxHashMap<&str, ()> = FxHashMap::default();
-        let mut derived_keys: FxHashMap<(u32, u32), ()> = FxHashMap::default();
-        derived_keys.reserve(doc.flows.len());
         let mut fwd_out_deg = vec![0u32; n + 1];
         let mut fwd_in_deg = vec![0u32; n + 1];
         let mut rw_deg = vec![0u32; n + 1];
         let mut flow_ok = Vec::with_capacity(doc.flows.len());
-        for f in &doc.flows {
+        // The ends of every flow first, in a loop of lookups only (see the steps above).
+        let mut ends: Vec<(Option<u32>, Option<u32>)> = Vec::with_capacity(doc.flows.len());
+        let mut last_to = u32::MAX;
+        let mut with_id = Vec::new();
+        for (fi, f) in doc.flows.iter().enumerate() {
+            if f.id.is_some() {
+                with_id.push(fi as u32);
+            }
+            let from = step_index.find(&f.from, last_to);
+            let to = step_index.find(&f.to, from.unwrap_or(last_to));
+            last_to = to.unwrap_or(last_to);
+            ends.push((from, to));
+        }
+        let duplicates = duplicate_flows(doc, &ends, &with_id);
+        let mut next_duplicate = duplicates.iter().copied().peekable();
+        for (fi, f) in doc.flows.iter().enumerate() {
             let el = || Element::Flow(f.key());
             if let Some(id) = &f.id {
                 check_id(id, &el, &mut errs);
             }
-            let from = step_index.get(&f.from);
-            let to = step_index.get(&f.to);
+            let (from, to) = ends[fi];
             for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
                 if ix.is_none() {
                     errs.push(ModelError::Dangling {
@@ -534,25 +659,7 @@ impl<'a> Graph<'a> {
                 }
                 (_, None) => {}
             }
-            let duplicate = match &f.id {
-                Some(id) => {
-                    explicit_keys.insert(id, ()).is_some()
-                        || id.split_once('>').is_some_and(|(a, b)| {
-                            match (step_index.get(a), step_index.get(b)) {
-                                (Some(a), Some(b)) => derived_keys.contains_key(&(a, b)),
-                                _ => false,
-                            }
-                        })
-                }
-                None => match (from, to) {
-                    (Some(a), Some(b)) => {
-                        derived_keys.insert((a, b), ()).is_some()
-                            || (!explicit_keys.is_empty()
-                                && explicit_keys.contains_key(f.key().as_str()))
-                    }
-                    _ => false,
-                },
-            };
+            let duplicate = next_duplicate.next_if_eq(&(fi as u32)).is_some();
             if duplicate {
                 errs.push(ModelError::DuplicateId { element: el() });
             }
@@ -927,11 +1034,115 @@ fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
     }
 }
 
-fn check_id(id: &str, el: &dyn Fn() -> Element, errs: &mut Vec<ModelError>) {
+/// Flows whose key another flow before them has (by position, ascending). A flow without an id
+/// is keyed by its ends, so those are grouped by their source step: a sort by position, not a
+/// table of every pair, which at a hundred thousand flows no longer fits in the cache. `with_id`
+/// lists the flows that have an id (rare), by position.
+fn duplicate_flows(
+    doc: &ValueStream,
+    ends: &[(Option<u32>, Option<u32>)],
+    with_id: &[u32],
+) -> Vec<u32> {
+    let n = doc.steps.len();
+    let mut ids = with_id.iter().copied().peekable();
+    // Flows without an id whose ends are known, with those ends.
+    let mut derived: Vec<(u32, u32, u32)> = Vec::with_capacity(ends.len());
+    for (fi, &e) in ends.iter().enumerate() {
+        let fi = fi as u32;
+        if ids.next_if_eq(&fi).is_some() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = e {
+            derived.push((fi, a, b));
+        }
+    }
+    // Derived keys: flows grouped by source, each group in document order.
+    let mut start = vec![0u32; n + 2];
+    for &(_, a, _) in &derived {
+        start[a as usize + 2] += 1;
+    }
+    for i in 2..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut by_source = vec![0u32; derived.len()];
+    for &(fi, a, _) in &derived {
+        let at = &mut start[a as usize + 1];
+        by_source[*at as usize] = fi;
+        *at += 1;
+    }
+    let group = |a: u32| &by_source[start[a as usize] as usize..start[a as usize + 1] as usize];
+    let target = |fi: u32| ends[fi as usize].1.unwrap_or(u32::MAX);
+    // The first flow with these ends and no id.
+    let first_derived = |a: u32, b: u32| group(a).iter().copied().find(|&f| target(f) == b);
+    let mut dups = Vec::new();
+    for a in 0..n as u32 {
+        let g = group(a);
+        if g.len() < 2 {
+            continue;
+        }
+        if g.len() <= 16 {
+            for (j, &f) in g.iter().enumerate() {
+                if g[..j].iter().any(|&e| target(e) == target(f)) {
+                    dups.push(f);
+                }
+            }
+        } else {
+            let mut sorted: Vec<(u32, u32)> = g.iter().map(|&f| (target(f), f)).collect();
+            sorted.sort_unstable();
+            dups.extend(
+                sorted
+                    .windows(2)
+                    .filter(|w| w[0].0 == w[1].0)
+                    .map(|w| w[1].1),
+            );
+        }
+    }
+    // Explicit ids (rare): against each other, and against the derived keys before them.
+    if !with_id.is_empty() {
+        let mut explicit: FxHashMap<&str, u32> = FxHashMap::default();
+        for &fi in with_id {
+            if let Some(id) = &doc.flows[fi as usize].id {
+                explicit.entry(id).or_insert(fi);
+            }
+        }
+        let steps: FxHashMap<&str, u32> = doc
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as u32))
+            .collect();
+        for &fi in with_id {
+            let id = doc.flows[fi as usize].id.as_deref().unwrap_or_default();
+            let duplicate = explicit[id] < fi
+                || id
+                    .split_once('>')
+                    .is_some_and(|(a, b)| match (steps.get(a), steps.get(b)) {
+                        (Some(&a), Some(&b)) => first_derived(a, b).is_some_and(|d| d < fi),
+                        _ => false,
+                    });
+            if duplicate {
+                dups.push(fi);
+            }
+        }
+        for &(fi, _, _) in &derived {
+            let f = &doc.flows[fi as usize];
+            if explicit.get(f.key().as_str()).is_some_and(|&e| e < fi) {
+                dups.push(fi);
+            }
+        }
+    }
+    dups.sort_unstable();
+    dups.dedup();
+    dups
+}
+
+fn is_blank_id(id: &str) -> bool {
     // Blank ids are rare: look at the first byte before trimming.
-    let blank =
-        id.is_empty() || (!id.as_bytes()[0].is_ascii_alphanumeric() && id.trim().is_empty());
-    if blank {
+    id.is_empty() || (!id.as_bytes()[0].is_ascii_alphanumeric() && id.trim().is_empty())
+}
+
+fn check_id(id: &str, el: &dyn Fn() -> Element, errs: &mut Vec<ModelError>) {
+    if is_blank_id(id) {
         errs.push(ModelError::Invalid {
             element: el(),
             field: "id",
@@ -1214,11 +1425,14 @@ fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
 
 /// Checks assets, lineage and links; returns the assets nothing consumes.
 fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) -> Vec<u32> {
-    let mut assets: FxHashMap<&str, u32> = FxHashMap::default();
+    // Keys and lookups with hints, as for steps and flows (see `Graph::build`).
+    let keys: Vec<u128> = doc.assets.iter().map(|a| IdIndex::key(&a.id)).collect();
+    let (assets, duplicates) = IdIndex::build(keys, |i| &doc.assets[i].id);
+    let mut duplicates = duplicates.into_iter().peekable();
     for (i, a) in doc.assets.iter().enumerate() {
         let el = || Element::Asset(a.id.clone());
         check_id(&a.id, &el, errs);
-        if assets.insert(&a.id, i as u32).is_some() {
+        if duplicates.next_if_eq(&(i as u32)).is_some() {
             errs.push(ModelError::DuplicateId { element: el() });
         }
         if let Some(lt) = &a.lt {
@@ -1235,16 +1449,21 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
             }
         }
     }
-    let mut keys: FxHashMap<(&str, &str), ()> = FxHashMap::default();
+    // Edges are keyed by their ends: by position where both are known, else by name.
+    let mut known: FxHashMap<(u32, u32), ()> = FxHashMap::default();
+    known.reserve(doc.lineage.len());
+    let mut unknown: FxHashMap<(&str, &str), ()> = FxHashMap::default();
     let mut edges: Vec<(u32, u32)> = Vec::with_capacity(doc.lineage.len());
     let mut consumed = vec![false; doc.assets.len()];
     let mut ok = true;
+    let mut last_to = u32::MAX;
     for e in &doc.lineage {
         let el = || Element::Lineage(e.key());
-        let mut ends = [None, None];
-        for (k, (field, id)) in [("from", &e.from), ("to", &e.to)].into_iter().enumerate() {
-            ends[k] = assets.get(id.as_str()).copied();
-            if ends[k].is_none() {
+        let from = assets.find(&e.from, last_to);
+        let to = assets.find(&e.to, from.unwrap_or(last_to));
+        last_to = to.unwrap_or(last_to);
+        for (field, id, end) in [("from", &e.from, from), ("to", &e.to, to)] {
+            if end.is_none() {
                 ok = false;
                 errs.push(ModelError::Dangling {
                     element: el(),
@@ -1254,10 +1473,14 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
                 });
             }
         }
-        if keys.insert((&e.from, &e.to), ()).is_some() {
+        let repeated = match (from, to) {
+            (Some(a), Some(b)) => known.insert((a, b), ()).is_some(),
+            _ => unknown.insert((&e.from, &e.to), ()).is_some(),
+        };
+        if repeated {
             errs.push(ModelError::DuplicateId { element: el() });
         }
-        if let [Some(a), Some(b)] = ends {
+        if let (Some(a), Some(b)) = (from, to) {
             edges.push((a, b));
             consumed[a as usize] = true;
         }
@@ -1283,7 +1506,7 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
                 target: l.step.clone(),
             });
         }
-        if !assets.contains_key(l.asset.as_str()) {
+        if !assets.contains(&l.asset) {
             errs.push(ModelError::Dangling {
                 element: el(),
                 field: "asset",
@@ -1295,7 +1518,7 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
             errs.push(ModelError::DuplicateId { element: el() });
         }
         if l.mode == LinkMode::Read {
-            if let Some(&a) = assets.get(l.asset.as_str()) {
+            if let Some(a) = assets.get(&l.asset) {
                 consumed[a as usize] = true;
             }
         }

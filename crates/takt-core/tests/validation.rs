@@ -475,6 +475,112 @@ fn duplicate_ids() {
 }
 
 #[test]
+fn a_flow_id_that_spells_another_flows_ends_is_a_duplicate() {
+    // A flow without an id is known by "from>to"; an explicit id can spell the same key, before
+    // or after it. Only the later of the two is the duplicate.
+    let steps =
+        json!([{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}]);
+    let dup_flows = |flows: serde_json::Value| -> Vec<usize> {
+        let doc = map(json!({"steps": steps.clone(), "flows": flows.clone()}));
+        let errs = validate(&doc).err().map(|e| e.0).unwrap_or_default();
+        let keys: Vec<String> = doc.flows.iter().map(|f| f.key()).collect();
+        errs.iter()
+            .filter(|e| matches!(e, ModelError::DuplicateId { .. }))
+            .map(|e| match e.element() {
+                Element::Flow(k) => {
+                    // The position of the flow the error names: the later one with that key.
+                    keys.iter()
+                        .rposition(|x| *x == k)
+                        .expect("a flow of the map")
+                }
+                other => panic!("not a flow: {other:?}"),
+            })
+            .collect()
+    };
+    // Derived first, explicit second.
+    assert_eq!(
+        dup_flows(json!([{"from": "a", "to": "b"}, {"id": "a>b", "from": "b", "to": "c"}])),
+        vec![1]
+    );
+    // Explicit first, derived second.
+    assert_eq!(
+        dup_flows(json!([{"id": "a>b", "from": "b", "to": "c"}, {"from": "a", "to": "b"}])),
+        vec![1]
+    );
+    // An explicit id that names ends no flow without an id has: no duplicate.
+    assert_eq!(
+        dup_flows(json!([{"id": "a>c", "from": "a", "to": "b"}, {"from": "b", "to": "c"}])),
+        Vec::<usize>::new()
+    );
+    // Same ends, different kinds: still one key.
+    assert_eq!(
+        dup_flows(json!([
+            {"from": "a", "to": "b"}, {"from": "b", "to": "c"},
+            {"from": "a", "to": "b", "kind": "information"}
+        ])),
+        vec![2]
+    );
+}
+
+#[test]
+fn a_duplicate_among_many_flows_from_one_step_is_found() {
+    // Forty flows fan out from one step (more than the check compares pairwise), and one of them
+    // repeats an earlier pair.
+    let mut steps = vec![json!({"id": "hub", "name": "Hub"})];
+    let mut flows = Vec::new();
+    for k in 0..40 {
+        steps.push(json!({"id": format!("s{k}"), "name": format!("S{k}")}));
+        flows.push(json!({"from": "hub", "to": format!("s{k}"), "kind": "information"}));
+    }
+    flows.push(json!({"from": "hub", "to": "s17", "kind": "information"}));
+    let doc = map(json!({"steps": steps, "flows": flows}));
+    let e = only(&doc);
+    assert!(matches!(e, ModelError::DuplicateId { .. }), "{e:?}");
+    assert_eq!(e.element(), flow_el("hub>s17"));
+}
+
+#[test]
+fn ids_of_every_length_resolve() {
+    // Step ids of 0 to 20 bytes (short ones are packed into a number, long ones are not), ASCII
+    // and not, each referred to by a flow listed far from the steps it joins.
+    // For each length, ids that differ in one byte only, at each position in turn.
+    let base = "abcdefghijklmnopqrst";
+    let mut ids: Vec<String> = Vec::new();
+    for n in 1..=20 {
+        ids.push(base[..n].to_string());
+        for p in 0..n {
+            ids.push(format!("{}Z{}", &base[..p], &base[p + 1..n]));
+        }
+    }
+    ids.extend((1..=8).map(|n| "é".repeat(n)));
+    let steps: Vec<_> = ids.iter().map(|id| json!({"id": id, "name": id})).collect();
+    // Each flow joins two steps far apart in the list, backwards in the list.
+    let flows: Vec<_> = (0..ids.len() - 1)
+        .rev()
+        .map(|k| json!({"from": ids[(k * 11) % ids.len()], "to": ids[(k * 11 + 3) % ids.len()], "kind": "information"}))
+        .collect();
+    let doc = map(json!({"steps": steps, "flows": flows}));
+    validate(&doc).expect("every id resolves");
+    // A flow to an id one byte off any of them is dangling.
+    for near in [
+        base.to_string() + "u",
+        "abcdefghijklmnY".into(),
+        "abcdYfgh".into(),
+        "abY".into(),
+        "".into(),
+    ] {
+        let mut bad = doc.clone();
+        bad.flows[0].to = near.clone();
+        let errs = validate(&bad).expect_err("a dangling flow").0;
+        assert!(
+            errs.iter()
+                .any(|e| matches!(e, ModelError::Dangling { target, .. } if *target == near)),
+            "{near:?}: {errs:?}"
+        );
+    }
+}
+
+#[test]
 fn empty_ids() {
     let doc = map(json!({"steps": [{"id": " ", "name": "Blank"}]}));
     let e = only(&doc);
