@@ -391,15 +391,20 @@ pub(crate) fn solve_visits(g: &Graph, loops: &mut Loops, reach: &Reach) -> Vec<f
         .iter()
         .map(|&f| g.flows[f as usize].from)
         .collect();
-    let mut ending: Vec<Vec<u32>> = vec![Vec::new(); g.n];
-    for (j, &u) in end_of.iter().enumerate() {
-        ending[u as usize].push(j as u32);
-    }
+    // (end, loop), sorted: the loops ending at a step are a run of it (a list per step would
+    // be a table as long as the map).
+    let mut ending: Vec<(u32, u32)> = end_of
+        .iter()
+        .enumerate()
+        .map(|(j, &u)| (u, j as u32))
+        .collect();
+    ending.sort_unstable();
     // coupling[j] = (k, a_k(u_j)) for every loop k whose body holds u_j (k = j included).
     let mut coupling: Vec<Vec<(u32, f64)>> = vec![Vec::new(); k];
     for (kk, body) in loops.bodies.iter().enumerate() {
         for (pos, &x) in body.iter().enumerate() {
-            for &j in &ending[x as usize] {
+            let from = ending.partition_point(|e| e.0 < x);
+            for &(_, j) in ending[from..].iter().take_while(|e| e.0 == x) {
                 coupling[j as usize].push((kk as u32, activation[kk][pos]));
             }
         }

@@ -87,7 +87,7 @@ pub(crate) fn duplicate_names(g: &Graph) -> Vec<Vec<usize>> {
         if info.lint & MISSING_NAME != 0 {
             continue;
         }
-        match first.get(&info.name_hash) {
+        match first.get(&g.name_hash[i]) {
             Some(&f) if same_name(&doc.steps[f].name, &doc.steps[i].name) => {
                 let k = *group_of_first.entry(f).or_insert_with(|| {
                     groups.push(vec![f]);
@@ -97,7 +97,7 @@ pub(crate) fn duplicate_names(g: &Graph) -> Vec<Vec<usize>> {
             }
             Some(_) => {} // a hash collision between different names: not a duplicate
             None => {
-                first.insert(info.name_hash, i);
+                first.insert(g.name_hash[i], i);
             }
         }
     }

@@ -380,8 +380,6 @@ pub struct StepInfo {
     pub team: u32,
     /// What the lints found in the step (flags of `lint.rs`).
     pub lint: u8,
-    /// The name folded to lower case and hashed, for duplicate names.
-    pub name_hash: u64,
 }
 
 /// The validated, compiled routing of a map: dense indices, adjacency and a topological order.
@@ -408,6 +406,9 @@ pub struct Graph<'a> {
     pub pt: Vec<f64>,
     pub lt: Vec<f64>,
     pub info: Vec<StepInfo>,
+    /// Each step's name folded to lower case and hashed, for duplicate names (apart from
+    /// `info`: only the lints read it).
+    pub name_hash: Vec<u64>,
     /// Data assets nothing consumes (no asset derives from them, no step reads them), except
     /// endpoints, which their callers consume.
     pub unconsumed: Vec<u32>,
@@ -530,7 +531,6 @@ impl<'a> Graph<'a> {
                 changeover: s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0),
                 team: team_ix,
                 lint: crate::lint::step_flags(s, blank_names.next_if_eq(&(i as u32)).is_some()),
-                name_hash: name_hash[i],
             });
         }
 
@@ -742,6 +742,7 @@ impl<'a> Graph<'a> {
             pt,
             lt,
             info,
+            name_hash,
             unconsumed,
             loops: Vec::new(),
         };

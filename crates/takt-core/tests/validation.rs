@@ -581,6 +581,48 @@ fn ids_of_every_length_resolve() {
 }
 
 #[test]
+fn a_large_map_reports_its_errors_in_document_order() {
+    // Errors come step by step, each step's in the order of a small map, even where one (a
+    // duplicate id) is found only once every step has been indexed.
+    let mut doc = takt_core::gen::generate(2_500, 5);
+    let id = |doc: &ValueStream, i: usize| doc.steps[i].id.clone();
+    doc.steps[10].pt = Some("-1h".parse().unwrap());
+    doc.steps[1_400].team = Some("nobody".into());
+    doc.steps[1_400].pca = Some(150.0);
+    let first = id(&doc, 3);
+    doc.steps[1_800].id = first.clone(); // a duplicate, in the second half
+    doc.steps[1_800].team = Some("nobody".into());
+    doc.steps[2_300].id = " ".into();
+    doc.steps[2_300].uptime = Some(-5.0);
+    let errs = validate(&doc).expect_err("invalid").0;
+    let got: Vec<(Element, Option<&str>, &str)> = errs
+        .iter()
+        .take(7)
+        .map(|e| {
+            let kind = match e {
+                ModelError::DuplicateId { .. } => "duplicate",
+                ModelError::Dangling { .. } => "dangling",
+                _ => "value",
+            };
+            (e.element(), e.field(), kind)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (step_el(&id(&doc, 10)), Some("pt"), "value"),
+            (step_el(&id(&doc, 1_400)), Some("team"), "dangling"),
+            (step_el(&id(&doc, 1_400)), Some("pca"), "value"),
+            (step_el(&first), Some("id"), "duplicate"),
+            (step_el(&first), Some("team"), "dangling"),
+            (step_el(" "), Some("id"), "value"),
+            (step_el(" "), Some("uptime"), "value"),
+        ],
+        "{errs:#?}"
+    );
+}
+
+#[test]
 fn empty_ids() {
     let doc = map(json!({"steps": [{"id": " ", "name": "Blank"}]}));
     let e = only(&doc);
