@@ -446,7 +446,7 @@ impl<'a> Graph<'a> {
         }
 
         // Steps. Each string of a record (id, name, team) lives elsewhere on the heap; in a
-        // large map, each is a cache miss. Small loops that only read them come first: there
+        // large map, each is a cache miss. A small loop that only reads them comes first: there
         // the processor has many such loads in flight at once, where the full check of a step
         // below would wait for each in turn.
         let mut keys: Vec<u128> = Vec::with_capacity(doc.steps.len());
@@ -555,7 +555,7 @@ impl<'a> Graph<'a> {
             last_to = to.unwrap_or(last_to);
             ends.push((from, to));
         }
-        let duplicates = duplicate_flows(doc, &ends, &with_id);
+        let duplicates = duplicate_flows(doc, &step_index, &ends, &with_id);
         let mut next_duplicate = duplicates.iter().copied().peekable();
         for (fi, f) in doc.flows.iter().enumerate() {
             let el = || Element::Flow(f.key());
@@ -1041,6 +1041,7 @@ fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
 /// lists the flows that have an id (rare), by position.
 fn duplicate_flows(
     doc: &ValueStream,
+    steps: &IdIndex,
     ends: &[(Option<u32>, Option<u32>)],
     with_id: &[u32],
 ) -> Vec<u32> {
@@ -1106,19 +1107,13 @@ fn duplicate_flows(
                 explicit.entry(id).or_insert(fi);
             }
         }
-        let steps: FxHashMap<&str, u32> = doc
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i as u32))
-            .collect();
         for &fi in with_id {
             let id = doc.flows[fi as usize].id.as_deref().unwrap_or_default();
             let duplicate = explicit[id] < fi
                 || id
                     .split_once('>')
                     .is_some_and(|(a, b)| match (steps.get(a), steps.get(b)) {
-                        (Some(&a), Some(&b)) => first_derived(a, b).is_some_and(|d| d < fi),
+                        (Some(a), Some(b)) => first_derived(a, b).is_some_and(|d| d < fi),
                         _ => false,
                     });
             if duplicate {
