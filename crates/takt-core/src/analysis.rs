@@ -687,11 +687,21 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
     let total = start.map(|s| e[s]).unwrap_or_default();
     let rolled_pca = start.map(|s| rolled[s]).unwrap_or(1.0);
 
-    // The listed critical path and its ladder.
-    let mut critical_path = Vec::new();
-    let mut ladder = Vec::new();
+    // The listed critical path and its ladder, sized first: on a large map the path holds
+    // thousands of steps, and growing the lists by doubling copies them over and over.
+    let mut len = 0;
+    let mut at = start.map_or(NONE, |s| s as u32);
+    while at != NONE {
+        len += 1;
+        at = match next[at as usize] {
+            NONE => NONE,
+            f => g.flows[f as usize].to,
+        };
+    }
+    let mut critical_path = Vec::with_capacity(len);
+    let mut ladder = Vec::with_capacity(len);
     let mut on_path = vec![false; n];
-    let mut path_flows = Vec::new();
+    let mut path_flows = Vec::with_capacity(len);
     if let Some(s) = start {
         let mut x = s as u32;
         let mut wait = 0.0;
@@ -715,35 +725,15 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
         }
     }
 
-    // Takt, effective cycle times, bottleneck.
+    // Takt, effective cycle times, bottleneck, work content, and the steps' waste, in one pass
+    // over the per-step tables (on a large map each pass streams them from memory).
     let takt_s = doc
         .demand
         .map(|dm| dm.per.seconds(&cal) * cal.working_share() / dm.items);
     let mut steps = Vec::with_capacity(n);
     let mut bottleneck: Option<(f64, usize)> = None;
     let mut over_takt = Vec::new();
-    for (i, s) in g.info.iter().enumerate() {
-        let ect = if s.endpoint {
-            0.0
-        } else {
-            (pt[i] * visits[i] + s.changeover) / s.capacity
-        };
-        if !s.endpoint && bottleneck.is_none_or(|(b, _)| ect > b) && ect > 0.0 {
-            bottleneck = Some((ect, i));
-        }
-        let utilisation = takt_s.map(|t| if t > 0.0 { ect / t } else { 0.0 });
-        if takt_s.is_some_and(|t| ect > t) {
-            over_takt.push(doc.steps[i].id.clone());
-        }
-        steps.push(StepMetrics {
-            visits: visits[i],
-            ect_s: ect,
-            utilisation,
-            critical: on_path[i],
-            rework_s: extra[i].time,
-        });
-    }
-
+    let mut work_content_s = 0.0;
     // Waste by category: first-pass time of tagged steps and queues, rework passes as defects.
     // Seconds by category (Waste::ALL order), then untagged NVA time.
     let mut waste = [0.0f64; 9];
@@ -768,6 +758,28 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
         }
     };
     for (i, s) in g.info.iter().enumerate() {
+        let work = pt[i] * visits[i];
+        work_content_s += work;
+        let ect = if s.endpoint {
+            0.0
+        } else {
+            (work + s.changeover) / s.capacity
+        };
+        if !s.endpoint && bottleneck.is_none_or(|(b, _)| ect > b) && ect > 0.0 {
+            bottleneck = Some((ect, i));
+        }
+        let utilisation = takt_s.map(|t| if t > 0.0 { ect / t } else { 0.0 });
+        if takt_s.is_some_and(|t| ect > t) {
+            over_takt.push(doc.steps[i].id.clone());
+        }
+        let rework = extra[i].time;
+        steps.push(StepMetrics {
+            visits: visits[i],
+            ect_s: ect,
+            utilisation,
+            critical: on_path[i],
+            rework_s: rework,
+        });
         let nonvalue = match s.value {
             Some(ValueClass::Nva) => lt[i],
             _ if !s.tagged => 0.0,
@@ -779,8 +791,8 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
             let tags: &[WasteTag] = if s.tagged { &doc.steps[i].waste } else { &[] };
             add_waste(tags, nonvalue * reach[i], None);
         }
-        if extra[i].time > 0.0 {
-            add_waste(&[], extra[i].time * reach[i], Some(Waste::Defects));
+        if rework > 0.0 {
+            add_waste(&[], rework * reach[i], Some(Waste::Defects));
         }
     }
     let mut wip_items = 0.0;
@@ -831,7 +843,7 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
     let a = Analysis {
         lead_time_s: total.time,
         process_time_s: total.pt,
-        work_content_s: (0..n).map(|i| pt[i] * visits[i]).sum(),
+        work_content_s,
         va_time_s: total.va,
         pce: ratio(total.va),
         activity_ratio: ratio(total.pt),

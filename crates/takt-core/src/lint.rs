@@ -109,10 +109,9 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
     let mut w = Vec::new();
     let step = |id: &str| Some(Element::Step(id.to_string()));
 
-    for (i, info) in g.info.iter().enumerate() {
-        if info.lint == 0 {
-            continue;
-        }
+    for &i in &g.linted {
+        let i = i as usize;
+        let info = &g.info[i];
         let s = &doc.steps[i];
         let mut warn = |code: &'static str, message: String| {
             w.push(Warning {
@@ -204,7 +203,13 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
     }
     if let Some(t) = a.takt_s {
         let unit = doc.unit;
-        for (s, sm) in doc.steps.iter().zip(&a.steps).filter(|(_, m)| m.ect_s > t) {
+        // The analysis listed them; their positions from the index (not a pass over every
+        // step's metrics).
+        for id in &a.over_takt {
+            let Some(i) = g.step_index.get(id) else {
+                continue;
+            };
+            let (s, sm) = (&doc.steps[i as usize], &a.steps[i as usize]);
             w.push(Warning {
                 code: "over_takt",
                 element: step(&s.id),

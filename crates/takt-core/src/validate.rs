@@ -409,6 +409,8 @@ pub struct Graph<'a> {
     /// Each step's name folded to lower case and hashed, for duplicate names (apart from
     /// `info`: only the lints read it).
     pub name_hash: Vec<u64>,
+    /// The steps the lints found something in (`StepInfo::lint` is not 0), in order.
+    pub linted: Vec<u32>,
     /// Data assets nothing consumes (no asset derives from them, no step reads them), except
     /// endpoints, which their callers consume.
     pub unconsumed: Vec<u32>,
@@ -478,6 +480,7 @@ impl<'a> Graph<'a> {
             duplicate_ids.into_iter().peekable(),
         );
         let mut info = Vec::with_capacity(doc.steps.len());
+        let mut linted = Vec::new();
         let mut pt = Vec::with_capacity(doc.steps.len());
         let mut lt = Vec::with_capacity(doc.steps.len());
         for (i, s) in doc.steps.iter().enumerate() {
@@ -516,6 +519,10 @@ impl<'a> Graph<'a> {
             } else {
                 s.lt.map_or(p, |d| d.seconds(&cal))
             });
+            let lint = crate::lint::step_flags(s, blank_names.next_if_eq(&(i as u32)).is_some());
+            if lint != 0 {
+                linted.push(i as u32);
+            }
             info.push(StepInfo {
                 xor: s.is_xor(),
                 endpoint,
@@ -530,7 +537,7 @@ impl<'a> Graph<'a> {
                 capacity: s.servers.unwrap_or(1.0) * s.uptime.unwrap_or(100.0) / 100.0,
                 changeover: s.changeover.map_or(0.0, |c| c.seconds(&cal)) / s.batch.unwrap_or(1.0),
                 team: team_ix,
-                lint: crate::lint::step_flags(s, blank_names.next_if_eq(&(i as u32)).is_some()),
+                lint,
             });
         }
 
@@ -743,6 +750,7 @@ impl<'a> Graph<'a> {
             lt,
             info,
             name_hash,
+            linted,
             unconsumed,
             loops: Vec::new(),
         };
