@@ -4,7 +4,9 @@
 //
 // 1. Opens a generated map of --steps steps, then pans, zooms and drags a step with real
 //    WebDriver pointer input, recording every frame: the draw time of each paint and the
-//    interval between animation frames while the input runs.
+//    interval between animation frames while the input runs. Then two controls without input:
+//    a pan the page animates itself (drawing timed with its rasterisation forced), and the same
+//    animation drawing nothing, the floor the display pipeline sets on the interval.
 // 2. Opens a generated map of --edit-steps steps and makes 60 edits, each timed from sending it
 //    to the first frame after the metrics panel shows the core's fresh analysis.
 // Prints the figures as JSON for docs/BENCHMARKS.md.
@@ -116,6 +118,35 @@ async function interactions(app) {
   await a.up({ button: 0 }).perform();
   await settle(browser);
   results.drag = await stop(browser);
+
+  // Controls, without WebDriver input: a pan animated by the page itself, 300 frames, each
+  // frame's drawing timed with its rasterisation forced (getImageData), and the same animation
+  // painting only a blank canvas. The blank run is the floor the display pipeline (WebKit's
+  // frame timer, Xvfb) sets on the interval whatever the editor draws.
+  for (const blank of [false, true]) {
+    const r = await browser.executeAsync((blank, done) => {
+      const ed = window.takt.editor;
+      const intervals = [];
+      const draws = [];
+      let last = performance.now();
+      let k = 0;
+      const tick = (t) => {
+        intervals.push(t - last);
+        last = t;
+        const t0 = performance.now();
+        ed.viewport.panBy(k < 150 ? -6 : 6, k < 150 ? -2 : 2);
+        if (blank) ed.ctx.clearRect(0, 0, ed.canvas.width, ed.canvas.height);
+        else ed.paint();
+        ed.ctx.getImageData(0, 0, 1, 1);
+        draws.push(performance.now() - t0);
+        if (++k < 300) requestAnimationFrame(tick);
+        else done({ draws, intervals: intervals.slice(1) });
+      };
+      requestAnimationFrame(tick);
+    }, blank);
+    results[blank ? "pan_animated_blank_canvas" : "pan_animated"] = r;
+    await settle(browser);
+  }
   return results;
 }
 
