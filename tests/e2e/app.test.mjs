@@ -68,6 +68,44 @@ describe("the sample", () => {
     const handoffs = await metric(browser, "handoffs");
     assert.equal(handoffs, `${core.handoffs.total} (${core.handoffs.critical} critical)`);
   });
+
+  test("a pan frame, copied from the pan bitmap, shows what a full redraw shows", async () => {
+    const { browser } = app;
+    // Offsets within the bitmap's margin and past it (a redraw of the bitmap), each compared,
+    // pixel by pixel, with the whole view drawn afresh at the same offset.
+    const diffs = await browser.execute(() => {
+      const ed = window.takt.editor;
+      const pixels = () => ed.ctx.getImageData(0, 0, ed.canvas.width, ed.canvas.height).data;
+      const out = [];
+      ed.panning(true);
+      ed.paint();
+      for (const [dx, dy] of [[37, -23], [-180, 90], [400, 0], [-5, 300]]) {
+        ed.viewport.panBy(dx, dy);
+        ed.paint();
+        const pan = pixels();
+        // Copied: the bitmap was drawn for an earlier offset (past the margin it is redrawn).
+        const copied = ed.panBitmap.view.ox !== ed.viewport.ox || ed.panBitmap.view.oy !== ed.viewport.oy;
+        ed.changed = true; // as any change but the offset would: drawn in full
+        ed.paint();
+        const full = pixels();
+        // Pixels that differ visibly: a long line clipped to another rectangle can come out a
+        // few levels lighter or darker along its edge, which no one sees.
+        let differ = 0;
+        for (let i = 0; i < pan.length; i += 4) {
+          const d = Math.max(Math.abs(pan[i] - full[i]), Math.abs(pan[i + 1] - full[i + 1]), Math.abs(pan[i + 2] - full[i + 2]));
+          if (d > 32) differ++;
+        }
+        out.push({ differ, of: pan.length / 4, copied });
+      }
+      ed.panning(false);
+      return out;
+    });
+    assert.deepEqual(
+      diffs.map((d) => d.copied),
+      [true, true, false, false],
+    );
+    for (const d of diffs) assert.ok(d.differ <= d.of * 0.001, `${d.differ} of ${d.of} pixels differ`);
+  });
 });
 
 describe("a map built from scratch", () => {

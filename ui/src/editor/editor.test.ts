@@ -7,6 +7,7 @@ import { SpatialIndex } from "./spatial";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
 import { fmtSeconds, parseDurationInput } from "./format";
+import { PAN_MARGIN, panFrame } from "./pancache";
 import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
 
 function chain(n: number, positioned = true): ValueStream {
@@ -147,7 +148,7 @@ describe("the viewport", () => {
 });
 
 /** A tool host that records what the tools ask for. */
-function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null } {
+function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null; calls: string[] } {
   const scene = new Scene();
   scene.build(new Mirror(map));
   const h = {
@@ -181,7 +182,13 @@ function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null } {
       return Number(a.slice(1)) <= Number(b.slice(1));
     },
     editName() {},
-    redraw() {},
+    calls: [] as string[],
+    redraw(pan?: boolean) {
+      h.calls.push(pan ? "pan frame" : "redraw");
+    },
+    panning(on: boolean) {
+      h.calls.push(on ? "pan begins" : "pan ends");
+    },
   };
   h.viewport.ox = 0;
   h.viewport.oy = 0;
@@ -264,10 +271,25 @@ describe("the tools", () => {
     t.move({ x: 60, y: 30 });
     t.up({ x: 60, y: 30 });
     expect([h.viewport.ox, h.viewport.oy]).toEqual([50, 20]);
+    // The editor is told the gesture's bounds, and its frames are pan frames only.
+    expect(h.calls).toEqual(["pan begins", "pan frame", "pan ends"]);
     const mid = h.viewport.toScreen({ x: 240, y: STEP_H / 2 });
     t.down(mid, left);
     t.up(mid);
     expect(h.selectedFlow).toBe("s0>s1");
+  });
+});
+
+describe("the pan bitmap", () => {
+  it("is copied shifted while only the offset changes, and redrawn past its margin or on any other change", () => {
+    expect(panFrame(null, 0, 0, 1)).toEqual({ redraw: true });
+    const view = { ox: 100, oy: 50, stamp: 7 };
+    expect(panFrame(view, 100, 50, 7)).toEqual({ redraw: false, dx: 0, dy: 0 });
+    expect(panFrame(view, 100 - PAN_MARGIN, 50 + 40, 7)).toEqual({ redraw: false, dx: -PAN_MARGIN, dy: 40 });
+    expect(panFrame(view, 100 - PAN_MARGIN - 1, 50, 7)).toEqual({ redraw: true });
+    expect(panFrame(view, 100, 50 + PAN_MARGIN + 1, 7)).toEqual({ redraw: true });
+    // A selection, an edit or new metrics bump the stamp: the bitmap is stale.
+    expect(panFrame(view, 101, 50, 8)).toEqual({ redraw: true });
   });
 });
 

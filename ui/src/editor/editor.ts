@@ -4,7 +4,8 @@
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
-import { DARK, draw, highlights, LIGHT, setPixelRatio, warmFonts, type Highlights, type Theme } from "./render";
+import { DARK, draw, drawLaneNames, highlights, LIGHT, setPixelRatio, warmFonts, type Highlights, type Theme } from "./render";
+import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
 import { Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
@@ -43,6 +44,13 @@ export class Editor implements ToolHost {
   private dragOffsets: Map<string, Point> | null = null;
   private frame = 0;
   private sceneVersion = -1;
+  /** Bumped by every change that is not a pan (see `pancache.ts`). */
+  private stamp = 0;
+  private panActive = false;
+  /** A change other than a pan is waiting for the next frame. */
+  private changed = false;
+  /** Kept for the editor's life, sized with the canvas, its fonts prepared like the canvas's. */
+  private panBitmap: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D; view: CachedView | null } | null = null;
   private spaceDown = false;
   private clip: Clip | null = null;
   private pasteCount = 0;
@@ -64,6 +72,7 @@ export class Editor implements ToolHost {
     dark.addEventListener("change", pick);
     pick();
     warmFonts(this.ctx, this.theme.font);
+    if (this.panBitmap) warmFonts(this.panBitmap.ctx, this.theme.font);
   }
 
   // --- the document ---------------------------------------------------------------------
@@ -176,7 +185,11 @@ export class Editor implements ToolHost {
     const a = this.viewport.toScreen({ x: b.rect.x, y: b.rect.y });
     this.events.editName(id, { x: a.x, y: a.y, w: b.rect.w * this.viewport.scale, h: 30 * this.viewport.scale });
   }
-  redraw(): void {
+  redraw(pan = false): void {
+    if (!pan) {
+      this.stamp++;
+      this.changed = true;
+    }
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -188,16 +201,57 @@ export class Editor implements ToolHost {
     this.events.selectionChanged([...this.selection], this.selectedFlow);
   }
 
+  panning(on: boolean): void {
+    this.panActive = on;
+    if (!on) {
+      // Drawn afresh, at the exact offset.
+      if (this.panBitmap) this.panBitmap.view = null;
+      this.redraw();
+    }
+  }
+
   private paint(): void {
     const t0 = performance.now();
     if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    // A frame with any change but the offset is drawn in full, pan or not.
+    if (this.panActive && !this.changed && this.panBitmap) this.paintPan(this.panBitmap);
+    else this.drawView(this.ctx, this.viewport);
+    this.changed = false;
+    this.events.drew?.(performance.now() - t0);
+  }
+
+  /** A pan frame: the view drawn with a margin into a bitmap, then copied at the new offset. */
+  private paintPan(bitmap: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D; view: CachedView | null }): void {
+    const v = this.viewport;
+    const ratio = window.devicePixelRatio || 1;
+    let plan = panFrame(bitmap.view, v.ox, v.oy, this.stamp);
+    if (plan.redraw) {
+      const wide = new Viewport();
+      wide.scale = v.scale;
+      wide.ox = v.ox + PAN_MARGIN;
+      wide.oy = v.oy + PAN_MARGIN;
+      wide.width = v.width + 2 * PAN_MARGIN;
+      wide.height = v.height + 2 * PAN_MARGIN;
+      this.drawView(bitmap.ctx, wide, false);
+      bitmap.view = { ox: v.ox, oy: v.oy, stamp: this.stamp };
+      plan = { redraw: false, dx: 0, dy: 0 };
+    }
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(bitmap.canvas, Math.round((plan.dx - PAN_MARGIN) * ratio), Math.round((plan.dy - PAN_MARGIN) * ratio));
+    ctx.restore();
+    drawLaneNames(ctx, this.scene, v, this.theme);
+  }
+
+  private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true): void {
     draw(
-      this.ctx,
+      ctx,
       {
         scene: this.scene,
         map: this.mirror.map,
         analysis: this.analysis,
-        viewport: this.viewport,
+        viewport,
         theme: this.theme,
         selected: this.selection,
         selectedFlow: this.selectedFlow,
@@ -206,10 +260,10 @@ export class Editor implements ToolHost {
         connecting: this.connecting,
         marquee: this.marquee,
         grid: true,
+        laneNames,
       },
       this.hl,
     );
-    this.events.drew?.(performance.now() - t0);
   }
 
   private resize(): void {
@@ -220,6 +274,21 @@ export class Editor implements ToolHost {
     setPixelRatio(this.ctx, ratio);
     this.viewport.width = r.width;
     this.viewport.height = r.height;
+    const w = Math.round((r.width + 2 * PAN_MARGIN) * ratio);
+    const h = Math.round((r.height + 2 * PAN_MARGIN) * ratio);
+    if (!this.panBitmap) {
+      const canvas = document.createElement("canvas");
+      const ctx = canvas.getContext("2d", { alpha: false });
+      if (ctx) this.panBitmap = { canvas, ctx, view: null };
+    }
+    if (this.panBitmap && (this.panBitmap.canvas.width !== w || this.panBitmap.canvas.height !== h)) {
+      this.panBitmap.canvas.width = w;
+      this.panBitmap.canvas.height = h;
+      setPixelRatio(this.panBitmap.ctx, ratio);
+      this.panBitmap.view = null;
+    }
+    this.stamp++;
+    this.changed = true;
     this.paint();
   }
 
@@ -365,6 +434,13 @@ export class Editor implements ToolHost {
       c.releasePointerCapture(e.pointerId);
       this.tools.up(this.point(e));
     });
+    // A pan ends however its button comes up: WebKit does not always send a pointerup for the
+    // middle button (a mouseup comes), and the window can lose the pointer.
+    const endPan = (e: MouseEvent) => {
+      if (this.tools.mode.kind === "pan") this.tools.up(this.point(e));
+    };
+    c.addEventListener("pointercancel", endPan);
+    c.addEventListener("mouseup", endPan);
     c.addEventListener("dblclick", (e) => this.tools.doubleClick(this.point(e)));
     c.addEventListener("contextmenu", (e) => e.preventDefault());
     c.addEventListener(

@@ -95,6 +95,11 @@ export interface DrawState {
   marquee: Rect | null;
   /** Draw the background grid (not in exports). */
   grid: boolean;
+  /**
+   * Draw each lane's name at the view's left edge (default). The pan bitmap leaves them out:
+   * they stay at the edge of the screen, not of the bitmap, and are drawn over each pan frame.
+   */
+  laneNames?: boolean;
 }
 
 /** Steps and flows on the critical path, as sets of ids and keys. */
@@ -203,7 +208,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   worldTransform(ctx);
   const view = v.visible();
   if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
-  drawLanes(ctx, s.scene, view, t, v.scale);
+  drawLanes(ctx, s.scene, view, t, v.scale, s.laneNames !== false);
   const flows = s.scene.flowsIn(view);
   for (const f of flows) drawFlow(ctx, f, s, hl);
   const boxes = s.scene.stepsIn(view).sort((a, b) => a.index - b.index);
@@ -258,7 +263,7 @@ function drawGrid(ctx: CanvasRenderingContext2D, view: Rect, t: Theme, scale: nu
   ctx.stroke();
 }
 
-function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
+function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number, names: boolean): void {
   // Only the visible part of each band (a band is as wide as the map, which zoomed in is
   // hundreds of thousands of pixels: too much for the rasteriser to clip on every frame).
   const x0 = Math.max(scene.bounds.x - 120, view.x);
@@ -271,12 +276,34 @@ function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: T
     ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1 / scale;
     line(ctx, { x: x0, y: lane.y }, { x: x0 + w, y: lane.y });
-    const fs = Math.max(12, 12 / Math.max(scale, 0.25));
-    ctx.fillStyle = t.laneText;
-    setFont("600", fs, t.font);
-    ctx.textBaseline = "top";
-    drawText(ctx, lane.name, x0 + 8 / scale, lane.y + 6 / scale);
+    if (names) drawLaneName(ctx, lane, x0, t, scale);
   }
+}
+
+function drawLaneName(ctx: CanvasRenderingContext2D, lane: { name: string; y: number }, x0: number, t: Theme, scale: number): void {
+  const fs = Math.max(12, 12 / Math.max(scale, 0.25));
+  ctx.fillStyle = t.laneText;
+  setFont("600", fs, t.font);
+  ctx.textBaseline = "top";
+  drawText(ctx, lane.name, x0 + 8 / scale, lane.y + 6 / scale);
+}
+
+/** Only the lanes' names, over a pan frame (see `DrawState.laneNames`). */
+export function drawLaneNames(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewport, t: Theme): void {
+  frame.scale = v.scale;
+  frame.ox = v.ox;
+  frame.oy = v.oy;
+  frame.r = dpr(ctx);
+  const view = v.visible();
+  const x0 = Math.max(scene.bounds.x - 120, view.x);
+  if (Math.min(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) <= x0) return;
+  ctx.save();
+  worldTransform(ctx);
+  for (const lane of scene.lanes) {
+    if (lane.y > view.y + view.h || lane.y + lane.h < view.y) continue;
+    drawLaneName(ctx, lane, x0, t, v.scale);
+  }
+  ctx.restore();
 }
 
 function stepFill(step: Step, t: Theme): [string, string] {

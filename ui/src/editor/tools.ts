@@ -23,7 +23,10 @@ export interface ToolHost {
   /** Whether item flows lead from step `a` to step `b`. */
   reaches(a: string, b: string): boolean;
   editName(id: string): void;
-  redraw(): void;
+  /** `pan`: only the viewport's offset changed. */
+  redraw(pan?: boolean): void;
+  /** A pan gesture begins (`true`) or ends. */
+  panning(on: boolean): void;
 }
 
 export interface Modifiers {
@@ -59,6 +62,7 @@ export class Tools {
     const h = this.host;
     if (m.button === 1 || m.button === 2 || m.pan) {
       this.mode = { kind: "pan", last: p };
+      h.panning(true);
       return;
     }
     const hit = h.scene.hit(this.world(p), this.host.viewport.scale);
@@ -107,7 +111,7 @@ export class Tools {
       case "pan":
         h.viewport.panBy(p.x - mode.last.x, p.y - mode.last.y);
         mode.last = p;
-        h.redraw();
+        h.redraw(true);
         return;
       case "press": {
         if (Math.hypot(p.x - mode.at.x, p.y - mode.at.y) < DRAG_THRESHOLD) return;
@@ -162,6 +166,9 @@ export class Tools {
     const mode = this.mode;
     this.mode = { kind: "idle" };
     switch (mode.kind) {
+      case "pan":
+        h.panning(false);
+        return;
       case "drag": {
         h.setDrag(null, { x: 0, y: 0 });
         if (mode.delta.x === 0 && mode.delta.y === 0) return;
