@@ -280,6 +280,32 @@ describe("the tools", () => {
   });
 });
 
+describe("dragging steps", () => {
+  it("moves only the dragged boxes and their flows, as a full rebuild would place them", () => {
+    const m = new Mirror(chain(5));
+    const scene = new Scene();
+    scene.build(m);
+    const delta = { x: 130, y: 70 };
+    scene.drag(m, ["s1", "s3"], delta);
+    scene.drag(m, ["s1", "s3"], { x: 140, y: 80 }); // a second move of the same drag
+    const full = new Scene();
+    full.build(m, new Map(["s1", "s3"].map((id) => [id, { x: 140, y: 80 }])));
+    expect(scene.boxes.map((b) => b.rect)).toEqual(full.boxes.map((b) => b.rect));
+    expect(scene.flows.map((f) => f.points)).toEqual(full.flows.map((f) => f.points));
+    expect(scene.lanes).toEqual(full.lanes);
+    // Found where it is now, not where it was.
+    const s1 = full.box("s1")!.rect;
+    expect(scene.stepsIn(s1).map((b) => b.step.id)).toContain("s1");
+    expect(scene.stepsIn({ x: 300, y: 0, w: 10, h: 10 }).map((b) => b.step.id)).not.toContain("s1");
+    expect(scene.hit({ x: s1.x + 20, y: s1.y + 20 }, 1)).toEqual({ kind: "step", id: "s1", port: false });
+    const moved = full.flows.find((f) => f.key === "s0>s1")!;
+    expect(scene.flowsIn(moved.bounds).map((f) => f.key)).toContain("s0>s1");
+    // The next build ends the drag.
+    scene.build(m);
+    expect(scene.box("s1")!.rect.x).toBe(300);
+  });
+});
+
 describe("the pan bitmap", () => {
   it("is copied shifted while only the offset changes, and redrawn past its margin or on any other change", () => {
     expect(panFrame(null, 0, 0, 1)).toEqual({ redraw: true });

@@ -138,7 +138,12 @@ export class Editor implements ToolHost {
   }
   setDrag(ids: string[] | null, delta: Point): void {
     this.dragOffsets = ids ? new Map(ids.map((id) => [id, delta])) : null;
-    this.rebuild();
+    // Steps (not bursts) moved over an unchanged document: only they and their flows move.
+    if (ids && this.sceneVersion === this.mirror.version && !ids.some((id) => id.startsWith("kaizen:"))) {
+      this.scene.drag(this.mirror, ids, delta);
+    } else {
+      this.rebuild();
+    }
     this.redraw();
   }
   setMarquee(r: Rect | null): void {

@@ -74,9 +74,16 @@ export class Scene {
   private flowIndex = new SpatialIndex<FlowPath>(512);
 
   private layoutCache: { mirror: Mirror; version: number; positions: Point[] } | null = null;
+  /**
+   * The steps a drag moves and the flows that touch them. While a drag lasts, only these
+   * change: the indexes keep them where the drag began, queries skip them there and test them
+   * where they are, so a move costs the dragged steps, not a rebuild of the whole map.
+   */
+  private moving: { ids: Set<string>; boxes: StepBox[]; base: Point[]; flows: FlowPath[]; keys: Set<string> } | null = null;
 
   /** Rebuilds from the mirror; `offsets` moves steps being dragged (not yet committed). */
   build(m: Mirror, offsets?: Map<string, Point>): void {
+    this.moving = null;
     const steps = m.steps;
     const needLayout = steps.some((s) => s.x == null || s.y == null);
     // Layout depends only on the document: computed once per version, not once per drag move.
@@ -129,15 +136,55 @@ export class Scene {
       : { x: 0, y: 0, w: 0, h: 0 };
   }
 
+  /**
+   * Moves the steps `ids` (of the last build) by `delta` from where they were built, and the
+   * flows that touch them, without rebuilding the rest (see `moving`). The next `build` ends it.
+   */
+  drag(m: Mirror, ids: string[], delta: Point): void {
+    const mv = this.moving;
+    if (!mv || mv.ids.size !== ids.length || ids.some((id) => !mv.ids.has(id))) {
+      const boxes = ids.map((id) => this.byId.get(id)).filter((b): b is StepBox => b != null);
+      const set = new Set(boxes.map((b) => b.step.id));
+      const flows = this.flows.filter((f) => set.has(f.flow.from) || set.has(f.flow.to));
+      this.moving = {
+        ids: set,
+        boxes,
+        base: boxes.map((b) => ({ x: b.rect.x, y: b.rect.y })),
+        flows,
+        keys: new Set(flows.map((f) => f.key)),
+      };
+    }
+    const moving = this.moving!;
+    moving.boxes.forEach((b, k) => {
+      b.rect = { ...b.rect, x: moving.base[k].x + delta.x, y: moving.base[k].y + delta.y };
+    });
+    for (const f of moving.flows) {
+      f.points = flowPoints(f.flow, this.byId.get(f.flow.from)!.rect, this.byId.get(f.flow.to)!.rect);
+      f.bounds = boundsOf(f.points, 12);
+    }
+    this.lanes = lanesOf(m, this.boxes);
+  }
+
   box(id: string): StepBox | undefined {
     return this.byId.get(id);
   }
 
   stepsIn(r: Rect): StepBox[] {
-    return this.stepIndex.query(r).filter((b) => intersects(b.rect, r));
+    return this.stepCandidates(r).filter((b) => intersects(b.rect, r));
   }
   flowsIn(r: Rect): FlowPath[] {
-    return this.flowIndex.query(r).filter((f) => intersects(f.bounds, r));
+    return this.flowCandidates(r).filter((f) => intersects(f.bounds, r));
+  }
+  /** What the index holds near `r`, with the steps of a drag where they are now. */
+  private stepCandidates(r: Rect): StepBox[] {
+    const mv = this.moving;
+    const near = this.stepIndex.query(r);
+    return mv ? near.filter((b) => !mv.ids.has(b.step.id)).concat(mv.boxes) : near;
+  }
+  private flowCandidates(r: Rect): FlowPath[] {
+    const mv = this.moving;
+    const near = this.flowIndex.query(r);
+    return mv ? near.filter((f) => !mv.keys.has(f.key)).concat(mv.flows) : near;
   }
 
   /** What is under a world point, at zoom `scale` (it allows a few screen pixels either way). */
@@ -152,7 +199,7 @@ export class Scene {
       }
     }
     const probe = { x: p.x - tolerance, y: p.y - tolerance, w: 2 * tolerance, h: 2 * tolerance };
-    const near = this.stepIndex.query({ x: probe.x - PORT_R, y: probe.y, w: probe.w + 2 * PORT_R, h: probe.h });
+    const near = this.stepCandidates({ x: probe.x - PORT_R, y: probe.y, w: probe.w + 2 * PORT_R, h: probe.h });
     // Last drawn is on top.
     near.sort((a, b) => b.index - a.index);
     for (const b of near) {
@@ -164,7 +211,7 @@ export class Scene {
     }
     let best: FlowPath | null = null;
     let bestD = tolerance + 4;
-    for (const f of this.flowIndex.query(probe)) {
+    for (const f of this.flowCandidates(probe)) {
       for (let i = 1; i < f.points.length; i++) {
         const d = segmentDistance(p, f.points[i - 1], f.points[i]);
         if (d < bestD) {
