@@ -289,20 +289,15 @@ impl<'a> IdIndex<'a> {
             long: FxHashMap::default(),
         };
         let mut duplicates = Vec::new();
-        let mask = index.slots.len() - 1;
         for (i, &key) in index.keys.iter().enumerate() {
             let fresh = if key == LONG {
                 index.long.insert(id(i), i as u32).is_none()
             } else {
-                let mut s = index.slot(key);
-                loop {
-                    match index.slots[s] {
-                        0 => {
-                            index.slots[s] = i as u32 + 1;
-                            break true;
-                        }
-                        v if index.keys[v as usize - 1] == key => break false,
-                        _ => s = (s + 1) & mask,
+                match index.probe(key) {
+                    Ok(_) => false,
+                    Err(s) => {
+                        index.slots[s] = i as u32 + 1;
+                        true
                     }
                 }
             };
@@ -313,25 +308,37 @@ impl<'a> IdIndex<'a> {
         (index, duplicates)
     }
 
-    fn slot(&self, key: u128) -> usize {
+    /// The position of the short id with this key (`Ok`), or the empty slot where it would go.
+    fn probe(&self, key: u128) -> Result<u32, usize> {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let x = (key as u64) ^ ((key >> 64) as u64).wrapping_mul(K).rotate_left(29);
-        (x.wrapping_mul(K) >> self.shift) as usize
+        let mask = self.slots.len() - 1;
+        let mut s = (x.wrapping_mul(K) >> self.shift) as usize;
+        loop {
+            match self.slots[s] {
+                0 => return Err(s),
+                v if self.keys[v as usize - 1] == key => return Ok(v - 1),
+                _ => s = (s + 1) & mask,
+            }
+        }
     }
 
     fn lookup(&self, key: u128, id: &str) -> Option<u32> {
         if key == LONG {
-            return self.long.get(id).copied();
+            self.long.get(id).copied()
+        } else {
+            self.probe(key).ok()
         }
-        let mask = self.slots.len() - 1;
-        let mut s = self.slot(key);
-        loop {
-            match self.slots[s] {
-                0 => return None,
-                v if self.keys[v as usize - 1] == key => return Some(v - 1),
-                _ => s = (s + 1) & mask,
-            }
-        }
+    }
+
+    /// The positions of a reference's two ends (a flow's steps, a lineage edge's assets), each
+    /// looked for first near the last end found (`find`); `last` carries it from one reference
+    /// to the next (`u32::MAX` at first).
+    fn find_ends(&self, from: &str, to: &str, last: &mut u32) -> (Option<u32>, Option<u32>) {
+        let a = self.find(from, *last);
+        let b = self.find(to, a.unwrap_or(*last));
+        *last = b.unwrap_or(*last);
+        (a, b)
     }
 
     /// Like `get`, but first looks at the positions near `near` (`u32::MAX` for nowhere). A
@@ -551,16 +558,13 @@ impl<'a> Graph<'a> {
         let mut flow_ok = Vec::with_capacity(doc.flows.len());
         // The ends of every flow first, in a loop of lookups only (see the steps above).
         let mut ends: Vec<(Option<u32>, Option<u32>)> = Vec::with_capacity(doc.flows.len());
-        let mut last_to = u32::MAX;
+        let mut last = u32::MAX;
         let mut with_id = Vec::new();
         for (fi, f) in doc.flows.iter().enumerate() {
             if f.id.is_some() {
                 with_id.push(fi as u32);
             }
-            let from = step_index.find(&f.from, last_to);
-            let to = step_index.find(&f.to, from.unwrap_or(last_to));
-            last_to = to.unwrap_or(last_to);
-            ends.push((from, to));
+            ends.push(step_index.find_ends(&f.from, &f.to, &mut last));
         }
         let duplicates = duplicate_flows(doc, &step_index, &ends, &with_id);
         let mut next_duplicate = duplicates.iter().copied().peekable();
@@ -1460,12 +1464,10 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
     let mut edges: Vec<(u32, u32)> = Vec::with_capacity(doc.lineage.len());
     let mut consumed = vec![false; doc.assets.len()];
     let mut ok = true;
-    let mut last_to = u32::MAX;
+    let mut last = u32::MAX;
     for e in &doc.lineage {
         let el = || Element::Lineage(e.key());
-        let from = assets.find(&e.from, last_to);
-        let to = assets.find(&e.to, from.unwrap_or(last_to));
-        last_to = to.unwrap_or(last_to);
+        let (from, to) = assets.find_ends(&e.from, &e.to, &mut last);
         for (field, id, end) in [("from", &e.from, from), ("to", &e.to, to)] {
             if end.is_none() {
                 ok = false;
