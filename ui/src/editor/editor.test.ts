@@ -293,6 +293,7 @@ describe("dragging steps", () => {
     expect(scene.boxes.map((b) => b.rect)).toEqual(full.boxes.map((b) => b.rect));
     expect(scene.flows.map((f) => f.points)).toEqual(full.flows.map((f) => f.points));
     expect(scene.lanes).toEqual(full.lanes);
+    expect(scene.bounds).toEqual(full.bounds);
     // Found where it is now, not where it was.
     const s1 = full.box("s1")!.rect;
     expect(scene.stepsIn(s1).map((b) => b.step.id)).toContain("s1");

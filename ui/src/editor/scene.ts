@@ -118,13 +118,18 @@ export class Scene {
     for (const b of this.boxes) this.stepIndex.insert(b, b.rect);
     this.flowIndex.clear();
     for (const f of this.flows) this.flowIndex.insert(f, f.bounds);
-    this.lanes = lanesOf(m, this.boxes);
     this.bursts = (m.map.kaizen ?? [])
       .filter((k) => k.x != null && k.y != null)
       .map((kaizen) => {
         const d = offsets?.get(`kaizen:${kaizen.id}`);
         return { kaizen, x: kaizen.x! + (d?.x ?? 0), y: kaizen.y! + (d?.y ?? 0) };
       });
+    this.measure(m);
+  }
+
+  /** Lanes and the map's bounds, from where the boxes are. */
+  private measure(m: Mirror): void {
+    this.lanes = lanesOf(m, this.boxes);
     this.bounds = this.boxes.length
       ? boundsOf(
           this.boxes.flatMap((b) => [
@@ -162,7 +167,7 @@ export class Scene {
       f.points = flowPoints(f.flow, this.byId.get(f.flow.from)!.rect, this.byId.get(f.flow.to)!.rect);
       f.bounds = boundsOf(f.points, 12);
     }
-    this.lanes = lanesOf(m, this.boxes);
+    this.measure(m);
   }
 
   box(id: string): StepBox | undefined {
