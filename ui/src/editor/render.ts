@@ -195,12 +195,17 @@ function worldTransform(ctx: CanvasRenderingContext2D): void {
   ctx.setTransform(r * scale, 0, 0, r * scale, r * ox, r * oy);
 }
 
-export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights): void {
-  const { viewport: v, theme: t } = s;
+/** Sets up `frame` for drawing the view `v` on `ctx`. */
+function beginFrame(ctx: CanvasRenderingContext2D, v: Viewport): void {
   frame.scale = v.scale;
   frame.ox = v.ox;
   frame.oy = v.oy;
   frame.r = dpr(ctx);
+}
+
+export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights): void {
+  const { viewport: v, theme: t } = s;
+  beginFrame(ctx, v);
   ctx.save();
   ctx.setTransform(dpr(ctx), 0, 0, dpr(ctx), 0, 0);
   ctx.fillStyle = t.background;
@@ -263,14 +268,23 @@ function drawGrid(ctx: CanvasRenderingContext2D, view: Rect, t: Theme, scale: nu
   ctx.stroke();
 }
 
-function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number, names: boolean): void {
-  // Only the visible part of each band (a band is as wide as the map, which zoomed in is
-  // hundreds of thousands of pixels: too much for the rasteriser to clip on every frame).
+/**
+ * The lanes on screen and the visible part of their bands, from `x0`, `w` wide (a band is as
+ * wide as the map, which zoomed in is hundreds of thousands of pixels: too much for the
+ * rasteriser to clip on every frame).
+ */
+function visibleLanes(scene: Scene, view: Rect): { x0: number; w: number; lanes: Scene["lanes"] } | null {
   const x0 = Math.max(scene.bounds.x - 120, view.x);
   const w = Math.min(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) - x0;
-  if (w <= 0) return;
-  for (const lane of scene.lanes) {
-    if (lane.y > view.y + view.h || lane.y + lane.h < view.y) continue;
+  if (w <= 0) return null;
+  return { x0, w, lanes: scene.lanes.filter((lane) => lane.y <= view.y + view.h && lane.y + lane.h >= view.y) };
+}
+
+function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number, names: boolean): void {
+  const seen = visibleLanes(scene, view);
+  if (!seen) return;
+  const { x0, w } = seen;
+  for (const lane of seen.lanes) {
     ctx.fillStyle = t.lane;
     ctx.fillRect(x0, lane.y, w, lane.h);
     ctx.strokeStyle = t.grid;
@@ -290,19 +304,12 @@ function drawLaneName(ctx: CanvasRenderingContext2D, lane: { name: string; y: nu
 
 /** Only the lanes' names, over a pan frame (see `DrawState.laneNames`). */
 export function drawLaneNames(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewport, t: Theme): void {
-  frame.scale = v.scale;
-  frame.ox = v.ox;
-  frame.oy = v.oy;
-  frame.r = dpr(ctx);
-  const view = v.visible();
-  const x0 = Math.max(scene.bounds.x - 120, view.x);
-  if (Math.min(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) <= x0) return;
+  const seen = visibleLanes(scene, v.visible());
+  if (!seen) return;
+  beginFrame(ctx, v);
   ctx.save();
   worldTransform(ctx);
-  for (const lane of scene.lanes) {
-    if (lane.y > view.y + view.h || lane.y + lane.h < view.y) continue;
-    drawLaneName(ctx, lane, x0, t, v.scale);
-  }
+  for (const lane of seen.lanes) drawLaneName(ctx, lane, seen.x0, t, v.scale);
   ctx.restore();
 }
 
