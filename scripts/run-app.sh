@@ -6,13 +6,8 @@ app=${1:-target/debug/takt-desktop}
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
 	exec "$app" --sample
 fi
-n=99
-while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
-export DISPLAY=":$n"
+source "$(dirname "$0")/xvfb.sh"
+start_xvfb 99
 "$app" --sample &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; kill $xvfb 2>/dev/null || true' EXIT INT TERM

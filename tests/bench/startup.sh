@@ -8,13 +8,9 @@
 set -euo pipefail
 app=${1:-target/release/takt-desktop}
 runs=${2:-10}
-n=97
-while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
-export DISPLAY=":$n" TAKT_REPORT_STARTUP=1
+source "$(dirname "$0")/../../scripts/xvfb.sh"
+start_xvfb 97
+export TAKT_REPORT_STARTUP=1
 times=()
 for i in $(seq 1 "$runs"); do
 	data=$(mktemp -d)
