@@ -454,59 +454,36 @@ impl<'a> Graph<'a> {
             }
         }
 
-        // Steps. Each string of a record (id, name, team) lives elsewhere on the heap; in a
-        // large map, each is a cache miss. A small loop that only reads them comes first: there
-        // the processor has many such loads in flight at once, where the full check of a step
-        // below would wait for each in turn.
-        let mut keys: Vec<u128> = Vec::with_capacity(doc.steps.len());
-        let mut name_hash: Vec<u64> = Vec::with_capacity(doc.steps.len());
-        let mut teams: Vec<Option<u32>> = Vec::with_capacity(doc.steps.len());
-        // Steps with a blank id or name (rare).
+        // Steps, in one pass over the records: on a large map the records do not stay in the
+        // cache, and a second pass would read them from memory again.
+        let n = doc.steps.len();
+        let mut keys: Vec<u128> = Vec::with_capacity(n);
+        let mut name_hash: Vec<u64> = Vec::with_capacity(n);
+        let mut info = Vec::with_capacity(n);
+        let mut linted = Vec::new();
+        let mut pt = Vec::with_capacity(n);
+        let mut lt = Vec::with_capacity(n);
+        // Steps with a blank id (rare), and where each step with errors starts in `errs`:
+        // errors about ids are only known once every id is indexed, and go before the step's
+        // others.
         let mut blank_ids = Vec::new();
-        let mut blank_names = Vec::new();
+        let first_step_error = errs.len();
+        let mut step_errors: Vec<(u32, usize)> = Vec::new();
         for (i, s) in doc.steps.iter().enumerate() {
+            let before = errs.len();
             keys.push(IdIndex::key(&s.id));
             if is_blank_id(&s.id) {
                 blank_ids.push(i as u32);
             }
             let name = s.name.trim();
-            if name.is_empty() {
-                blank_names.push(i as u32);
-            }
             name_hash.push(crate::lint::fold_name(name));
-            teams.push(match &s.team {
-                Some(t) => team_ids.get(t.as_str()).copied(),
-                None => Some(u32::MAX),
-            });
-        }
-        // The index from the keys alone, in a loop of its own for the same reason.
-        let (step_index, duplicate_ids) = IdIndex::build(keys, |i| &doc.steps[i].id);
-        let (mut blank_ids, mut blank_names, mut duplicate_ids) = (
-            blank_ids.into_iter().peekable(),
-            blank_names.into_iter().peekable(),
-            duplicate_ids.into_iter().peekable(),
-        );
-        let mut info = Vec::with_capacity(doc.steps.len());
-        let mut linted = Vec::new();
-        let mut pt = Vec::with_capacity(doc.steps.len());
-        let mut lt = Vec::with_capacity(doc.steps.len());
-        for (i, s) in doc.steps.iter().enumerate() {
-            let el = || Element::Step(s.id.clone());
-            let i = i as u32;
-            if blank_ids.next_if_eq(&i).is_some() {
-                check_id(&s.id, &el, &mut errs);
-            }
-            if duplicate_ids.next_if_eq(&i).is_some() {
-                errs.push(ModelError::DuplicateId { element: el() });
-            }
-            let i = i as usize;
             let mut team_ix = u32::MAX;
             if let Some(team) = &s.team {
-                if let Some(k) = teams[i] {
+                if let Some(&k) = team_ids.get(team.as_str()) {
                     team_ix = k;
                 } else {
                     errs.push(ModelError::Dangling {
-                        element: el(),
+                        element: Element::Step(s.id.clone()),
                         field: "team",
                         target_kind: "team",
                         target: team.clone(),
@@ -526,7 +503,7 @@ impl<'a> Graph<'a> {
             } else {
                 s.lt.map_or(p, |d| d.seconds(&cal))
             });
-            let lint = crate::lint::step_flags(s, blank_names.next_if_eq(&(i as u32)).is_some());
+            let lint = crate::lint::step_flags(s, name.is_empty());
             if lint != 0 {
                 linted.push(i as u32);
             }
@@ -546,34 +523,49 @@ impl<'a> Graph<'a> {
                 team: team_ix,
                 lint,
             });
+            if errs.len() > before {
+                step_errors.push((i as u32, before));
+            }
+        }
+        let (step_index, duplicate_ids) = IdIndex::build(keys, |i| &doc.steps[i].id);
+        if !blank_ids.is_empty() || !duplicate_ids.is_empty() {
+            let el = |i: u32| Element::Step(doc.steps[i as usize].id.clone());
+            let mut early = Vec::with_capacity(blank_ids.len() + duplicate_ids.len());
+            for &i in &blank_ids {
+                let mut e = Vec::new();
+                check_id(&doc.steps[i as usize].id, &|| el(i), &mut e);
+                early.extend(e.into_iter().map(|e| (i, e)));
+            }
+            for &i in &duplicate_ids {
+                early.push((i, ModelError::DuplicateId { element: el(i) }));
+            }
+            // A step's blank id before its being a duplicate: a stable sort.
+            early.sort_by_key(|e| e.0);
+            put_first(&mut errs, first_step_error, &step_errors, early);
         }
 
         // Flows.
         let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
-        let n = doc.steps.len();
         let mut flows = Vec::with_capacity(doc.flows.len());
         let mut fwd_out_deg = vec![0u32; n + 1];
         let mut fwd_in_deg = vec![0u32; n + 1];
         let mut rw_deg = vec![0u32; n + 1];
         let mut flow_ok = Vec::with_capacity(doc.flows.len());
-        // The ends of every flow first, in a loop of lookups only (see the steps above).
+        // One pass over the records, as for the steps; duplicates are found after it.
         let mut ends: Vec<(Option<u32>, Option<u32>)> = Vec::with_capacity(doc.flows.len());
         let mut last = u32::MAX;
         let mut with_id = Vec::new();
+        let first_flow_error = errs.len();
+        let mut flow_errors: Vec<(u32, usize)> = Vec::new();
         for (fi, f) in doc.flows.iter().enumerate() {
-            if f.id.is_some() {
-                with_id.push(fi as u32);
-            }
-            ends.push(step_index.find_ends(&f.from, &f.to, &mut last));
-        }
-        let duplicates = duplicate_flows(doc, &step_index, &ends, &with_id);
-        let mut next_duplicate = duplicates.iter().copied().peekable();
-        for (fi, f) in doc.flows.iter().enumerate() {
+            let before = errs.len();
             let el = || Element::Flow(f.key());
             if let Some(id) = &f.id {
+                with_id.push(fi as u32);
                 check_id(id, &el, &mut errs);
             }
-            let (from, to) = ends[fi];
+            let (from, to) = step_index.find_ends(&f.from, &f.to, &mut last);
+            ends.push((from, to));
             for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
                 if ix.is_none() {
                     errs.push(ModelError::Dangling {
@@ -670,10 +662,6 @@ impl<'a> Graph<'a> {
                 }
                 (_, None) => {}
             }
-            let duplicate = next_duplicate.next_if_eq(&(fi as u32)).is_some();
-            if duplicate {
-                errs.push(ModelError::DuplicateId { element: el() });
-            }
             if f.kind.is_forward() && f.from == f.to {
                 errs.push(ModelError::Cycle {
                     steps: vec![f.from.clone()],
@@ -700,6 +688,17 @@ impl<'a> Graph<'a> {
                 tagged: !f.waste.is_empty(),
                 given_p: f.p.is_some(),
             });
+            if errs.len() > before {
+                flow_errors.push((fi as u32, before));
+            }
+        }
+        let duplicates = duplicate_flows(doc, &step_index, &ends, &with_id);
+        if !duplicates.is_empty() {
+            let early = duplicates.into_iter().map(|fi| {
+                let element = Element::Flow(doc.flows[fi as usize].key());
+                (fi, ModelError::DuplicateId { element })
+            });
+            put_first(&mut errs, first_flow_error, &flow_errors, early.collect());
         }
 
         let unconsumed = check_lineage(doc, &step_index, &mut errs);
@@ -1142,6 +1141,36 @@ fn duplicate_flows(
     dups.sort_unstable();
     dups.dedup();
     dups
+}
+
+/// Puts `early` (errors found only after a pass over a list of elements, by position in the
+/// list, ascending) into `errs`, each before the other errors of its element. The pass's errors
+/// start at `first` in `errs`; `marks` gives each element with errors and where its errors start.
+fn put_first(
+    errs: &mut Vec<ModelError>,
+    first: usize,
+    marks: &[(u32, usize)],
+    early: Vec<(u32, ModelError)>,
+) {
+    let end_of_all = errs.len();
+    let mut rest = errs.split_off(first).into_iter();
+    let mut early = early.into_iter().peekable();
+    let mut starts = marks.iter().enumerate().peekable();
+    loop {
+        let next = [early.peek().map(|e| e.0), starts.peek().map(|(_, m)| m.0)]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(i) = next else { break };
+        while let Some((_, e)) = early.next_if(|e| e.0 == i) {
+            errs.push(e);
+        }
+        if let Some((k, &(_, at))) = starts.next_if(|(_, m)| m.0 == i) {
+            // This element's errors run to where the next one's start.
+            let end = marks.get(k + 1).map_or(end_of_all, |m| m.1);
+            errs.extend(rest.by_ref().take(end - at));
+        }
+    }
 }
 
 fn is_blank_id(id: &str) -> bool {

@@ -592,12 +592,13 @@ fn a_large_map_reports_its_errors_in_document_order() {
     let first = id(&doc, 3);
     doc.steps[1_800].id = first.clone(); // a duplicate, in the second half
     doc.steps[1_800].team = Some("nobody".into());
+    doc.steps[2_000].id = first.clone(); // a duplicate and nothing else
     doc.steps[2_300].id = " ".into();
     doc.steps[2_300].uptime = Some(-5.0);
     let errs = validate(&doc).expect_err("invalid").0;
     let got: Vec<(Element, Option<&str>, &str)> = errs
         .iter()
-        .take(7)
+        .take(8)
         .map(|e| {
             let kind = match e {
                 ModelError::DuplicateId { .. } => "duplicate",
@@ -615,8 +616,42 @@ fn a_large_map_reports_its_errors_in_document_order() {
             (step_el(&id(&doc, 1_400)), Some("pca"), "value"),
             (step_el(&first), Some("id"), "duplicate"),
             (step_el(&first), Some("team"), "dangling"),
+            (step_el(&first), Some("id"), "duplicate"),
             (step_el(" "), Some("id"), "value"),
             (step_el(" "), Some("uptime"), "value"),
+        ],
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn a_large_map_reports_its_flow_errors_in_document_order() {
+    // A duplicate flow is found only after the pass over every flow; its error still comes
+    // first among its own, and between the errors of the flows around it.
+    let mut doc = takt_core::gen::generate(2_500, 6);
+    let wait = |s: &str| Some(s.parse::<Duration>().unwrap());
+    doc.flows[20].wait = wait("-1h");
+    doc.flows[20].wip = None;
+    let mut copy = doc.flows[30].clone();
+    copy.wait = wait("-2h");
+    doc.flows.insert(1_500, copy);
+    doc.flows[1_600].wip = Some(-3.0);
+    let key = |i: usize| doc.flows[i].key();
+    let errs = validate(&doc).expect_err("invalid").0;
+    let got: Vec<(Element, Option<&str>, bool)> = errs
+        .iter()
+        .map(|e| {
+            let duplicate = matches!(e, ModelError::DuplicateId { .. });
+            (e.element(), e.field(), duplicate)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (flow_el(&key(20)), Some("wait"), false),
+            (flow_el(&key(1_500)), Some("id"), true),
+            (flow_el(&key(1_500)), Some("wait"), false),
+            (flow_el(&key(1_600)), Some("wip"), false),
         ],
         "{errs:#?}"
     );
