@@ -550,8 +550,10 @@ export class App {
           "section",
           { class: "stage" },
           h("div", { class: "palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
-          h("canvas", { id: "canvas", "aria-label": "Value stream map" }),
-          h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true }),
+          // The palette and the capture bar sit beside the canvas, not over it: with WebKit's
+          // software painting, anything over the canvas is painted again on every frame it
+          // changes (7 ms a frame in a drag, docs/BENCHMARKS.md).
+          h("div", { class: "canvas-wrap" }, h("canvas", { id: "canvas", "aria-label": "Value stream map" }), h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true })),
           h("div", { class: "capture-bar" }, capture),
         ),
         // The metrics stay in view; the inspector and warnings scroll under them.
