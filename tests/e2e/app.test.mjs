@@ -106,6 +106,48 @@ describe("the sample", () => {
     );
     for (const d of diffs) assert.ok(d.differ <= d.of * 0.001, `${d.differ} of ${d.of} pixels differ`);
   });
+
+  test("a drag frame, the map under the drag copied from the bitmap, shows what a full redraw shows", async () => {
+    const { browser } = app;
+    const r = await browser.execute(() => {
+      const ed = window.takt.editor;
+      const pixels = () => ed.ctx.getImageData(0, 0, ed.canvas.width, ed.canvas.height).data;
+      const id = ed.mirror.steps[3].id;
+      const out = [];
+      ed.setDrag([id], { x: 40, y: 25 });
+      ed.paint(); // the drag's first frame draws the still layer into the bitmap
+      const stamp = ed.stamp;
+      for (const delta of [{ x: 90, y: 60 }, { x: -70, y: 140 }]) {
+        ed.setDrag([id], delta);
+        ed.paint();
+        const copied = ed.stamp === stamp && ed.dragBitmap.view.stamp === stamp;
+        const frame = pixels();
+        ed.drawView(ed.ctx, ed.viewport); // the whole view drawn afresh, the drag as it is
+        const full = pixels();
+        let differ = 0;
+        for (let i = 0; i < frame.length; i += 4) {
+          const d = Math.max(Math.abs(frame[i] - full[i]), Math.abs(frame[i + 1] - full[i + 1]), Math.abs(frame[i + 2] - full[i + 2]));
+          if (d > 32) differ++;
+        }
+        out.push({ differ, of: frame.length / 4, copied });
+      }
+      // The dragged step is drawn where it is now: its box's centre pixel is a step's fill.
+      const box = ed.scene.box(id).rect;
+      const c = ed.viewport.toScreen({ x: box.x + box.w / 2, y: box.y + 6 });
+      const ratio = window.devicePixelRatio || 1;
+      const at = ed.ctx.getImageData(Math.round(c.x * ratio), Math.round(c.y * ratio), 1, 1).data;
+      ed.setDrag(null, { x: 0, y: 0 });
+      ed.paint();
+      const bg = ed.ctx.getImageData(Math.round(c.x * ratio), Math.round(c.y * ratio), 1, 1).data;
+      return { out, at: [...at], bg: [...bg] };
+    });
+    for (const d of r.out) {
+      assert.ok(d.copied, "the still layer was copied, not redrawn");
+      assert.ok(d.differ <= d.of * 0.001, `${d.differ} of ${d.of} pixels differ`);
+    }
+    // Where the step was dragged to, the pixels change back when the drag ends.
+    assert.notDeepEqual(r.at, r.bg);
+  });
 });
 
 describe("a map built from scratch", () => {

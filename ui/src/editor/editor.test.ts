@@ -307,6 +307,38 @@ describe("dragging steps", () => {
   });
 });
 
+describe("the layers of a drag", () => {
+  it("split the map into what moves and what stays, which together are the whole", () => {
+    const m = new Mirror(chain(6));
+    const scene = new Scene();
+    scene.build(m);
+    const all = { x: -1000, y: -1000, w: 5000, h: 3000 };
+    const ids = (bs: { step: { id: string } }[]) => bs.map((b) => b.step.id).sort();
+    const keys = (fs: { key: string }[]) => fs.map((f) => f.key).sort();
+    // No drag: everything is still.
+    expect(scene.dragging).toBe(false);
+    expect(scene.stepsIn(all, "moving")).toEqual([]);
+    expect(ids(scene.stepsIn(all, "still"))).toEqual(ids(scene.stepsIn(all)));
+    expect(scene.flowsIn(all, "moving")).toEqual([]);
+    scene.drag(m, ["s2", "s3"], { x: 20, y: 30 });
+    expect(scene.dragging).toBe(true);
+    expect(ids(scene.stepsIn(all, "moving"))).toEqual(["s2", "s3"]);
+    expect(ids(scene.stepsIn(all, "still"))).toEqual(["s0", "s1", "s4", "s5"]);
+    // A flow moves when either end does.
+    expect(keys(scene.flowsIn(all, "moving"))).toEqual(["s1>s2", "s2>s3", "s3>s4"]);
+    expect(keys(scene.flowsIn(all, "still"))).toEqual(["s0>s1", "s4>s5"]);
+    expect([...keys(scene.flowsIn(all, "moving")), ...keys(scene.flowsIn(all, "still"))].sort()).toEqual(keys(scene.flowsIn(all)));
+    // The moving layer is culled where the steps are now.
+    const s2 = scene.box("s2")!.rect;
+    expect(ids(scene.stepsIn({ x: s2.x, y: s2.y, w: 5, h: 5 }, "moving"))).toEqual(["s2"]);
+    expect(scene.stepsIn({ x: 600, y: 0, w: 5, h: 5 }, "moving")).toEqual([]);
+    // The next build ends the drag: everything is still again.
+    scene.build(m);
+    expect(scene.dragging).toBe(false);
+    expect(scene.stepsIn(all, "moving")).toEqual([]);
+  });
+});
+
 describe("the pan bitmap", () => {
   it("is copied shifted while only the offset changes, and redrawn past its margin or on any other change", () => {
     expect(panFrame(null, 0, 0, 1)).toEqual({ redraw: true });

@@ -4,7 +4,7 @@
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
-import { DARK, draw, drawLaneNames, highlights, LIGHT, setPixelRatio, warmFonts, type Highlights, type Theme } from "./render";
+import { DARK, draw, drawLaneNames, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
 import { Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
@@ -47,10 +47,14 @@ export class Editor implements ToolHost {
   /** Bumped by every change that is not a pan (see `pancache.ts`). */
   private stamp = 0;
   private panActive = false;
+  /** The steps the scene is dragging, joined (the still layer is drawn without them). */
+  private dragKey: string | null = null;
   /** A change other than a pan is waiting for the next frame. */
   private changed = false;
   /** Kept for the editor's life, sized with the canvas, its fonts prepared like the canvas's. */
-  private panBitmap: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D; view: CachedView | null } | null = null;
+  private panBitmap: Bitmap | null = null;
+  /** What a drag leaves where it is, drawn once for the view (transparent, see `paintDrag`). */
+  private dragBitmap: Bitmap | null = null;
   private spaceDown = false;
   private clip: Clip | null = null;
   private pasteCount = 0;
@@ -73,6 +77,7 @@ export class Editor implements ToolHost {
     pick();
     warmFonts(this.ctx, this.theme.font);
     if (this.panBitmap) warmFonts(this.panBitmap.ctx, this.theme.font);
+    if (this.dragBitmap) warmFonts(this.dragBitmap.ctx, this.theme.font);
   }
 
   // --- the document ---------------------------------------------------------------------
@@ -140,11 +145,18 @@ export class Editor implements ToolHost {
     this.dragOffsets = ids ? new Map(ids.map((id) => [id, delta])) : null;
     // Steps (not bursts) moved over an unchanged document: only they and their flows move.
     if (ids && this.sceneVersion === this.mirror.version && !ids.some((id) => id.startsWith("kaizen:"))) {
+      const key = ids.join("\n");
+      // What the drag leaves where it is (the drag bitmap) is the same from one move to the
+      // next; a new drag has other steps to leave out.
+      if (!this.scene.dragging || key !== this.dragKey) this.stamp++;
       this.scene.drag(this.mirror, ids, delta);
+      this.dragKey = key;
+      this.redraw(true);
     } else {
+      this.dragKey = null;
       this.rebuild();
+      this.redraw();
     }
-    this.redraw();
   }
   setMarquee(r: Rect | null): void {
     this.marquee = r;
@@ -218,15 +230,17 @@ export class Editor implements ToolHost {
   private paint(): void {
     const t0 = performance.now();
     if (this.sceneVersion !== this.mirror.version) this.rebuild();
-    // A frame with any change but the offset is drawn in full, pan or not.
-    if (this.panActive && !this.changed && this.panBitmap) this.paintPan(this.panBitmap);
+    // While steps are dragged, every frame copies the map under them and draws them over it.
+    // Otherwise a frame with any change but the offset is drawn in full, pan or not.
+    if (this.scene.dragging && this.dragBitmap) this.paintDrag(this.dragBitmap);
+    else if (this.panActive && !this.changed && this.panBitmap) this.paintPan(this.panBitmap);
     else this.drawView(this.ctx, this.viewport);
     this.changed = false;
     this.events.drew?.(performance.now() - t0);
   }
 
   /** A pan frame: the view drawn with a margin into a bitmap, then copied at the new offset. */
-  private paintPan(bitmap: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D; view: CachedView | null }): void {
+  private paintPan(bitmap: Bitmap): void {
     const v = this.viewport;
     const ratio = window.devicePixelRatio || 1;
     let plan = panFrame(bitmap.view, v.ox, v.oy, this.stamp);
@@ -249,7 +263,32 @@ export class Editor implements ToolHost {
     drawLaneNames(ctx, this.scene, v, this.theme);
   }
 
-  private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true): void {
+  /**
+   * A drag frame: what lies under the map (background, grid, lanes, which the drag can
+   * stretch), then a copy of what the drag leaves where it is (drawn once into a transparent
+   * bitmap while nothing else changes), then what moves.
+   */
+  private paintDrag(bitmap: Bitmap): void {
+    const v = this.viewport;
+    // Drawn again when anything but the moving steps changed (a new drag, the view, a hover).
+    if (panFrame(bitmap.view, v.ox, v.oy, this.stamp, 0).redraw) {
+      bitmap.ctx.save();
+      bitmap.ctx.setTransform(1, 0, 0, 1, 0, 0);
+      bitmap.ctx.clearRect(0, 0, bitmap.canvas.width, bitmap.canvas.height);
+      bitmap.ctx.restore();
+      this.drawView(bitmap.ctx, v, false, "still");
+      bitmap.view = { ox: v.ox, oy: v.oy, stamp: this.stamp };
+    }
+    const ctx = this.ctx;
+    this.drawView(ctx, v, true, "under");
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(bitmap.canvas, 0, 0);
+    ctx.restore();
+    this.drawView(ctx, v, false, "moving");
+  }
+
+  private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true, layer: DrawLayer = "all"): void {
     draw(
       ctx,
       {
@@ -266,6 +305,7 @@ export class Editor implements ToolHost {
         marquee: this.marquee,
         grid: true,
         laneNames,
+        layer,
       },
       this.hl,
     );
@@ -281,16 +321,19 @@ export class Editor implements ToolHost {
     this.viewport.height = r.height;
     const w = Math.round((r.width + 2 * PAN_MARGIN) * ratio);
     const h = Math.round((r.height + 2 * PAN_MARGIN) * ratio);
-    if (!this.panBitmap) {
-      const canvas = document.createElement("canvas");
-      const ctx = canvas.getContext("2d", { alpha: false });
-      if (ctx) this.panBitmap = { canvas, ctx, view: null };
-    }
+    if (!this.panBitmap) this.panBitmap = bitmap(false);
     if (this.panBitmap && (this.panBitmap.canvas.width !== w || this.panBitmap.canvas.height !== h)) {
       this.panBitmap.canvas.width = w;
       this.panBitmap.canvas.height = h;
       setPixelRatio(this.panBitmap.ctx, ratio);
       this.panBitmap.view = null;
+    }
+    if (!this.dragBitmap) this.dragBitmap = bitmap(true);
+    if (this.dragBitmap && (this.dragBitmap.canvas.width !== this.canvas.width || this.dragBitmap.canvas.height !== this.canvas.height)) {
+      this.dragBitmap.canvas.width = this.canvas.width;
+      this.dragBitmap.canvas.height = this.canvas.height;
+      setPixelRatio(this.dragBitmap.ctx, ratio);
+      this.dragBitmap.view = null;
     }
     this.stamp++;
     this.changed = true;
@@ -491,4 +534,17 @@ export class Editor implements ToolHost {
       if (e.key === " ") this.spaceDown = false;
     });
   }
+}
+
+/** A canvas off screen and the view it was last drawn for. */
+interface Bitmap {
+  canvas: HTMLCanvasElement;
+  ctx: CanvasRenderingContext2D;
+  view: CachedView | null;
+}
+
+function bitmap(alpha: boolean): Bitmap | null {
+  const canvas = document.createElement("canvas");
+  const ctx = canvas.getContext("2d", { alpha });
+  return ctx ? { canvas, ctx, view: null } : null;
 }

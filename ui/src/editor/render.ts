@@ -3,7 +3,7 @@
 
 import type { Analysis, Flow, Kaizen, Step, ValueStream } from "../bindings";
 import { fmtDuration, fmtPercent } from "./format";
-import { burstGrowth, portOf, type FlowPath, type Scene, type StepBox } from "./scene";
+import { burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
 import type { Point, Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
@@ -100,7 +100,20 @@ export interface DrawState {
    * they stay at the edge of the screen, not of the bitmap, and are drawn over each pan frame.
    */
   laneNames?: boolean;
+  /**
+   * While steps are dragged: everything (default), what lies under the map (background, grid,
+   * lanes), what stays (steps, flows and bursts a drag leaves, drawn once into a transparent
+   * bitmap), or what moves (drawn over a copy of it, with the pointer's overlays).
+   */
+  layer?: DrawLayer;
 }
+
+/**
+ * What to draw: the layers of a drag (`Layer`: everything, what moves, what stays) and what lies
+ * under them all ("under": the background, the grid and the lanes, which a drag can stretch, so
+ * a drag frame draws them afresh under the copy of what stays).
+ */
+export type DrawLayer = Layer | "under";
 
 /** Steps and flows on the critical path, as sets of ids and keys. */
 export interface Highlights {
@@ -205,22 +218,42 @@ function beginFrame(ctx: CanvasRenderingContext2D, v: Viewport): void {
 
 export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights): void {
   const { viewport: v, theme: t } = s;
+  const layer = s.layer ?? "all";
+  if (layer === "all" && s.scene.dragging) {
+    // In the order of a drag frame: what a drag moves goes on top.
+    for (const l of ["under", "still", "moving"] as const) draw(ctx, { ...s, layer: l }, hl);
+    return;
+  }
   beginFrame(ctx, v);
   ctx.save();
   ctx.setTransform(dpr(ctx), 0, 0, dpr(ctx), 0, 0);
-  ctx.fillStyle = t.background;
-  ctx.fillRect(0, 0, v.width, v.height);
+  if (layer === "all" || layer === "under") {
+    ctx.fillStyle = t.background;
+    ctx.fillRect(0, 0, v.width, v.height);
+  }
   worldTransform(ctx);
   const view = v.visible();
-  if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
-  drawLanes(ctx, s.scene, view, t, v.scale, s.laneNames !== false);
-  const flows = s.scene.flowsIn(view);
+  if (layer === "all" || layer === "under") {
+    if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
+    drawLanes(ctx, s.scene, view, t, v.scale, s.laneNames !== false);
+  }
+  if (layer === "under") {
+    ctx.restore();
+    return;
+  }
+  const flows = s.scene.flowsIn(view, layer);
   for (const f of flows) drawFlow(ctx, f, s, hl);
-  const boxes = s.scene.stepsIn(view).sort((a, b) => a.index - b.index);
+  const boxes = s.scene.stepsIn(view, layer).sort((a, b) => a.index - b.index);
   const detail = v.scale >= 0.55 ? 2 : v.scale >= 0.22 ? 1 : 0;
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
   if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s);
-  for (const b of s.scene.bursts) drawKaizen(ctx, b.kaizen, b.x, b.y, t, detail, s.selectedKaizen === b.kaizen.id);
+  if (layer === "all" || layer === "still") {
+    for (const b of s.scene.bursts) drawKaizen(ctx, b.kaizen, b.x, b.y, t, detail, s.selectedKaizen === b.kaizen.id);
+  }
+  if (layer === "still") {
+    ctx.restore();
+    return;
+  }
   if (s.connecting) {
     const from = s.scene.box(s.connecting.from);
     if (from) {

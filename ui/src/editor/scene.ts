@@ -16,6 +16,9 @@ import {
   type Rect,
 } from "./geometry";
 
+/** What to draw of a map while steps are dragged: everything, what moves, or what stays. */
+export type Layer = "all" | "moving" | "still";
+
 export interface StepBox {
   index: number;
   step: Step;
@@ -79,7 +82,7 @@ export class Scene {
    * change: the indexes keep them where the drag began, queries skip them there and test them
    * where they are, so a move costs the dragged steps, not a rebuild of the whole map.
    */
-  private moving: { ids: Set<string>; boxes: StepBox[]; base: Point[]; flows: FlowPath[]; keys: Set<string> } | null = null;
+  private moving: { ids: Set<string>; boxes: StepBox[]; base: Point[]; flows: FlowPath[]; keys: Set<string>; still: Extent } | null = null;
 
   /** Rebuilds from the mirror; `offsets` moves steps being dragged (not yet committed). */
   build(m: Mirror, offsets?: Map<string, Point>): void {
@@ -127,18 +130,11 @@ export class Scene {
     this.measure(m);
   }
 
-  /** Lanes and the map's bounds, from where the boxes are. */
-  private measure(m: Mirror): void {
-    this.lanes = lanesOf(m, this.boxes);
-    this.bounds = this.boxes.length
-      ? boundsOf(
-          this.boxes.flatMap((b) => [
-            { x: b.rect.x, y: b.rect.y },
-            { x: b.rect.x + b.rect.w, y: b.rect.y + b.rect.h + 40 },
-          ]),
-          0,
-        )
-      : { x: 0, y: 0, w: 0, h: 0 };
+  /** Lanes and the map's bounds, from where the boxes are (during a drag: `base`, the extent of the boxes that stay, and the moving ones). */
+  private measure(m: Mirror, boxes: StepBox[] = this.boxes, base?: Extent): void {
+    const e = extentOf(boxes, base);
+    this.lanes = lanesOf(m, e);
+    this.bounds = e.boxes ? { x: e.x0, y: e.y0, w: e.x1 - e.x0, h: e.y1 - e.y0 } : { x: 0, y: 0, w: 0, h: 0 };
   }
 
   /**
@@ -157,6 +153,8 @@ export class Scene {
         base: boxes.map((b) => ({ x: b.rect.x, y: b.rect.y })),
         flows,
         keys: new Set(flows.map((f) => f.key)),
+        // Where the other steps are does not change while the drag lasts: measured once.
+        still: extentOf(this.boxes.filter((b) => !set.has(b.step.id))),
       };
     }
     const moving = this.moving!;
@@ -167,18 +165,32 @@ export class Scene {
       f.points = flowPoints(f.flow, this.byId.get(f.flow.from)!.rect, this.byId.get(f.flow.to)!.rect);
       f.bounds = boundsOf(f.points, 12);
     }
-    this.measure(m);
+    this.measure(m, moving.boxes, moving.still);
   }
 
   box(id: string): StepBox | undefined {
     return this.byId.get(id);
   }
 
-  stepsIn(r: Rect): StepBox[] {
-    return this.stepCandidates(r).filter((b) => intersects(b.rect, r));
+  /**
+   * The steps near `r`: all of them, or only those a drag moves ("moving") or leaves where they
+   * are ("still"). The two layers make up the whole: a drag frame copies the still layer, drawn
+   * once, and draws only the moving one over it.
+   */
+  stepsIn(r: Rect, layer: Layer = "all"): StepBox[] {
+    const mv = this.moving;
+    const near = layer === "moving" ? (mv?.boxes ?? []) : layer === "still" && mv ? this.stepIndex.query(r).filter((b) => !mv.ids.has(b.step.id)) : this.stepCandidates(r);
+    return near.filter((b) => intersects(b.rect, r));
   }
-  flowsIn(r: Rect): FlowPath[] {
-    return this.flowCandidates(r).filter((f) => intersects(f.bounds, r));
+  /** The flows near `r`, of a layer as `stepsIn`: a flow moves when either of its ends does. */
+  flowsIn(r: Rect, layer: Layer = "all"): FlowPath[] {
+    const mv = this.moving;
+    const near = layer === "moving" ? (mv?.flows ?? []) : layer === "still" && mv ? this.flowIndex.query(r).filter((f) => !mv.keys.has(f.key)) : this.flowCandidates(r);
+    return near.filter((f) => intersects(f.bounds, r));
+  }
+  /** Whether a drag is moving steps (the layers differ). */
+  get dragging(): boolean {
+    return this.moving != null;
   }
   /** What the index holds near `r`, with the steps of a drag where they are now. */
   private stepCandidates(r: Rect): StepBox[] {
@@ -276,17 +288,46 @@ function boundsOf(points: Point[], pad: number): Rect {
   return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
 }
 
-function lanesOf(m: Mirror, boxes: StepBox[]): Lane[] {
+/** How far a set of boxes reaches: overall (with room under the last row), and per team. */
+interface Extent {
+  boxes: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** Each team's top and bottom edge. */
+  teams: Map<string, { y0: number; y1: number }>;
+}
+
+/** The extent of `boxes`, added to `base` (which is not changed). */
+function extentOf(boxes: StepBox[], base?: Extent): Extent {
+  const e: Extent = base
+    ? { ...base, teams: new Map([...base.teams].map(([k, v]) => [k, { ...v }])) }
+    : { boxes: 0, x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, teams: new Map() };
+  for (const b of boxes) {
+    const r = b.rect;
+    e.boxes++;
+    e.x0 = Math.min(e.x0, r.x);
+    e.y0 = Math.min(e.y0, r.y);
+    e.x1 = Math.max(e.x1, r.x + r.w);
+    e.y1 = Math.max(e.y1, r.y + r.h + 40);
+    const team = b.step.team;
+    if (team == null) continue;
+    const t = e.teams.get(team);
+    if (t) {
+      t.y0 = Math.min(t.y0, r.y);
+      t.y1 = Math.max(t.y1, r.y + r.h);
+    } else e.teams.set(team, { y0: r.y, y1: r.y + r.h });
+  }
+  return e;
+}
+
+/** A band for each team with steps, in the order of the map's teams. */
+function lanesOf(m: Mirror, e: Extent): Lane[] {
   const lanes: Lane[] = [];
   for (const t of m.map.teams ?? []) {
-    let y0 = Infinity;
-    let y1 = -Infinity;
-    for (const b of boxes) {
-      if (b.step.team !== t.id) continue;
-      y0 = Math.min(y0, b.rect.y);
-      y1 = Math.max(y1, b.rect.y + b.rect.h);
-    }
-    if (y0 <= y1) lanes.push({ team: t.id, name: t.name, y: y0 - 28, h: y1 - y0 + 56 });
+    const span = e.teams.get(t.id);
+    if (span) lanes.push({ team: t.id, name: t.name, y: span.y0 - 28, h: span.y1 - span.y0 + 56 });
   }
   return lanes;
 }
