@@ -130,7 +130,10 @@ export class Scene {
     this.measure(m);
   }
 
-  /** Lanes and the map's bounds, from where the boxes are (during a drag: `base`, the extent of the boxes that stay, and the moving ones). */
+  /**
+   * Lanes and the map's bounds, from where `boxes` are, added to `base` (during a drag: the
+   * extent of the boxes that stay, with `boxes` the moving ones).
+   */
   private measure(m: Mirror, boxes: StepBox[] = this.boxes, base?: Extent): void {
     const e = extentOf(boxes, base);
     this.lanes = lanesOf(m, e);
