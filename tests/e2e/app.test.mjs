@@ -44,6 +44,18 @@ describe("the sample", () => {
   let app;
   before(async () => {
     app = await launch();
+    // For the frame tests: how many pixels of two RGBA images differ visibly. A long line
+    // clipped to another rectangle can come out a few levels lighter or darker along its edge,
+    // which no one sees.
+    await app.browser.execute(() => {
+      window.visiblyDiffer = (a, b) => {
+        let n = 0;
+        for (let i = 0; i < a.length; i += 4) {
+          if (Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]), Math.abs(a[i + 2] - b[i + 2])) > 32) n++;
+        }
+        return n;
+      };
+    });
   });
   after(async () => app?.close());
 
@@ -88,14 +100,7 @@ describe("the sample", () => {
         ed.changed = true; // as any change but the offset would: drawn in full
         ed.paint();
         const full = pixels();
-        // Pixels that differ visibly: a long line clipped to another rectangle can come out a
-        // few levels lighter or darker along its edge, which no one sees.
-        let differ = 0;
-        for (let i = 0; i < pan.length; i += 4) {
-          const d = Math.max(Math.abs(pan[i] - full[i]), Math.abs(pan[i + 1] - full[i + 1]), Math.abs(pan[i + 2] - full[i + 2]));
-          if (d > 32) differ++;
-        }
-        out.push({ differ, of: pan.length / 4, copied });
+        out.push({ differ: window.visiblyDiffer(pan, full), of: pan.length / 4, copied });
       }
       ed.panning(false);
       return out;
@@ -124,12 +129,7 @@ describe("the sample", () => {
         const frame = pixels();
         ed.drawView(ed.ctx, ed.viewport); // the whole view drawn afresh, the drag as it is
         const full = pixels();
-        let differ = 0;
-        for (let i = 0; i < frame.length; i += 4) {
-          const d = Math.max(Math.abs(frame[i] - full[i]), Math.abs(frame[i + 1] - full[i + 1]), Math.abs(frame[i + 2] - full[i + 2]));
-          if (d > 32) differ++;
-        }
-        out.push({ differ, of: frame.length / 4, copied });
+        out.push({ differ: window.visiblyDiffer(frame, full), of: frame.length / 4, copied });
       }
       // The dragged step is drawn where it is now: its box's centre pixel is a step's fill.
       const box = ed.scene.box(id).rect;
