@@ -202,8 +202,13 @@ export class Editor implements ToolHost {
     const a = this.viewport.toScreen({ x: b.rect.x, y: b.rect.y });
     this.events.editName(id, { x: a.x, y: a.y, w: b.rect.w * this.viewport.scale, h: 30 * this.viewport.scale });
   }
-  redraw(pan = false): void {
-    if (!pan) {
+  /**
+   * Draws at the next animation frame. `bitmapsValid`: what the pan and drag bitmaps hold has
+   * not changed (a pan moved the offset only, or a drag moved only its steps); any other
+   * redraw bumps the stamp, and the bitmaps are drawn again.
+   */
+  redraw(bitmapsValid = false): void {
+    if (!bitmapsValid) {
       this.stamp++;
       this.changed = true;
     }
@@ -321,20 +326,10 @@ export class Editor implements ToolHost {
     this.viewport.height = r.height;
     const w = Math.round((r.width + 2 * PAN_MARGIN) * ratio);
     const h = Math.round((r.height + 2 * PAN_MARGIN) * ratio);
-    if (!this.panBitmap) this.panBitmap = bitmap(false);
-    if (this.panBitmap && (this.panBitmap.canvas.width !== w || this.panBitmap.canvas.height !== h)) {
-      this.panBitmap.canvas.width = w;
-      this.panBitmap.canvas.height = h;
-      setPixelRatio(this.panBitmap.ctx, ratio);
-      this.panBitmap.view = null;
-    }
-    if (!this.dragBitmap) this.dragBitmap = bitmap(true);
-    if (this.dragBitmap && (this.dragBitmap.canvas.width !== this.canvas.width || this.dragBitmap.canvas.height !== this.canvas.height)) {
-      this.dragBitmap.canvas.width = this.canvas.width;
-      this.dragBitmap.canvas.height = this.canvas.height;
-      setPixelRatio(this.dragBitmap.ctx, ratio);
-      this.dragBitmap.view = null;
-    }
+    this.panBitmap ??= bitmap(false);
+    this.dragBitmap ??= bitmap(true);
+    resizeBitmap(this.panBitmap, w, h, ratio);
+    resizeBitmap(this.dragBitmap, this.canvas.width, this.canvas.height, ratio);
     this.stamp++;
     this.changed = true;
     this.paint();
@@ -541,6 +536,15 @@ interface Bitmap {
   canvas: HTMLCanvasElement;
   ctx: CanvasRenderingContext2D;
   view: CachedView | null;
+}
+
+/** Sizes `b` to `w` by `h` device pixels; a new size empties it, so its view is forgotten. */
+function resizeBitmap(b: Bitmap | null, w: number, h: number, ratio: number): void {
+  if (!b || (b.canvas.width === w && b.canvas.height === h)) return;
+  b.canvas.width = w;
+  b.canvas.height = h;
+  setPixelRatio(b.ctx, ratio);
+  b.view = null;
 }
 
 function bitmap(alpha: boolean): Bitmap | null {
