@@ -183,8 +183,8 @@ function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null; cal
     },
     editName() {},
     calls: [] as string[],
-    redraw(pan?: boolean) {
-      h.calls.push(pan ? "pan frame" : "redraw");
+    redraw(bitmapsValid?: boolean) {
+      h.calls.push(bitmapsValid ? "pan frame" : "redraw");
     },
     panning(on: boolean) {
       h.calls.push(on ? "pan begins" : "pan ends");

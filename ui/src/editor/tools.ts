@@ -23,8 +23,8 @@ export interface ToolHost {
   /** Whether item flows lead from step `a` to step `b`. */
   reaches(a: string, b: string): boolean;
   editName(id: string): void;
-  /** `pan`: only the viewport's offset changed. */
-  redraw(pan?: boolean): void;
+  /** `bitmapsValid`: only the viewport's offset changed (see `Editor.redraw`). */
+  redraw(bitmapsValid?: boolean): void;
   /** A pan gesture begins (`true`) or ends. */
   panning(on: boolean): void;
 }
