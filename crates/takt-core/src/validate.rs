@@ -220,8 +220,6 @@ pub struct FlowC {
     pub wait: f64,
     /// Branch probability (XOR) or failure probability (rework); 1 otherwise.
     pub p: f64,
-    /// Items waiting on the flow, where counted.
-    pub wip: f64,
     /// Has waste tags of its own.
     pub tagged: bool,
     /// `p` was given in the document (not derived).
@@ -389,6 +387,32 @@ pub struct StepInfo {
     pub lint: u8,
 }
 
+/// The waste tags of the tagged elements of one kind (steps or flows), in document order: the
+/// k-th run belongs to the k-th tagged element.
+#[derive(Default)]
+pub struct TagRuns {
+    tags: Vec<WasteTag>,
+    ends: Vec<u32>,
+}
+
+impl TagRuns {
+    /// Adds an element's tags, and says whether it has any (an untagged element has no run).
+    fn push(&mut self, tags: &[WasteTag]) -> bool {
+        if tags.is_empty() {
+            return false;
+        }
+        self.tags.extend_from_slice(tags);
+        self.ends.push(self.tags.len() as u32);
+        true
+    }
+
+    /// The tags of the k-th tagged element.
+    pub fn get(&self, k: usize) -> &[WasteTag] {
+        let start = k.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
+        &self.tags[start..self.ends[k] as usize]
+    }
+}
+
 /// The validated, compiled routing of a map: dense indices, adjacency and a topological order.
 pub struct Graph<'a> {
     pub doc: &'a ValueStream,
@@ -408,11 +432,18 @@ pub struct Graph<'a> {
     pub pos: Vec<u32>,
     /// Seconds of elapsed time per demanded item (the inverse of throughput), when there is demand.
     pub seconds_per_item: Option<f64>,
+    /// Items counted waiting on the flows, all together (Little's law). Kept apart from the
+    /// flows: only the consistency check reads it.
+    pub wip_items: f64,
     pub step_index: IdIndex<'a>,
     /// Process and lead time of each step in seconds (0 for suppliers and customers).
     pub pt: Vec<f64>,
     pub lt: Vec<f64>,
     pub info: Vec<StepInfo>,
+    /// The waste tags of the tagged steps and flows, copied out of their records: at a hundred
+    /// thousand steps every record the analysis read again would be a cache miss.
+    pub step_tags: TagRuns,
+    pub flow_tags: TagRuns,
     /// Each step's name folded to lower case and hashed, for duplicate names (apart from
     /// `info`: only the lints read it).
     pub name_hash: Vec<u64>,
@@ -461,6 +492,7 @@ impl<'a> Graph<'a> {
         let mut name_hash: Vec<u64> = Vec::with_capacity(n);
         let mut info = Vec::with_capacity(n);
         let mut linted = Vec::new();
+        let mut step_tags = TagRuns::default();
         let mut pt = Vec::with_capacity(n);
         let mut lt = Vec::with_capacity(n);
         // Steps with a blank id (rare), and where each step with errors starts in `errs`:
@@ -512,7 +544,7 @@ impl<'a> Graph<'a> {
                 endpoint,
                 gate: s.kind == StepKind::Gate,
                 value: s.value,
-                tagged: !s.waste.is_empty(),
+                tagged: step_tags.push(&s.waste),
                 pca: if endpoint {
                     1.0
                 } else {
@@ -547,6 +579,8 @@ impl<'a> Graph<'a> {
         // Flows.
         let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
         let mut flows = Vec::with_capacity(doc.flows.len());
+        let mut flow_tags = TagRuns::default();
+        let mut wip_items = 0.0;
         let mut fwd_out_deg = vec![0u32; n + 1];
         let mut fwd_in_deg = vec![0u32; n + 1];
         let mut rw_deg = vec![0u32; n + 1];
@@ -581,7 +615,6 @@ impl<'a> Graph<'a> {
                 check_time(&el, "wait", w, &cal, &mut errs);
                 wait = w.seconds(&cal);
             }
-            let mut wip = 0.0;
             if let Some(q) = f.wip {
                 if !q.is_finite() || q < 0.0 {
                     errs.push(ModelError::OutOfRange {
@@ -598,7 +631,7 @@ impl<'a> Graph<'a> {
                         rule: "a count of items, at most 1e12",
                     });
                 } else {
-                    wip = q;
+                    wip_items += q;
                     if f.wait.is_some() {
                         errs.push(ModelError::Invalid {
                             element: el(),
@@ -684,8 +717,7 @@ impl<'a> Graph<'a> {
                 kind: f.kind,
                 wait,
                 p,
-                wip,
-                tagged: !f.waste.is_empty(),
+                tagged: flow_tags.push(&f.waste),
                 given_p: f.p.is_some(),
             });
             if errs.len() > before {
@@ -748,10 +780,13 @@ impl<'a> Graph<'a> {
             topo: Vec::new(),
             pos: Vec::new(),
             seconds_per_item,
+            wip_items,
             step_index,
             pt,
             lt,
             info,
+            step_tags,
+            flow_tags,
             name_hash,
             linted,
             unconsumed,

@@ -878,6 +878,69 @@ fn waste_by_category() {
 }
 
 #[test]
+fn each_element_keeps_its_own_waste_tags() {
+    // Tagged elements that add no waste sit between those that do; each tag must still land on
+    // its own element.
+    // a: VA, PT = LT = 1h, tagged motion: no non-value time, nothing.
+    // b: untagged, no class: nothing.
+    // c: NVA, PT 2h, tagged extra processing: 2h.
+    // d: PT 1h, LT 3h, tagged inventory (share 0.25) and motion: non-value 2h, inventory
+    //    0.5h and motion 1.5h.
+    // Flows: d -> a information, tagged defects: not a queue, nothing. a -> b wait 1h tagged
+    // transportation: 1h. b -> c wait 2h untagged: waiting 2h. c -> d wait 1h tagged
+    // overproduction: 1h.
+    let doc = map(json!({
+        "steps": [
+            {"id": "a", "name": "A", "pt": "1h", "value": "va", "waste": ["motion"]},
+            {"id": "b", "name": "B", "pt": "1h"},
+            {"id": "c", "name": "C", "pt": "2h", "value": "nva", "waste": ["extra_processing"]},
+            {"id": "d", "name": "D", "pt": "1h", "lt": "3h",
+             "waste": [{"kind": "inventory", "share": 0.25}, "motion"]}
+        ],
+        "flows": [
+            {"from": "d", "to": "a", "kind": "information", "waste": ["defects"]},
+            {"from": "a", "to": "b", "wait": "1h", "waste": ["transportation"]},
+            {"from": "b", "to": "c", "wait": "2h"},
+            {"from": "c", "to": "d", "wait": "1h", "waste": ["overproduction"]}
+        ]
+    }));
+    let a = analyse(&doc);
+    let w = &a.waste_s;
+    let expect = [
+        ("extra_processing", 2.0),
+        ("inventory", 0.5),
+        ("motion", 1.5),
+        ("overproduction", 1.0),
+        ("transportation", 1.0),
+        ("waiting", 2.0),
+    ];
+    assert_eq!(w.len(), expect.len(), "{w:?}");
+    for (k, hours) in expect {
+        close(w[k], hours * H);
+    }
+}
+
+#[test]
+fn a_rolled_pca_below_the_smallest_number_is_zero() {
+    // 4,000 steps at 80% %C&A: 0.8^4000 is about 1e-388, below the smallest normal number
+    // (2.2e-308). It is 0, not a subnormal number (a share times the smallest subnormal
+    // rounds back to it, so the product would never fall further). 0.8^1000, about 1.2e-97,
+    // is still exact.
+    let chain = |n: usize| {
+        let steps: Vec<_> = (0..n)
+            .map(|i| json!({"id": format!("s{i}"), "name": format!("S{i}"), "pt": "1h", "pca": 80}))
+            .collect();
+        let flows: Vec<_> = (1..n)
+            .map(|i| json!({"from": format!("s{}", i - 1), "to": format!("s{i}")}))
+            .collect();
+        map(json!({"steps": steps, "flows": flows}))
+    };
+    assert_eq!(analyse(&chain(4000)).rolled_pca, 0.0);
+    let r = analyse(&chain(1000)).rolled_pca;
+    assert!((r / 0.8f64.powi(1000) - 1.0).abs() < 1e-9, "{r:e}");
+}
+
+#[test]
 fn waste_of_an_xor_branch_is_weighted_by_its_probability() {
     // s (XOR) -> a (p 0.25, NVA 4h, tagged overproduction) or b (p 0.75); queue s -> b 2h.
     // overproduction = 0.25 x 4h = 1h; waiting = 0.75 x 2h = 1.5h.
