@@ -75,9 +75,8 @@ export class Editor implements ToolHost {
     };
     dark.addEventListener("change", pick);
     pick();
+    // WebKit keeps the fonts it makes for the whole page: the bitmaps' contexts find them.
     warmFonts(this.ctx, this.theme.font);
-    if (this.panBitmap) warmFonts(this.panBitmap.ctx, this.theme.font);
-    if (this.dragBitmap) warmFonts(this.dragBitmap.ctx, this.theme.font);
   }
 
   // --- the document ---------------------------------------------------------------------
