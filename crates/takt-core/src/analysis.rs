@@ -548,7 +548,7 @@ fn side(g: &Graph) -> Side {
 }
 
 /// Maps at least this large use the second core.
-const PARALLEL_FROM: usize = 2_000;
+pub(crate) const PARALLEL_FROM: usize = 2_000;
 
 pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     if g.n < PARALLEL_FROM {

@@ -576,165 +576,38 @@ impl<'a> Graph<'a> {
             put_first(&mut errs, first_step_error, &step_errors, early);
         }
 
-        // Flows.
+        // Flows; the lineage and kaizen checks on the second core meanwhile, on a large map.
+        // Their errors follow the flows' either way, as the checks run in sequence.
         let seconds_per_item = doc.demand.map(|d| d.per.seconds(&cal) / d.items);
-        let mut flows = Vec::with_capacity(doc.flows.len());
-        let mut flow_tags = TagRuns::default();
-        let mut wip_items = 0.0;
-        let mut fwd_out_deg = vec![0u32; n + 1];
-        let mut fwd_in_deg = vec![0u32; n + 1];
-        let mut rw_deg = vec![0u32; n + 1];
-        let mut flow_ok = Vec::with_capacity(doc.flows.len());
-        // One pass over the records, as for the steps; duplicates are found after it.
-        let mut ends: Vec<(Option<u32>, Option<u32>)> = Vec::with_capacity(doc.flows.len());
-        let mut last = u32::MAX;
-        let mut with_id = Vec::new();
-        let first_flow_error = errs.len();
-        let mut flow_errors: Vec<(u32, usize)> = Vec::new();
-        for (fi, f) in doc.flows.iter().enumerate() {
-            let before = errs.len();
-            let el = || Element::Flow(f.key());
-            if let Some(id) = &f.id {
-                with_id.push(fi as u32);
-                check_id(id, &el, &mut errs);
-            }
-            let (from, to) = step_index.find_ends(&f.from, &f.to, &mut last);
-            ends.push((from, to));
-            for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
-                if ix.is_none() {
-                    errs.push(ModelError::Dangling {
-                        element: el(),
-                        field,
-                        target_kind: "step",
-                        target: end.clone(),
-                    });
-                }
-            }
-            let mut wait = 0.0;
-            if let Some(w) = &f.wait {
-                check_time(&el, "wait", w, &cal, &mut errs);
-                wait = w.seconds(&cal);
-            }
-            if let Some(q) = f.wip {
-                if !q.is_finite() || q < 0.0 {
-                    errs.push(ModelError::OutOfRange {
-                        element: el(),
-                        field: "wip",
-                        value: q,
-                        rule: "a count of items, 0 or more",
-                    });
-                } else if q > MAX_AMOUNT {
-                    errs.push(ModelError::OutOfRange {
-                        element: el(),
-                        field: "wip",
-                        value: q,
-                        rule: "a count of items, at most 1e12",
-                    });
-                } else {
-                    wip_items += q;
-                    if f.wait.is_some() {
-                        errs.push(ModelError::Invalid {
-                            element: el(),
-                            field: "wip",
-                            message: "give the queue either as a wait or as a WIP count, not both"
-                                .into(),
-                        });
-                    }
-                    if let Some(spi) = seconds_per_item {
-                        wait = q * spi;
-                    }
-                }
-            }
-            if let Some(r) = &f.wait_range {
-                check_range(&el, "wait_range", r, f.wait.as_ref(), &cal, &mut errs);
-            }
-            check_waste(&el, &f.waste, &mut errs);
-            if f.kind == FlowKind::Information && f.p.is_some() {
-                errs.push(ModelError::Invalid {
-                    element: el(),
-                    field: "p",
-                    message: "an information flow carries no item, so it has no probability".into(),
+        let lineage = |errs: &mut Vec<ModelError>| {
+            let unconsumed = check_lineage(doc, &step_index, errs);
+            check_kaizen(doc, &step_index, errs);
+            unconsumed
+        };
+        let (fp, unconsumed) = if n >= crate::analysis::PARALLEL_FROM {
+            std::thread::scope(|scope| {
+                let side = scope.spawn(|| {
+                    let mut errs = Vec::new();
+                    (lineage(&mut errs), errs)
                 });
-            }
-            if f.kind == FlowKind::Information && (f.wait.is_some() || f.wip.is_some()) {
-                errs.push(ModelError::Invalid {
-                    element: el(),
-                    field: if f.wait.is_some() { "wait" } else { "wip" },
-                    message: "an information flow carries no item, so it has no queue".into(),
-                });
-            }
-            let mut p = 1.0;
-            match (f.kind, f.p) {
-                (FlowKind::Rework, None) => errs.push(ModelError::Invalid {
-                    element: el(),
-                    field: "p",
-                    message: "a rework flow needs the probability p that an item is sent back"
-                        .into(),
-                }),
-                (FlowKind::Rework, Some(q)) => {
-                    if !(q.is_finite() && (0.0..1.0).contains(&q)) {
-                        errs.push(ModelError::ReworkProbability {
-                            element: el(),
-                            p: q,
-                        });
-                    } else {
-                        p = q;
-                    }
-                }
-                (_, Some(q)) => {
-                    if !(q.is_finite() && (0.0..=1.0).contains(&q)) {
-                        errs.push(ModelError::OutOfRange {
-                            element: el(),
-                            field: "p",
-                            value: q,
-                            rule: "a probability between 0 and 1",
-                        });
-                    } else {
-                        p = q;
-                    }
-                }
-                (_, None) => {}
-            }
-            if f.kind.is_forward() && f.from == f.to {
-                errs.push(ModelError::Cycle {
-                    steps: vec![f.from.clone()],
-                });
-            }
-            let ok = from.is_some() && to.is_some();
-            flow_ok.push(ok);
-            let (from, to) = (from.unwrap_or(0), to.unwrap_or(0));
-            if ok {
-                if f.kind.is_forward() {
-                    fwd_out_deg[from as usize] += 1;
-                    fwd_in_deg[to as usize] += 1;
-                } else if f.kind == FlowKind::Rework {
-                    rw_deg[from as usize] += 1;
-                }
-            }
-            flows.push(FlowC {
-                from,
-                to,
-                kind: f.kind,
-                wait,
-                p,
-                tagged: flow_tags.push(&f.waste),
-                given_p: f.p.is_some(),
-            });
-            if errs.len() > before {
-                flow_errors.push((fi as u32, before));
-            }
-        }
-        let duplicates = duplicate_flows(doc, &step_index, &ends, &with_id);
-        if !duplicates.is_empty() {
-            let early = duplicates.into_iter().map(|fi| {
-                let element = Element::Flow(doc.flows[fi as usize].key());
-                (fi, ModelError::DuplicateId { element })
-            });
-            put_first(&mut errs, first_flow_error, &flow_errors, early.collect());
-        }
-
-        let unconsumed = check_lineage(doc, &step_index, &mut errs);
-        check_kaizen(doc, &step_index, &mut errs);
+                let fp = check_flows(doc, &step_index, &cal, seconds_per_item, &mut errs);
+                let (unconsumed, lineage_errs) =
+                    side.join().expect("the lineage checks do not panic");
+                errs.extend(lineage_errs);
+                (fp, unconsumed)
+            })
+        } else {
+            let fp = check_flows(doc, &step_index, &cal, seconds_per_item, &mut errs);
+            (fp, lineage(&mut errs))
+        };
+        let FlowPass {
+            flows,
+            tags: flow_tags,
+            wip_items,
+            out_deg: fwd_out_deg,
+            in_deg: fwd_in_deg,
+            rework_deg: rw_deg,
+        } = fp;
 
         if !errs.is_empty() {
             return Err(ValidationErrors(errs));
@@ -1599,6 +1472,188 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
         .filter(|(i, a)| !consumed[*i] && a.kind != AssetKind::Endpoint)
         .map(|(i, _)| i as u32)
         .collect()
+}
+
+/// The flows, compiled, and their degrees for the adjacency.
+struct FlowPass {
+    flows: Vec<FlowC>,
+    tags: TagRuns,
+    wip_items: f64,
+    out_deg: Vec<u32>,
+    in_deg: Vec<u32>,
+    rework_deg: Vec<u32>,
+}
+
+/// Checks and compiles the flows, one pass over their records (as for the steps); duplicates
+/// are found after it and their errors placed first.
+fn check_flows(
+    doc: &ValueStream,
+    step_index: &IdIndex,
+    cal: &Calendar,
+    seconds_per_item: Option<f64>,
+    errs: &mut Vec<ModelError>,
+) -> FlowPass {
+    let n = doc.steps.len();
+    let mut flows = Vec::with_capacity(doc.flows.len());
+    let mut flow_tags = TagRuns::default();
+    let mut wip_items = 0.0;
+    let mut fwd_out_deg = vec![0u32; n + 1];
+    let mut fwd_in_deg = vec![0u32; n + 1];
+    let mut rw_deg = vec![0u32; n + 1];
+    // One pass over the records, as for the steps; duplicates are found after it.
+    let mut ends: Vec<(Option<u32>, Option<u32>)> = Vec::with_capacity(doc.flows.len());
+    let mut last = u32::MAX;
+    let mut with_id = Vec::new();
+    let first_flow_error = errs.len();
+    let mut flow_errors: Vec<(u32, usize)> = Vec::new();
+    for (fi, f) in doc.flows.iter().enumerate() {
+        let before = errs.len();
+        let el = || Element::Flow(f.key());
+        if let Some(id) = &f.id {
+            with_id.push(fi as u32);
+            check_id(id, &el, errs);
+        }
+        let (from, to) = step_index.find_ends(&f.from, &f.to, &mut last);
+        ends.push((from, to));
+        for (field, end, ix) in [("from", &f.from, from), ("to", &f.to, to)] {
+            if ix.is_none() {
+                errs.push(ModelError::Dangling {
+                    element: el(),
+                    field,
+                    target_kind: "step",
+                    target: end.clone(),
+                });
+            }
+        }
+        let mut wait = 0.0;
+        if let Some(w) = &f.wait {
+            check_time(&el, "wait", w, cal, errs);
+            wait = w.seconds(cal);
+        }
+        if let Some(q) = f.wip {
+            if !q.is_finite() || q < 0.0 {
+                errs.push(ModelError::OutOfRange {
+                    element: el(),
+                    field: "wip",
+                    value: q,
+                    rule: "a count of items, 0 or more",
+                });
+            } else if q > MAX_AMOUNT {
+                errs.push(ModelError::OutOfRange {
+                    element: el(),
+                    field: "wip",
+                    value: q,
+                    rule: "a count of items, at most 1e12",
+                });
+            } else {
+                wip_items += q;
+                if f.wait.is_some() {
+                    errs.push(ModelError::Invalid {
+                        element: el(),
+                        field: "wip",
+                        message: "give the queue either as a wait or as a WIP count, not both"
+                            .into(),
+                    });
+                }
+                if let Some(spi) = seconds_per_item {
+                    wait = q * spi;
+                }
+            }
+        }
+        if let Some(r) = &f.wait_range {
+            check_range(&el, "wait_range", r, f.wait.as_ref(), cal, errs);
+        }
+        check_waste(&el, &f.waste, errs);
+        if f.kind == FlowKind::Information && f.p.is_some() {
+            errs.push(ModelError::Invalid {
+                element: el(),
+                field: "p",
+                message: "an information flow carries no item, so it has no probability".into(),
+            });
+        }
+        if f.kind == FlowKind::Information && (f.wait.is_some() || f.wip.is_some()) {
+            errs.push(ModelError::Invalid {
+                element: el(),
+                field: if f.wait.is_some() { "wait" } else { "wip" },
+                message: "an information flow carries no item, so it has no queue".into(),
+            });
+        }
+        let mut p = 1.0;
+        match (f.kind, f.p) {
+            (FlowKind::Rework, None) => errs.push(ModelError::Invalid {
+                element: el(),
+                field: "p",
+                message: "a rework flow needs the probability p that an item is sent back".into(),
+            }),
+            (FlowKind::Rework, Some(q)) => {
+                if !(q.is_finite() && (0.0..1.0).contains(&q)) {
+                    errs.push(ModelError::ReworkProbability {
+                        element: el(),
+                        p: q,
+                    });
+                } else {
+                    p = q;
+                }
+            }
+            (_, Some(q)) => {
+                if !(q.is_finite() && (0.0..=1.0).contains(&q)) {
+                    errs.push(ModelError::OutOfRange {
+                        element: el(),
+                        field: "p",
+                        value: q,
+                        rule: "a probability between 0 and 1",
+                    });
+                } else {
+                    p = q;
+                }
+            }
+            (_, None) => {}
+        }
+        if f.kind.is_forward() && f.from == f.to {
+            errs.push(ModelError::Cycle {
+                steps: vec![f.from.clone()],
+            });
+        }
+        let ok = from.is_some() && to.is_some();
+        let (from, to) = (from.unwrap_or(0), to.unwrap_or(0));
+        if ok {
+            if f.kind.is_forward() {
+                fwd_out_deg[from as usize] += 1;
+                fwd_in_deg[to as usize] += 1;
+            } else if f.kind == FlowKind::Rework {
+                rw_deg[from as usize] += 1;
+            }
+        }
+        flows.push(FlowC {
+            from,
+            to,
+            kind: f.kind,
+            wait,
+            p,
+            tagged: flow_tags.push(&f.waste),
+            given_p: f.p.is_some(),
+        });
+        if errs.len() > before {
+            flow_errors.push((fi as u32, before));
+        }
+    }
+    let duplicates = duplicate_flows(doc, step_index, &ends, &with_id);
+    if !duplicates.is_empty() {
+        let early = duplicates.into_iter().map(|fi| {
+            let element = Element::Flow(doc.flows[fi as usize].key());
+            (fi, ModelError::DuplicateId { element })
+        });
+        put_first(errs, first_flow_error, &flow_errors, early.collect());
+    }
+
+    FlowPass {
+        flows,
+        tags: flow_tags,
+        wip_items,
+        out_deg: fwd_out_deg,
+        in_deg: fwd_in_deg,
+        rework_deg: rw_deg,
+    }
 }
 
 fn check_kaizen(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) {

@@ -658,6 +658,35 @@ fn a_large_map_reports_its_flow_errors_in_document_order() {
 }
 
 #[test]
+fn lineage_and_kaizen_errors_follow_the_flow_errors_on_any_map() {
+    // Large maps check the lineage and kaizen items on the second core while the flows are
+    // checked; the errors come out in the same order as on a small map, checked in sequence.
+    for steps in [100, 2_500] {
+        let mut doc = takt_core::gen::generate(steps, 6);
+        doc.flows[5].wait = Some("-1h".parse::<Duration>().unwrap());
+        doc.flows[5].wip = None;
+        doc.lineage[3].to = "no-such-asset".into();
+        doc.kaizen.push(
+            serde_json::from_value(json!({"id": "k1", "title": "Faster review",
+                                          "target": {"step": "no-such-step"}}))
+            .unwrap(),
+        );
+        let errs = validate(&doc).expect_err("invalid").0;
+        let got: Vec<(Element, Option<&str>)> =
+            errs.iter().map(|e| (e.element(), e.field())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (flow_el(&doc.flows[5].key()), Some("wait")),
+                (Element::Lineage(doc.lineage[3].key()), Some("to")),
+                (Element::Kaizen("k1".into()), Some("target")),
+            ],
+            "{steps} steps: {errs:#?}"
+        );
+    }
+}
+
+#[test]
 fn empty_ids() {
     let doc = map(json!({"steps": [{"id": " ", "name": "Blank"}]}));
     let e = only(&doc);
