@@ -9,6 +9,7 @@ import { Viewport } from "./viewport";
 import { fmtSeconds, parseDurationInput } from "./format";
 import { PAN_MARGIN, panFrame } from "./pancache";
 import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
+import { draw, highlights, LIGHT, type DrawLayer } from "./render";
 
 function chain(n: number, positioned = true): ValueStream {
   return {
@@ -430,5 +431,110 @@ describe("clipping", () => {
       { x: 20, y: 30 },
     ]);
     expect(clipSegment({ x: -10, y: -10 }, { x: -5, y: 200 }, r)).toBeNull();
+  });
+});
+
+/**
+ * A 2D context that draws nothing: `extra` records what a test looks at, every other method
+ * does nothing. It keeps the dash pattern, which `extra` can read as `this.dash`.
+ */
+function recorder(extra: Record<string, unknown>): CanvasRenderingContext2D {
+  const target: Record<string | symbol, unknown> = {
+    lineDashOffset: 0,
+    dash: [] as number[],
+    measureText: (s: string) => ({ width: s.length * 7 }),
+    setLineDash(this: { dash: number[] }, d: number[]) {
+      this.dash = d;
+    },
+    ...extra,
+  };
+  return new Proxy(target, { get: (t, k) => (k in t ? t[k] : () => undefined) }) as unknown as CanvasRenderingContext2D;
+}
+
+function drawState(scene: Scene, m: Mirror, v: Viewport) {
+  return { scene, map: m.map, analysis: null, viewport: v, theme: LIGHT, selected: new Set<string>(), selectedFlow: null, hover: null, connecting: null, marquee: null, grid: false };
+}
+
+describe("lane names", () => {
+  it("are drawn over everything in a full frame and a drag frame, and in no other layer", () => {
+    const m = new Mirror(chain(6));
+    const scene = new Scene();
+    scene.build(m);
+    const texts: string[] = [];
+    const ctx = recorder({ fillText: (s: string) => texts.push(s) });
+    const v = new Viewport();
+    Object.assign(v, { ox: 0, oy: 0, width: 1200, height: 600, scale: 1 });
+    const names = ["A", "B"];
+    const drawn = (layer?: DrawLayer, laneNames?: boolean) => {
+      texts.length = 0;
+      draw(ctx, { ...drawState(scene, m, v), layer, laneNames }, highlights(m.map, null));
+      return [...texts];
+    };
+    const full = drawn();
+    expect(full.length).toBeGreaterThan(names.length);
+    expect(full.slice(-2).sort()).toEqual(names);
+    expect(full.slice(0, -2).filter((t) => names.includes(t))).toEqual([]);
+    // The pan bitmap draws them over each copy instead.
+    expect(drawn(undefined, false).filter((t) => names.includes(t))).toEqual([]);
+    scene.drag(m, ["s2"], { x: 20, y: 30 });
+    expect(drawn().slice(-2).sort()).toEqual(names);
+    expect(drawn("under").filter((t) => names.includes(t))).toEqual([]);
+    expect(drawn("still").filter((t) => names.includes(t))).toEqual([]);
+    expect(drawn("moving").slice(-2).sort()).toEqual(names);
+  });
+});
+
+describe("dashed flows", () => {
+  it("keep their pattern from the flow's start wherever the view clips them", () => {
+    const map = chain(6);
+    map.flows!.push({ from: "s4", to: "s1", kind: "rework", p: 0.2 }, { from: "s0", to: "s5", kind: "information" });
+    const m = new Mirror(map);
+    const scene = new Scene();
+    scene.build(m);
+    // Records where each dashed subpath starts and the dash offset it is stroked with.
+    const starts: { p: Point; offset: number; period: number }[] = [];
+    const ctx = recorder({
+      moveTo(this: { dash: number[]; lineDashOffset: number }, x: number, y: number) {
+        if (this.dash.length) starts.push({ p: { x, y }, offset: this.lineDashOffset, period: this.dash[0] + this.dash[1] });
+      },
+    });
+    const flows = scene.flows.filter((f) => f.flow.kind === "rework" || f.flow.kind === "information");
+    expect(flows.length).toBe(2);
+    /** How far along a dashed flow `p` lies, or null when it is on neither. */
+    const along = (p: Point): number | null => {
+      for (const f of flows) {
+        let d = 0;
+        for (let i = 1; i < f.points.length; i++) {
+          const [a, b] = [f.points[i - 1], f.points[i]];
+          const len = Math.hypot(b.x - a.x, b.y - a.y);
+          const t = Math.hypot(p.x - a.x, p.y - a.y);
+          if (Math.abs(t + Math.hypot(b.x - p.x, b.y - p.y) - len) < 1e-6) return d + t;
+          d += len;
+        }
+      }
+      return null;
+    };
+    // The view, and a wider view about it (as a pan bitmap draws), cutting the flows at
+    // different places.
+    for (const [ox, oy, w, h] of [
+      [-433.3, 40, 800, 300],
+      [-433.3 + 256, 40 + 256, 800 + 512, 300 + 512],
+      [-1017.7, -20, 600, 500],
+    ]) {
+      starts.length = 0;
+      const v = new Viewport();
+      Object.assign(v, { ox, oy, width: w, height: h, scale: 1 });
+      draw(ctx, drawState(scene, m, v), highlights(m.map, null));
+      expect(starts.length).toBeGreaterThan(0);
+      let clipped = 0;
+      for (const s of starts) {
+        const d = along(s.p);
+        expect(d).not.toBeNull();
+        if (d! % s.period > 1e-6) clipped++;
+        const phase = (((s.offset - d!) % s.period) + s.period) % s.period;
+        expect(Math.min(phase, s.period - phase)).toBeLessThan(1e-6);
+      }
+      expect(clipped).toBeGreaterThan(0);
+    }
   });
 });

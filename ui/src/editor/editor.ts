@@ -270,7 +270,7 @@ export class Editor implements ToolHost {
   /**
    * A drag frame: what lies under the map (background, grid, lanes, which the drag can
    * stretch), then a copy of what the drag leaves where it is (drawn once into a transparent
-   * bitmap while nothing else changes), then what moves.
+   * bitmap while nothing else changes), then what moves, and the lanes' names over it all.
    */
   private paintDrag(bitmap: Bitmap): void {
     const v = this.viewport;
@@ -284,12 +284,12 @@ export class Editor implements ToolHost {
       bitmap.view = { ox: v.ox, oy: v.oy, stamp: this.stamp };
     }
     const ctx = this.ctx;
-    this.drawView(ctx, v, true, "under");
+    this.drawView(ctx, v, false, "under");
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(bitmap.canvas, 0, 0);
     ctx.restore();
-    this.drawView(ctx, v, false, "moving");
+    this.drawView(ctx, v, true, "moving"); // with the lanes' names, over everything
   }
 
   private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true, layer: DrawLayer = "all"): void {

@@ -12,6 +12,8 @@ export interface Theme {
   grid: string;
   lane: string;
   laneText: string;
+  /** Behind a lane's name, which stays at the view's left edge, over the steps scrolled under it. */
+  laneTag: string;
   surface: string;
   header: string;
   border: string;
@@ -36,6 +38,7 @@ export const LIGHT: Theme = {
   grid: "#e7e6df",
   lane: "rgba(15, 76, 92, 0.045)",
   laneText: "#5b6b70",
+  laneTag: "rgba(247, 247, 244, 0.9)",
   surface: "#ffffff",
   header: "#eef3f4",
   border: "#8a9599",
@@ -65,6 +68,7 @@ export const DARK: Theme = {
   grid: "#1f2629",
   lane: "rgba(148, 210, 224, 0.05)",
   laneText: "#93a4a9",
+  laneTag: "rgba(20, 25, 27, 0.9)",
   surface: "#1d2427",
   header: "#24343a",
   border: "#6b7b80",
@@ -100,8 +104,9 @@ export interface DrawState {
   /** Draw the background grid (not in exports). */
   grid: boolean;
   /**
-   * Draw each lane's name at the view's left edge (default). The pan bitmap leaves them out:
-   * they stay at the edge of the screen, not of the bitmap, and are drawn over each pan frame.
+   * Draw each lane's name at the view's left edge, over everything on the map (default). The
+   * pan bitmap leaves them out: they stay at the edge of the screen, not of the bitmap, and are
+   * drawn over each pan frame, as over a full or a drag frame, so that all three look alike.
    */
   laneNames?: boolean;
   /**
@@ -239,7 +244,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   const view = v.visible();
   if (layer === "all" || layer === "under") {
     if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
-    drawLanes(ctx, s.scene, view, t, v.scale, s.laneNames !== false);
+    drawLanes(ctx, s.scene, view, t, v.scale);
   }
   if (layer === "under") {
     ctx.restore();
@@ -258,6 +263,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
     ctx.restore();
     return;
   }
+  if (s.laneNames !== false) drawNames(ctx, s.scene, view, t, v.scale);
   if (s.connecting) {
     const from = s.scene.box(s.connecting.from);
     if (from) {
@@ -317,7 +323,7 @@ function visibleLanes(scene: Scene, view: Rect): { x0: number; w: number; lanes:
   return { x0, w, lanes: scene.lanes.filter((lane) => lane.y <= view.y + view.h && lane.y + lane.h >= view.y) };
 }
 
-function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number, names: boolean): void {
+function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
   const seen = visibleLanes(scene, view);
   if (!seen) return;
   const { x0, w } = seen;
@@ -327,26 +333,35 @@ function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: T
     ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1 / scale;
     line(ctx, { x: x0, y: lane.y }, { x: x0 + w, y: lane.y });
-    if (names) drawLaneName(ctx, lane, x0, t, scale);
   }
 }
 
-function drawLaneName(ctx: CanvasRenderingContext2D, lane: { name: string; y: number }, x0: number, t: Theme, scale: number): void {
+/** The lanes' names at the left of their bands or, scrolled past that, of the view, on a tag. */
+function drawNames(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
+  const seen = visibleLanes(scene, view);
+  if (!seen) return;
   const fs = Math.max(12, 12 / Math.max(scale, 0.25));
-  ctx.fillStyle = t.laneText;
   setFont("600", fs, t.font);
   ctx.textBaseline = "top";
-  drawText(ctx, lane.name, x0 + 8 / scale, lane.y + 6 / scale);
+  for (const lane of seen.lanes) {
+    const x = seen.x0 + 8 / scale;
+    const y = lane.y + 6 / scale;
+    // The tag keeps the name legible over a step scrolled under it.
+    const pad = 4 / scale;
+    ctx.fillStyle = t.laneTag;
+    roundRect(ctx, x - pad, y - pad / 2, measure(ctx, lane.name) + 2 * pad, fs * 1.2 + pad, 3 / scale);
+    ctx.fill();
+    ctx.fillStyle = t.laneText;
+    drawText(ctx, lane.name, x, y);
+  }
 }
 
-/** Only the lanes' names, over a pan frame (see `DrawState.laneNames`). */
+/** Only the lanes' names, over a pan or a drag frame (see `DrawState.laneNames`). */
 export function drawLaneNames(ctx: CanvasRenderingContext2D, scene: Scene, v: Viewport, t: Theme): void {
-  const seen = visibleLanes(scene, v.visible());
-  if (!seen) return;
   beginFrame(ctx, v);
   ctx.save();
   worldTransform(ctx);
-  for (const lane of seen.lanes) drawLaneName(ctx, lane, seen.x0, t, v.scale);
+  drawNames(ctx, scene, v.visible(), t, v.scale);
   ctx.restore();
 }
 
@@ -525,9 +540,9 @@ function drawFlow(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl:
   const colour = selected ? t.selection : flowColour(f, t, critical);
   ctx.strokeStyle = colour;
   ctx.lineWidth = f.kind === "information" ? 1.5 : critical ? 3 : 2;
-  const dashed = f.kind === "rework" || f.kind === "information";
-  if (f.kind === "rework") ctx.setLineDash([7, 5]);
-  else if (f.kind === "information") ctx.setLineDash([3, 4]);
+  const dash = f.kind === "rework" ? [7, 5] : f.kind === "information" ? [3, 4] : null;
+  if (dash) ctx.setLineDash(dash);
+  const period = dash ? dash[0] + dash[1] : 1;
   // Only the part on screen: a long dashed line costs the rasteriser every dash of its length,
   // visible or not (a flow across a 2,000-step map made a frame take 80 ms).
   const view = s.viewport.visible();
@@ -540,11 +555,13 @@ function drawFlow(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl:
     const b = fp.points[i];
     const c = clipSegment(a, b, box);
     if (c) {
-      if (dashed) {
-        // Keep the dash pattern continuous from the flow's start.
+      if (dash) {
+        // The pattern continues from the flow's start: a clipped segment starts that far into
+        // it, whatever the box (a pan bitmap's is wider than the view's), so both draw the
+        // same dashes. Reduced here, where doubles keep it exact.
         ctx.stroke();
         ctx.beginPath();
-        ctx.lineDashOffset = -(travelled + Math.hypot(c[0].x - a.x, c[0].y - a.y));
+        ctx.lineDashOffset = (travelled + Math.hypot(c[0].x - a.x, c[0].y - a.y)) % period;
       }
       ctx.moveTo(c[0].x, c[0].y);
       ctx.lineTo(c[1].x, c[1].y);
