@@ -3,14 +3,14 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { clickStep, launch, ROOT, settle, tempDir, typeInto } from "../e2e/harness.mjs";
+import { clickStep, launch, ROOT, saveScreenshot, settle, tempDir, typeInto } from "../e2e/harness.mjs";
 
 const out = path.join(ROOT, "docs/screenshots");
 fs.mkdirSync(out, { recursive: true });
 const shot = async (browser, name) => {
   await settle(browser);
   await new Promise((r) => setTimeout(r, 300));
-  await browser.saveScreenshot(path.join(out, `${name}.png`));
+  await saveScreenshot(browser, path.join(out, `${name}.png`));
 };
 
 let app = await launch({ dataDir: tempDir("shots") });

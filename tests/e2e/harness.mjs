@@ -115,7 +115,7 @@ export async function launch({ args = [], dataDir, answers } = {}) {
     },
     async screenshot(name) {
       fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await browser.saveScreenshot(path.join(ARTIFACTS, `${name}.png`));
+      await saveScreenshot(browser, path.join(ARTIFACTS, `${name}.png`));
     },
     async close() {
       await browser.deleteSession().catch(() => {});
@@ -123,6 +123,29 @@ export async function launch({ args = [], dataDir, answers } = {}) {
       await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
     },
   };
+}
+
+/**
+ * Saves a screenshot of the window. WebKitWebDriver takes it at the page's next rendering
+ * update and waits for one: a page that shows nothing changing (the canvas draws only on a
+ * change) left the request waiting until it timed out. The canvas is redrawn, unchanged, on
+ * each animation frame until the screenshot is in.
+ */
+export async function saveScreenshot(browser, file) {
+  await browser.execute(() => {
+    window.takt_shooting = true;
+    const tick = () => {
+      if (!window.takt_shooting) return;
+      window.takt.editor.redraw();
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  try {
+    await browser.saveScreenshot(file);
+  } finally {
+    await browser.execute(() => (window.takt_shooting = false));
+  }
 }
 
 /** The core's analysis of a map file, from the `takt` command line. */
