@@ -159,6 +159,49 @@ describe("the sample", () => {
     // Where the step was dragged to, the pixels change back when the drag ends.
     assert.notDeepEqual(r.at, r.bg);
   });
+
+  test("an edit's frame, drawn only around what changed, shows what a full redraw shows", async () => {
+    const { browser } = app;
+    const r = await browser.executeAsync(async (done) => {
+      const t = window.takt;
+      const ed = t.editor;
+      const pixels = () => ed.ctx.getImageData(0, 0, ed.canvas.width, ed.canvas.height).data;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const b = ed.scene.box("mrm-review").rect;
+      const flow = ed.scene.flows.find((f) => f.flow.kind == null || f.flow.kind === "push");
+      const out = [];
+      // The fitted view, and a closer one where the steps' data boxes are drawn.
+      for (const view of [null, { scale: 0.9, ox: 300 - b.x * 0.9, oy: ed.viewport.height * 0.45 - b.y * 0.9 }]) {
+        if (view) Object.assign(ed.viewport, view);
+        ed.redraw();
+        await frame();
+        for (const [key, field, value] of [
+          [{ kind: "step", id: "mrm-review" }, "pca", view ? 85 : 90],
+          [{ kind: "flow", id: flow.key }, "wait", view ? "3d" : "2d"],
+          [{ kind: "step", id: "mrm-review" }, "notes", view ? "b" : "a"],
+        ]) {
+          let partial = false;
+          const paintRegion = ed.paintRegion;
+          ed.paintRegion = function (rects) {
+            partial = true;
+            return paintRegion.call(this, rects);
+          };
+          await t.edit({ op: "set", key, field, value });
+          ed.paintRegion = paintRegion;
+          const drawn = pixels();
+          ed.changed = true;
+          ed.paint();
+          const full = pixels();
+          out.push({ field, partial, differ: window.visiblyDiffer(drawn, full), of: drawn.length / 4 });
+        }
+      }
+      done(out);
+    });
+    for (const d of r) {
+      assert.ok(d.partial, `${d.field}: drawn only around the change`);
+      assert.ok(d.differ <= d.of * 0.001, `${d.field}: ${d.differ} of ${d.of} pixels differ`);
+    }
+  });
 });
 
 describe("a map built from scratch", () => {
@@ -263,11 +306,14 @@ describe("editing", () => {
   test("undo and redo restore the metrics", async () => {
     const { browser } = app;
     const before = await metric(browser, "lead_time_s");
+    // Marks the takt tile, which a lead time does not change, to see it kept, not rebuilt.
+    await browser.execute(() => (document.querySelector('[data-metric="takt_s"]').takt_kept = true));
     await clickStep(browser, "deploy");
     await typeInto(browser, "#f-lt", "30d");
     await settle(browser);
     const changed = await metric(browser, "lead_time_s");
     assert.notEqual(changed, before);
+    assert.equal(await browser.execute(() => document.querySelector('[data-metric="takt_s"]').takt_kept), true);
     await browser.$("#undo").click();
     await settle(browser);
     assert.equal(await metric(browser, "lead_time_s"), before);

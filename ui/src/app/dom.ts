@@ -25,3 +25,28 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!el) throw new Error(`no element #${id}`);
   return el as T;
 }
+
+/**
+ * Makes `el`'s children equal to `next`, changing only what differs: an element of the same tag
+ * and attributes is patched in place, a text node gets its new text, anything else is replaced.
+ * The page then lays out and repaints only what changed (the metrics panel after an edit, where
+ * most values stay). Listeners are not compared: use it where the nodes have none.
+ */
+export function patchChildren(el: Element, next: Node[]): void {
+  const old = [...el.childNodes];
+  next.forEach((n, i) => {
+    const o = old[i];
+    if (!o) el.append(n);
+    else if (o.isEqualNode(n)) return;
+    else if (o instanceof Element && n instanceof Element && o.tagName === n.tagName && sameAttributes(o, n)) patchChildren(o, [...n.childNodes]);
+    else if (o.nodeType === Node.TEXT_NODE && n.nodeType === Node.TEXT_NODE) o.textContent = n.textContent;
+    else o.replaceWith(n);
+  });
+  for (const o of old.slice(next.length)) o.remove();
+}
+
+function sameAttributes(a: Element, b: Element): boolean {
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value) return false;
+  return true;
+}

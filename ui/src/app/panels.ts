@@ -3,7 +3,7 @@
 
 import type { Analysis, Comparison, Step, ValueStream } from "../bindings";
 import { fmtPercent, fmtSeconds, round } from "../editor/format";
-import { h } from "./dom";
+import { h, patchChildren } from "./dom";
 
 type Better = "lower" | "higher" | "neutral";
 
@@ -158,11 +158,8 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
           ),
         ),
   );
-  el.replaceChildren(
-    h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"),
-    h("div", { class: "metric-grid" }, ...tiles),
-    wasteEl,
-  );
+  // Patched, not replaced: an edit changes a few values, and only they are laid out again.
+  patchChildren(el, [h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"), h("div", { class: "metric-grid" }, ...tiles), wasteEl]);
 }
 
 function deltaBadge(m: MetricDef, delta: number | null, before: number | null, map: ValueStream): HTMLElement | null {

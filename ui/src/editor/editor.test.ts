@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Diff, Op, ValueStream } from "../bindings";
+import type { Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { Mirror } from "./mirror";
 import { Scene } from "./scene";
@@ -10,6 +10,7 @@ import { fmtSeconds, parseDurationInput } from "./format";
 import { PAN_MARGIN, panFrame } from "./pancache";
 import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
 import { draw, highlights, LIGHT, type DrawLayer } from "./render";
+import { changedRects, REACH, REACH_PX, regionPlan } from "./region";
 
 function chain(n: number, positioned = true): ValueStream {
   return {
@@ -536,5 +537,99 @@ describe("dashed flows", () => {
       }
       expect(clipped).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("an edit's frame", () => {
+  /** A change that puts `after` in place of step `i`'s record. */
+  const stepUpdate = (m: Mirror, i: number, after: Partial<Step>): Diff => ({
+    changes: [
+      {
+        key: { kind: "step", id: m.steps[i].id },
+        before: { index: i, record: { step: m.steps[i] } },
+        after: { index: i, record: { step: { ...m.steps[i], ...after } } },
+      },
+    ],
+  });
+  const none = highlights(chain(1), null);
+
+  it("keeps the scene when only records kept in place changed, and names what changed", () => {
+    const m = new Mirror(chain(6, false));
+    const scene = new Scene();
+    scene.build(m);
+    const where = scene.boxes.map((b) => ({ ...b.rect }));
+    const layout = m.layoutVersion;
+    m.apply(stepUpdate(m, 2, { pt: "3h", pca: 80, notes: "slow" }));
+    expect(m.layoutVersion).toBe(layout);
+    const changed = scene.refresh(m)!;
+    expect(changed.boxes.map((b) => b.step.id)).toEqual(["s2"]);
+    expect(changed.flows).toEqual([]);
+    expect(scene.box("s2")!.step.pca).toBe(80);
+    // As a build would have it.
+    const fresh = new Scene();
+    fresh.build(m);
+    expect(scene.boxes).toEqual(fresh.boxes);
+    expect(scene.flows).toEqual(fresh.flows);
+    expect(scene.boxes.map((b) => b.rect)).toEqual(where);
+    // A flow's wait: that flow.
+    const f = m.flows[1];
+    m.apply({ changes: [{ key: { kind: "flow", id: "s1>s2" }, before: { index: 1, record: { flow: f } }, after: { index: 1, record: { flow: { ...f, wait: "2d" } } } }] });
+    expect(scene.refresh(m)!.flows.map((x) => x.key)).toEqual(["s1>s2"]);
+  });
+
+  it("needs a build when a step moves, changes team or kind, or anything else changes", () => {
+    for (const after of [{ x: 500, y: 20 }, { team: "a" }, { kind: "gate" as const }]) {
+      const m = new Mirror(chain(4));
+      const scene = new Scene();
+      scene.build(m);
+      m.apply(stepUpdate(m, 1, after));
+      expect(scene.refresh(m)).toBeNull();
+    }
+    const m = new Mirror(chain(4));
+    const scene = new Scene();
+    scene.build(m);
+    m.apply({ changes: [{ key: { kind: "team", id: "a" }, before: { index: 0, record: { team: { id: "a", name: "A" } } }, after: { index: 0, record: { team: { id: "a", name: "Ops" } } } }] });
+    expect(scene.refresh(m)).toBeNull();
+    // Nor while a drag lasts.
+    const m2 = new Mirror(chain(4));
+    const s2 = new Scene();
+    s2.build(m2);
+    s2.drag(m2, ["s1"], { x: 10, y: 0 });
+    m2.apply(stepUpdate(m2, 2, { pt: "2h" }));
+    expect(s2.refresh(m2)).toBeNull();
+  });
+
+  it("redraws the changed records and what the analysis highlights anew", () => {
+    const m = new Mirror(chain(6));
+    const scene = new Scene();
+    scene.build(m);
+    const before = { ...none, critical: new Set(["s0", "s1"]), criticalFlows: new Set(["s0>s1"]), bottleneck: "s1" };
+    const after = { ...none, critical: new Set(["s0", "s1", "s2"]), criticalFlows: new Set(["s0>s1", "s1>s2"]), bottleneck: "s4", overTakt: new Set(["s5"]) };
+    const rects = changedRects(scene, { boxes: [scene.box("s3")!], flows: [] }, before, after);
+    const box = (id: string) => scene.box(id)!.rect;
+    const flow = scene.flows.find((f) => f.key === "s1>s2")!.bounds;
+    expect(new Set(rects)).toEqual(new Set([box("s3"), box("s2"), box("s5"), box("s1"), box("s4"), flow]));
+    expect(changedRects(scene, { boxes: [], flows: [] }, before, before)).toEqual([]);
+  });
+
+  it("is clipped to whole pixels around the change, widened for what steps draw beyond their boxes", () => {
+    const v = new Viewport();
+    Object.assign(v, { ox: 0.5, oy: 0, width: 1000, height: 600, scale: 0.5 });
+    const plan = regionPlan([{ x: 400, y: 300, w: 200, h: 120 }], v);
+    if (typeof plan === "string") throw new Error(plan);
+    const reach = (REACH + REACH_PX / 0.5) * 0.5; // in screen pixels
+    expect(plan.clip).toEqual({ x: Math.floor(200.5 - reach), y: 150 - reach, w: Math.ceil(300.5 + reach) - Math.floor(200.5 - reach), h: 60 + 2 * reach });
+    // Within the view.
+    const edge = regionPlan([{ x: 0, y: 0, w: 100, h: 100 }], v);
+    if (typeof edge === "string") throw new Error(edge);
+    expect([edge.clip.x, edge.clip.y]).toEqual([0, 0]);
+    // The steps to draw: those that reach into the clip.
+    const c = v.toWorld({ x: plan.clip.x, y: plan.clip.y });
+    expect(plan.cull.x).toBeCloseTo(c.x - REACH - REACH_PX / 0.5);
+    expect(plan.cull.w).toBeCloseTo(plan.clip.w / 0.5 + 2 * (REACH + REACH_PX / 0.5));
+    // Off screen: nothing; most of the view: all of it; nothing changed: nothing.
+    expect(regionPlan([{ x: 5000, y: 100, w: 200, h: 120 }], v)).toBe("none");
+    expect(regionPlan([{ x: 0, y: 0, w: 1800, h: 1000 }], v)).toBe("all");
+    expect(regionPlan([], v)).toBe("none");
   });
 });

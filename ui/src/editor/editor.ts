@@ -6,6 +6,7 @@ import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
 import { DARK, draw, drawLaneNames, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
+import { changedRects, regionPlan } from "./region";
 import { Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
@@ -51,6 +52,11 @@ export class Editor implements ToolHost {
   private dragKey: string | null = null;
   /** A change other than a pan is waiting for the next frame. */
   private changed = false;
+  /**
+   * Where on screen the waiting change is, when only records kept in place changed (see
+   * `region.ts`); null: anywhere, the whole view is drawn.
+   */
+  private region: Rect[] | null = null;
   /** Kept for the editor's life, sized with the canvas, its fonts prepared like the canvas's. */
   private panBitmap: Bitmap | null = null;
   /** What a drag leaves where it is, drawn once for the view (transparent, see `paintDrag`). */
@@ -96,9 +102,14 @@ export class Editor implements ToolHost {
 
   /** Applies what the core changed and shows its fresh analysis. */
   applied(diff: Diff, analysis: Analysis): void {
+    const current = this.sceneVersion === this.mirror.version;
     this.mirror.apply(diff);
     this.analysis = analysis;
+    const before = this.hl;
     this.hl = highlights(this.mirror.map, analysis);
+    // Records changed in place: the scene takes them as it is, and only around them is drawn.
+    const changes = current ? this.scene.refresh(this.mirror) : null;
+    if (changes) this.sceneVersion = this.mirror.version;
     // Selected things that no longer exist are no longer selected.
     let changed = false;
     for (const id of [...this.selection]) {
@@ -116,7 +127,8 @@ export class Editor implements ToolHost {
       changed = true;
     }
     if (changed) this.emitSelection();
-    this.redraw();
+    if (changes && !changed) this.redrawRegion(changedRects(this.scene, changes, before, this.hl));
+    else this.redraw();
   }
 
   private rebuild(): void {
@@ -210,7 +222,21 @@ export class Editor implements ToolHost {
     if (!bitmapsValid) {
       this.stamp++;
       this.changed = true;
+      this.region = null;
     }
+    this.schedule();
+  }
+
+  /** Draws the world rectangles `rects` again at the next animation frame (see `region`). */
+  private redrawRegion(rects: Rect[]): void {
+    // Added to a region waiting, or to nothing waiting; a whole view waiting stays whole.
+    if (!this.changed || this.region) this.region = [...(this.region ?? []), ...rects];
+    this.stamp++;
+    this.changed = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -238,9 +264,28 @@ export class Editor implements ToolHost {
     // Otherwise a frame with any change but the offset is drawn in full, pan or not.
     if (this.scene.dragging && this.dragBitmap) this.paintDrag(this.dragBitmap);
     else if (this.panActive && !this.changed && this.panBitmap) this.paintPan(this.panBitmap);
+    else if (this.region && !this.panActive) this.paintRegion(this.region);
     else this.drawView(this.ctx, this.viewport);
     this.changed = false;
+    this.region = null;
     this.events.drew?.(performance.now() - t0);
+  }
+
+  /** Only the part of the view around `rects` is drawn again, clipped to whole pixels. */
+  private paintRegion(rects: Rect[]): void {
+    const plan = regionPlan(rects, this.viewport);
+    if (plan === "none") return;
+    if (plan === "all") return this.drawView(this.ctx, this.viewport);
+    const ctx = this.ctx;
+    const ratio = window.devicePixelRatio || 1;
+    const { clip } = plan;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.beginPath();
+    ctx.rect(clip.x * ratio, clip.y * ratio, clip.w * ratio, clip.h * ratio);
+    ctx.clip();
+    this.drawView(ctx, this.viewport, true, "all", plan.cull);
+    ctx.restore();
   }
 
   /** A pan frame: the view drawn with a margin into a bitmap, then copied at the new offset. */
@@ -292,7 +337,7 @@ export class Editor implements ToolHost {
     this.drawView(ctx, v, true, "moving"); // with the lanes' names, over everything
   }
 
-  private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true, layer: DrawLayer = "all"): void {
+  private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true, layer: DrawLayer = "all", cull?: Rect): void {
     draw(
       ctx,
       {
@@ -310,6 +355,7 @@ export class Editor implements ToolHost {
         grid: true,
         laneNames,
         layer,
+        cull,
       },
       this.hl,
     );
@@ -331,6 +377,7 @@ export class Editor implements ToolHost {
     resizeBitmap(this.dragBitmap, this.canvas.width, this.canvas.height, ratio);
     this.stamp++;
     this.changed = true;
+    this.region = null;
     this.paint();
   }
 

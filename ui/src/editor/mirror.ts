@@ -29,6 +29,13 @@ export class Mirror {
   map: ValueStream;
   /** Bumped on every change; caches compare it. */
   version = 0;
+  /**
+   * Bumped on every change that can move something on the canvas or change what is drawn
+   * besides steps and flows: anything but an update of a step or a flow that keeps where it
+   * is, its team, its kind and its ends. An edit that changes only such records (a step's
+   * times, name or notes) leaves the scene's geometry as it was (see `Scene.refresh`).
+   */
+  layoutVersion = 0;
   private stepIndex = new Map<string, number>();
   private flowIndex = new Map<string, number>();
 
@@ -64,6 +71,7 @@ export class Mirror {
     for (const c of diff.changes) this.change(c);
     if (diff.changes.length > 0) {
       this.version++;
+      if (!diff.changes.every(inPlace)) this.layoutVersion++;
       this.reindex();
     }
   }
@@ -112,6 +120,17 @@ export class Mirror {
     for (let n = 2; this.stepIndex.has(id); n++) id = `${base}-${n}`;
     return id;
   }
+}
+
+/** Whether a change updates a step or a flow where it is, with its place in the scene kept. */
+function inPlace(c: Change): boolean {
+  if (!c.before || !c.after || c.before.index !== c.after.index) return false;
+  const [a, b] = [c.before.record, c.after.record];
+  const [s, t] = [a.step, b.step];
+  if (s && t) return s.id === t.id && s.team === t.team && s.kind === t.kind && s.x === t.x && s.y === t.y;
+  const [f, g] = [a.flow, b.flow];
+  if (f && g) return f.id === g.id && f.from === g.from && f.to === g.to && f.kind === g.kind;
+  return false;
 }
 
 /** Collections absent from the file are empty arrays in the mirror. */

@@ -115,6 +115,11 @@ export interface DrawState {
    * bitmap), or what moves (drawn over a copy of it, with the pointer's overlays).
    */
   layer?: DrawLayer;
+  /**
+   * Draw only the steps and flows that meet this world rectangle (default: the view). A frame
+   * that redraws part of the view, under a clip, passes the clip widened by what they reach.
+   */
+  cull?: Rect;
 }
 
 /**
@@ -250,9 +255,12 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
     ctx.restore();
     return;
   }
-  const flows = s.scene.flowsIn(view, layer);
+  const near = s.cull ?? view;
+  // In the document's order, as the steps: the index answers in the order of its cells, which
+  // differs with the rectangle asked, and where two flows cross the one drawn last shows.
+  const flows = s.scene.flowsIn(near, layer).sort((a, b) => a.index - b.index);
   for (const f of flows) drawFlow(ctx, f, s, hl);
-  const boxes = s.scene.stepsIn(view, layer).sort((a, b) => a.index - b.index);
+  const boxes = s.scene.stepsIn(near, layer).sort((a, b) => a.index - b.index);
   const detail = v.scale >= 0.55 ? 2 : v.scale >= 0.22 ? 1 : 0;
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
   if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s);

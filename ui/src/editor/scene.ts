@@ -77,6 +77,8 @@ export class Scene {
   private flowIndex = new SpatialIndex<FlowPath>(512);
 
   private layoutCache: { mirror: Mirror; version: number; positions: Point[] } | null = null;
+  /** What the last build was of: the mirror and its layout version (see `refresh`). */
+  private built: { mirror: Mirror; layoutVersion: number } | null = null;
   /**
    * The steps a drag moves and the flows that touch them. While a drag lasts, only these
    * change: the indexes keep them where the drag began, queries skip them there and test them
@@ -87,14 +89,16 @@ export class Scene {
   /** Rebuilds from the mirror; `offsets` moves steps being dragged (not yet committed). */
   build(m: Mirror, offsets?: Map<string, Point>): void {
     this.moving = null;
+    this.built = offsets?.size ? null : { mirror: m, layoutVersion: m.layoutVersion };
     const steps = m.steps;
     const needLayout = steps.some((s) => s.x == null || s.y == null);
-    // Layout depends only on the document: computed once per version, not once per drag move.
+    // Layout depends only on where things are and how they connect: computed once for each
+    // layout version, not once per drag move or per edit of a step's times.
     let layout: { positions: Point[] } | null = null;
     if (needLayout) {
       const c = this.layoutCache;
-      if (!c || c.mirror !== m || c.version !== m.version) {
-        this.layoutCache = { mirror: m, version: m.version, positions: autoLayout(m.map).positions };
+      if (!c || c.mirror !== m || c.version !== m.layoutVersion) {
+        this.layoutCache = { mirror: m, version: m.layoutVersion, positions: autoLayout(m.map).positions };
       }
       layout = this.layoutCache;
     }
@@ -128,6 +132,34 @@ export class Scene {
         return { kaizen, x: kaizen.x! + (d?.x ?? 0), y: kaizen.y! + (d?.y ?? 0) };
       });
     this.measure(m);
+  }
+
+  /**
+   * Brings the scene up to date without rebuilding it, after edits that changed only records
+   * kept in place (`Mirror.layoutVersion` unchanged since the last build): every box and path
+   * stays where it is and takes its new record. Returns the boxes and flows whose records
+   * changed, to be redrawn; null when a build is needed instead.
+   */
+  refresh(m: Mirror): { boxes: StepBox[]; flows: FlowPath[] } | null {
+    const b = this.built;
+    if (!b || b.mirror !== m || b.layoutVersion !== m.layoutVersion || this.moving) return null;
+    if (m.steps.length !== this.boxes.length) return null;
+    const boxes: StepBox[] = [];
+    const flows: FlowPath[] = [];
+    this.boxes.forEach((box, i) => {
+      if (box.step !== m.steps[i]) {
+        box.step = m.steps[i];
+        boxes.push(box);
+      }
+    });
+    for (const f of this.flows) {
+      const now = m.flows[f.index];
+      if (now && f.flow !== now) {
+        f.flow = now;
+        flows.push(f);
+      }
+    }
+    return { boxes, flows };
   }
 
   /**
