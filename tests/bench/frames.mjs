@@ -193,6 +193,37 @@ async function interactions(app) {
     results[`pan_animated_${how}`] = r;
     await settle(browser);
   }
+
+  // A drag the page animates itself, along the WebDriver drag's path: what a drag costs the
+  // page and WebKit without the WebDriver chain (node, tauri-driver, WebKitWebDriver) that
+  // delivers each input event sharing the machine's two cores.
+  results.drag_animated = await browser.executeAsync((id, done) => {
+    const ed = window.takt.editor;
+    const intervals = [];
+    const draws = [];
+    let last = performance.now();
+    let k = 0;
+    const s = ed.viewport.scale;
+    const tick = (t) => {
+      intervals.push(t - last);
+      last = t;
+      const t0 = performance.now();
+      ed.setDrag([id], { x: (Math.sin(k / 8) * 150) / s, y: (Math.cos(k / 8) * 60) / s });
+      ed.paint();
+      // Drawn here, timed: not again at the frame the drag scheduled.
+      cancelAnimationFrame(ed.frame);
+      ed.frame = 0;
+      ed.ctx.getImageData(0, 0, 1, 1);
+      draws.push(performance.now() - t0);
+      if (++k < 300) requestAnimationFrame(tick);
+      else {
+        ed.setDrag(null, { x: 0, y: 0 });
+        done({ draws, intervals: intervals.slice(1) });
+      }
+    };
+    requestAnimationFrame(tick);
+  }, target.id);
+  await settle(browser);
   return results;
 }
 
