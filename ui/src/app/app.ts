@@ -560,7 +560,7 @@ export class App {
         h(
           "aside",
           { class: "side" },
-          h("section", { class: "panel metrics", id: "metrics" }),
+          h("section", { class: "panel metrics", id: "metrics", tabindex: "0", "aria-label": "Metrics" }),
           h("div", { class: "side-scroll" }, h("section", { class: "panel inspector", id: "inspector" }), h("section", { class: "panel warnings", id: "warnings" })),
         ),
       ),

@@ -237,7 +237,7 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
   if (path.length > shown) cells.push(h("div", { class: "rung more" }, `+${path.length - shown} more`));
   el.replaceChildren(
     h("div", { class: "ladder-title" }, "Timeline (critical path)"),
-    h("div", { class: "ladder-track" }, ...cells),
+    h("div", { class: "ladder-track", tabindex: "0", "aria-label": "Rungs of the critical path" }, ...cells),
     h(
       "div",
       { class: "ladder-total" },

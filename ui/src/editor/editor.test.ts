@@ -563,7 +563,9 @@ describe("an edit's frame", () => {
     expect(m.layoutVersion).toBe(layout);
     const changed = scene.refresh(m)!;
     expect(changed.boxes.map((b) => b.step.id)).toEqual(["s2"]);
-    expect(changed.flows).toEqual([]);
+    // With the flows at the step: a flow draws some of its ends' records (an XOR split's
+    // probabilities on the flows out of it).
+    expect(changed.flows.map((f) => f.key).sort()).toEqual(["s1>s2", "s2>s3"]);
     expect(scene.box("s2")!.step.pca).toBe(80);
     // As a build would have it.
     const fresh = new Scene();
@@ -574,7 +576,9 @@ describe("an edit's frame", () => {
     // A flow's wait: that flow.
     const f = m.flows[1];
     m.apply({ changes: [{ key: { kind: "flow", id: "s1>s2" }, before: { index: 1, record: { flow: f } }, after: { index: 1, record: { flow: { ...f, wait: "2d" } } } }] });
-    expect(scene.refresh(m)!.flows.map((x) => x.key)).toEqual(["s1>s2"]);
+    const flowChanged = scene.refresh(m)!;
+    expect(flowChanged.flows.map((x) => x.key)).toEqual(["s1>s2"]);
+    expect(flowChanged.boxes.map((b) => b.step.id).sort()).toEqual(["s1", "s2"]);
   });
 
   it("needs a build when a step moves, changes team or kind, or anything else changes", () => {
@@ -627,6 +631,12 @@ describe("an edit's frame", () => {
     const c = v.toWorld({ x: plan.clip.x, y: plan.clip.y });
     expect(plan.cull.x).toBeCloseTo(c.x - REACH - REACH_PX / 0.5);
     expect(plan.cull.w).toBeCloseTo(plan.clip.w / 0.5 + 2 * (REACH + REACH_PX / 0.5));
+    // In whole device pixels at a fractional pixel ratio, the cull in world units.
+    const hi = regionPlan([{ x: 400, y: 300, w: 200, h: 120 }], v, 1.5);
+    if (typeof hi === "string") throw new Error(hi);
+    for (const n of [hi.clip.x, hi.clip.y, hi.clip.w, hi.clip.h]) expect(Number.isInteger(n)).toBe(true);
+    expect(hi.clip.x).toBe(Math.floor((200.5 - reach) * 1.5));
+    expect(hi.cull.w).toBeCloseTo(hi.clip.w / 1.5 / 0.5 + 2 * (REACH + REACH_PX / 0.5));
     // Off screen: nothing; most of the view: all of it; nothing changed: nothing.
     expect(regionPlan([{ x: 5000, y: 100, w: 200, h: 120 }], v)).toBe("none");
     expect(regionPlan([{ x: 0, y: 0, w: 1800, h: 1000 }], v)).toBe("all");

@@ -271,18 +271,17 @@ export class Editor implements ToolHost {
     this.events.drew?.(performance.now() - t0);
   }
 
-  /** Only the part of the view around `rects` is drawn again, clipped to whole pixels. */
+  /** Only the part of the view around `rects` is drawn again, clipped to whole device pixels. */
   private paintRegion(rects: Rect[]): void {
-    const plan = regionPlan(rects, this.viewport);
+    const plan = regionPlan(rects, this.viewport, window.devicePixelRatio || 1);
     if (plan === "none") return;
     if (plan === "all") return this.drawView(this.ctx, this.viewport);
     const ctx = this.ctx;
-    const ratio = window.devicePixelRatio || 1;
     const { clip } = plan;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.beginPath();
-    ctx.rect(clip.x * ratio, clip.y * ratio, clip.w * ratio, clip.h * ratio);
+    ctx.rect(clip.x, clip.y, clip.w, clip.h);
     ctx.clip();
     this.drawView(ctx, this.viewport, true, "all", plan.cull);
     ctx.restore();

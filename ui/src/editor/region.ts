@@ -49,11 +49,12 @@ export function changedRects(scene: Scene, changed: { boxes: StepBox[]; flows: F
 
 /**
  * What to redraw for the changed world rectangles `rects`: nothing (all off screen), the whole
- * view (most of it changed), or a clip in whole screen pixels and the world rectangle whose
- * steps and flows must be drawn to fill it (the clip widened by their reach, so that a
- * neighbour's badge or label that overlaps the clip is drawn too).
+ * view (most of it changed), or a clip in whole device pixels (`ratio` to a screen pixel, so
+ * that no edge is drawn at partial coverage) and the world rectangle whose steps and flows
+ * must be drawn to fill it (the clip widened by their reach, so that a neighbour's badge or
+ * label that overlaps the clip is drawn too).
  */
-export function regionPlan(rects: Rect[], v: Viewport): "none" | "all" | { clip: Rect; cull: Rect } {
+export function regionPlan(rects: Rect[], v: Viewport, ratio = 1): "none" | "all" | { clip: Rect; cull: Rect } {
   if (rects.length === 0) return "none";
   const reach = REACH + REACH_PX / v.scale;
   let x0 = Infinity;
@@ -68,14 +69,15 @@ export function regionPlan(rects: Rect[], v: Viewport): "none" | "all" | { clip:
   }
   const a = v.toScreen({ x: x0, y: y0 });
   const b = v.toScreen({ x: x1, y: y1 });
-  const sx0 = Math.max(0, Math.floor(a.x));
-  const sy0 = Math.max(0, Math.floor(a.y));
-  const sx1 = Math.min(Math.ceil(v.width), Math.ceil(b.x));
-  const sy1 = Math.min(Math.ceil(v.height), Math.ceil(b.y));
-  if (sx1 <= sx0 || sy1 <= sy0) return "none";
-  const clip = { x: sx0, y: sy0, w: sx1 - sx0, h: sy1 - sy0 };
-  if (clip.w * clip.h > MOST * v.width * v.height) return "all";
-  const w0 = v.toWorld({ x: clip.x, y: clip.y });
-  const cull = { x: w0.x - reach, y: w0.y - reach, w: clip.w / v.scale + 2 * reach, h: clip.h / v.scale + 2 * reach };
+  const dx0 = Math.max(0, Math.floor(a.x * ratio));
+  const dy0 = Math.max(0, Math.floor(a.y * ratio));
+  const dx1 = Math.min(Math.ceil(v.width * ratio), Math.ceil(b.x * ratio));
+  const dy1 = Math.min(Math.ceil(v.height * ratio), Math.ceil(b.y * ratio));
+  if (dx1 <= dx0 || dy1 <= dy0) return "none";
+  const clip = { x: dx0, y: dy0, w: dx1 - dx0, h: dy1 - dy0 };
+  if (clip.w * clip.h > MOST * v.width * v.height * ratio * ratio) return "all";
+  const w0 = v.toWorld({ x: clip.x / ratio, y: clip.y / ratio });
+  const k = ratio * v.scale;
+  const cull = { x: w0.x - reach, y: w0.y - reach, w: clip.w / k + 2 * reach, h: clip.h / k + 2 * reach };
   return { clip, cull };
 }

@@ -137,8 +137,9 @@ export class Scene {
   /**
    * Brings the scene up to date without rebuilding it, after edits that changed only records
    * kept in place (`Mirror.layoutVersion` unchanged since the last build): every box and path
-   * stays where it is and takes its new record. Returns the boxes and flows whose records
-   * changed, to be redrawn; null when a build is needed instead.
+   * stays where it is and takes its new record. Returns what to redraw: the boxes and flows
+   * whose records changed, with the flows at a changed step and the steps at a changed flow
+   * (a flow draws its source's split, for one); null when a build is needed instead.
    */
   refresh(m: Mirror): { boxes: StepBox[]; flows: FlowPath[] } | null {
     const b = this.built;
@@ -152,12 +153,20 @@ export class Scene {
         boxes.push(box);
       }
     });
+    const ends = new Set<string>();
     for (const f of this.flows) {
       const now = m.flows[f.index];
       if (now && f.flow !== now) {
         f.flow = now;
         flows.push(f);
+        ends.add(f.flow.from).add(f.flow.to);
       }
+    }
+    const steps = new Set(boxes.map((box) => box.step.id));
+    if (steps.size > 0) for (const f of this.flows) if (!flows.includes(f) && (steps.has(f.flow.from) || steps.has(f.flow.to))) flows.push(f);
+    for (const id of ends) {
+      const box = this.byId.get(id);
+      if (box && !steps.has(id)) boxes.push(box);
     }
     return { boxes, flows };
   }
