@@ -4,7 +4,7 @@
 import type { Analysis } from "../bindings";
 import type { Editor } from "../editor/editor";
 import { fmtPercent, fmtSeconds } from "../editor/format";
-import { draw, highlights, LIGHT, setPixelRatio } from "../editor/render";
+import { draw, highlights, laneNamesWidth, LIGHT, setPixelRatio } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
 
@@ -51,7 +51,7 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, rat
   const v = new Viewport();
   v.width = width;
   v.height = mapH;
-  v.fit({ x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN);
+  v.fit({ x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, MARGIN + laneNamesWidth(ctx, ed.scene, t) + 16);
   v.oy += HEADER;
   v.height = mapH + HEADER;
   const map = ed.mirror.map;

@@ -146,6 +146,12 @@ describe("the viewport", () => {
     expect(vis.x + vis.w).toBeGreaterThanOrEqual(5000);
     v.fit({ x: 0, y: 0, w: 100, h: 100 });
     expect(v.scale).toBe(1);
+    // With room kept on the left (for the lanes' names).
+    v.fit({ x: 300, y: 0, w: 5000, h: 1000 }, 48, 220);
+    expect(v.toScreen({ x: 300, y: 0 }).x).toBeCloseTo(220);
+    expect(v.toScreen({ x: 5300, y: 0 }).x).toBeCloseTo(1000 - 48);
+    v.fit({ x: 300, y: 0, w: 100, h: 100 }, 48, 220);
+    expect(v.toScreen({ x: 300, y: 0 }).x).toBeGreaterThanOrEqual(220);
   });
 });
 

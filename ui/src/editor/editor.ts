@@ -4,7 +4,7 @@
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
-import { DARK, draw, drawLaneNames, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
+import { DARK, draw, drawLaneNames, highlights, laneNamesWidth, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
 import { changedRects, regionPlan } from "./region";
 import { Scene } from "./scene";
@@ -383,7 +383,8 @@ export class Editor implements ToolHost {
   // --- commands -------------------------------------------------------------------------
 
   fit(): void {
-    this.viewport.fit(this.scene.bounds);
+    // With room on the left for the lanes' names, clear of the steps.
+    this.viewport.fit(this.scene.bounds, 48, 48 + laneNamesWidth(this.ctx, this.scene, this.theme) + 16);
     this.redraw();
   }
   zoom(factor: number): void {

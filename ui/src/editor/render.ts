@@ -324,15 +324,39 @@ function drawGrid(ctx: CanvasRenderingContext2D, view: Rect, t: Theme, scale: nu
  * wide as the map, which zoomed in is hundreds of thousands of pixels: too much for the
  * rasteriser to clip on every frame).
  */
-function visibleLanes(scene: Scene, view: Rect): { x0: number; w: number; lanes: Scene["lanes"] } | null {
-  const x0 = Math.max(scene.bounds.x - 120, view.x);
+function visibleLanes(scene: Scene, view: Rect, margin: number): { x0: number; w: number; lanes: Scene["lanes"] } | null {
+  const x0 = Math.max(scene.bounds.x - margin, view.x);
   const w = Math.min(scene.bounds.x + scene.bounds.w + 80, view.x + view.w) - x0;
   if (w <= 0) return null;
   return { x0, w, lanes: scene.lanes.filter((lane) => lane.y <= view.y + view.h && lane.y + lane.h >= view.y) };
 }
 
+/** The widest lane name, in screen pixels at the names' size at 100% (and below). */
+export function laneNamesWidth(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme): number {
+  ctx.save();
+  ctx.font = `600 12px ${t.font}`;
+  const w = Math.max(0, ...scene.lanes.map((lane) => ctx.measureText(lane.name).width));
+  ctx.restore();
+  return w;
+}
+
+/**
+ * How far left of the map the lanes' bands reach, in world units: 120, or room for the widest
+ * name where it is wider at this zoom (a name is 12 screen pixels high however far out), so
+ * that a name at the band's start lies clear of the steps.
+ */
+function laneMargin(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme, scale: number): number {
+  setFont("600", laneFontSize(scale), t.font);
+  const widest = Math.max(0, ...scene.lanes.map((lane) => measure(ctx, lane.name)));
+  return Math.max(120, widest + 16 / scale);
+}
+
+function laneFontSize(scale: number): number {
+  return Math.max(12, 12 / Math.max(scale, 0.25));
+}
+
 function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
-  const seen = visibleLanes(scene, view);
+  const seen = visibleLanes(scene, view, laneMargin(ctx, scene, t, scale));
   if (!seen) return;
   const { x0, w } = seen;
   for (const lane of seen.lanes) {
@@ -346,9 +370,9 @@ function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: T
 
 /** The lanes' names at the left of their bands or, scrolled past that, of the view, on a tag. */
 function drawNames(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
-  const seen = visibleLanes(scene, view);
+  const seen = visibleLanes(scene, view, laneMargin(ctx, scene, t, scale));
   if (!seen) return;
-  const fs = Math.max(12, 12 / Math.max(scale, 0.25));
+  const fs = laneFontSize(scale);
   setFont("600", fs, t.font);
   ctx.textBaseline = "top";
   for (const lane of seen.lanes) {

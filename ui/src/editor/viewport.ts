@@ -34,18 +34,18 @@ export class Viewport {
     this.ox = at.x - w.x * this.scale;
     this.oy = at.y - w.y * this.scale;
   }
-  /** Shows all of `r` with a margin, at no more than 100%. */
-  fit(r: Rect, margin = 48): void {
+  /** Shows all of `r` with a margin (`left` on the left), at no more than 100%. */
+  fit(r: Rect, margin = 48, left = margin): void {
     if (r.w <= 0 || r.h <= 0) {
       this.scale = 1;
       this.ox = margin;
       this.oy = margin;
       return;
     }
-    const sx = (this.width - 2 * margin) / r.w;
+    const sx = (this.width - margin - left) / r.w;
     const sy = (this.height - 2 * margin) / r.h;
     this.scale = Math.min(1, Math.max(MIN_SCALE, Math.min(sx, sy)));
-    this.ox = (this.width - r.w * this.scale) / 2 - r.x * this.scale;
+    this.ox = left + (this.width - left - margin - r.w * this.scale) / 2 - r.x * this.scale;
     this.oy = (this.height - r.h * this.scale) / 2 - r.y * this.scale;
   }
 }
