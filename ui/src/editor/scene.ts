@@ -163,7 +163,10 @@ export class Scene {
       }
     }
     const steps = new Set(boxes.map((box) => box.step.id));
-    if (steps.size > 0) for (const f of this.flows) if (!flows.includes(f) && (steps.has(f.flow.from) || steps.has(f.flow.to))) flows.push(f);
+    if (steps.size > 0) {
+      const taken = new Set(flows);
+      for (const f of this.flows) if (!taken.has(f) && (steps.has(f.flow.from) || steps.has(f.flow.to))) flows.push(f);
+    }
     for (const id of ends) {
       const box = this.byId.get(id);
       if (box && !steps.has(id)) boxes.push(box);
