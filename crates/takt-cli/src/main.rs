@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use takt_core::format::{self, human, FormatError};
+use takt_core::format::{self, human, human_working, FormatError};
 use takt_core::ops::Op;
 use takt_core::{analyze, Analysis, Unit, ValueStream};
 use takt_store::Document;
@@ -391,7 +391,14 @@ fn run(cmd: Command) -> Result<String, Failure> {
             if takt_store::looks_like_document(&input) {
                 let mut doc = open_document(&input)?;
                 let s = pick(&doc, scenario.as_deref())?;
-                let text = doc.export_json(s).map_err(store)?;
+                // A scenario asked for by name is named in the file; the current state by
+                // default converts back to the map it came from, byte for byte.
+                let text = if scenario.is_some() {
+                    doc.export_scenario_json(s)
+                } else {
+                    doc.export_json(s)
+                }
+                .map_err(store)?;
                 std::fs::write(&output, text)
                     .map_err(|e| Failure(format!("{}: cannot write: {e}", output.display())))?;
             } else {
@@ -469,8 +476,18 @@ fn label(doc: &ValueStream, id: &str) -> String {
     }
 }
 
+/// Whether a metric is working time (takt, process and cycle times), not elapsed time.
+fn is_working(metric: &str) -> bool {
+    matches!(
+        metric,
+        "takt_s" | "process_time_s" | "work_content_s" | "va_time_s" | "ect_s"
+    )
+}
+
 fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
-    if metric.ends_with("_s") {
+    if is_working(metric) {
+        human_working(v, doc.unit, &doc.calendar)
+    } else if metric.ends_with("_s") {
         human(v, doc.unit, &doc.calendar)
     } else if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
         format!("{:.1}%", v * 100.0)
@@ -490,7 +507,9 @@ fn delta_text(metric: &str, d: f64, doc: &ValueStream) -> String {
 
 fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     let cal = &doc.calendar;
+    // Elapsed time (lead time, waits) and working time (takt, process and cycle times).
     let h = |x: f64| human(x, unit, cal);
+    let w = |x: f64| human_working(x, unit, cal);
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     let mut o = format!("{}\n", doc.name);
     let mut line = |k: &str, v: String| o.push_str(&format!("  {k:<16}{v}\n"));
@@ -500,18 +519,18 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     );
     line(
         "Process time",
-        format!("{}  (on the critical path)", h(a.process_time_s)),
+        format!("{}  (of work, on the critical path)", w(a.process_time_s)),
     );
     line(
         "Work content",
-        format!("{}  (all steps, with rework)", h(a.work_content_s)),
+        format!("{}  (all steps, with rework)", w(a.work_content_s)),
     );
-    line("VA time", h(a.va_time_s));
+    line("VA time", w(a.va_time_s));
     line("PCE", pct(a.pce));
     line("Activity ratio", pct(a.activity_ratio));
     line("Rolled %C&A", pct(a.rolled_pca));
     match a.takt_s {
-        Some(t) => line("Takt", format!("{}  (of working time)", h(t))),
+        Some(t) => line("Takt", format!("{}  (of working time)", w(t))),
         None => line("Takt", "-  (the map has no demand)".into()),
     }
     match &a.bottleneck {
@@ -519,7 +538,11 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
             let ect = a.step(doc, b).map_or(0.0, |s| s.ect_s);
             line(
                 "Bottleneck",
-                format!("{}  (effective cycle time {})", label(doc, b), h(ect)),
+                format!(
+                    "{}  (effective cycle time {} of work)",
+                    label(doc, b),
+                    w(ect)
+                ),
             )
         }
         None => line("Bottleneck", "-".into()),
@@ -569,7 +592,7 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
             name,
             h(r.wait_s),
             h(r.lt_s),
-            h(r.pt_s),
+            w(r.pt_s),
             if r.rework_s > 0.0 {
                 h(r.rework_s)
             } else {

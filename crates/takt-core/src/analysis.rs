@@ -70,6 +70,10 @@ pub struct Analysis {
     pub waste_s: BTreeMap<String, f64>,
     /// Items counted waiting on flows (inventory).
     pub wip_items: f64,
+    /// Steps that no chain of item flows joins to the piece of the map the critical path runs
+    /// through, as positions in the map's `steps` (ids in [`Analysis::to_json`]): the lead time
+    /// does not count them. Empty when the map is in one piece.
+    pub disconnected: Vec<u32>,
     pub littles_law: Option<LittlesLaw>,
     pub flow: FlowMetrics,
     pub steps: Vec<StepMetrics>,
@@ -155,6 +159,7 @@ impl Analysis {
         let mut v = serde_json::to_value(self).expect("an analysis serialises");
         let id = |i: u32| serde_json::Value::from(doc.steps[i as usize].id.as_str());
         v["critical_path"] = self.critical_path.iter().map(|&i| id(i)).collect();
+        v["disconnected"] = self.disconnected.iter().map(|&i| id(i)).collect();
         v["handoffs"]["flows"] = self
             .handoffs
             .flows
@@ -523,6 +528,42 @@ struct Side {
     redundant_gates: Vec<[String; 2]>,
     duplicate_names: Vec<Vec<usize>>,
     handoffs: Handoffs,
+    /// Each step's piece of the map (see [`pieces`]); empty when the map is in one piece.
+    pieces: Vec<u32>,
+}
+
+/// The pieces of the map: steps joined by item flows (either way) are in one piece. Returns a
+/// piece label per step (its piece's root), or nothing when the map is in one piece. A union
+/// of the flows' ends with path halving: linear in the map.
+fn pieces(g: &Graph) -> Vec<u32> {
+    let n = g.n;
+    if n < 2 {
+        return Vec::new();
+    }
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    let mut count = n;
+    for f in &g.flows {
+        if !f.kind.is_forward() {
+            continue;
+        }
+        let (a, b) = (root(&mut parent, f.from), root(&mut parent, f.to));
+        if a != b {
+            parent[a.max(b) as usize] = a.min(b);
+            count -= 1;
+        }
+    }
+    if count == 1 {
+        return Vec::new();
+    }
+    (0..n as u32).map(|i| root(&mut parent, i)).collect()
 }
 
 fn side(g: &Graph) -> Side {
@@ -544,6 +585,7 @@ fn side(g: &Graph) -> Side {
         redundant_gates: redundant_gates(g),
         duplicate_names: crate::lint::duplicate_names(g),
         handoffs,
+        pieces: pieces(g),
     }
 }
 
@@ -576,6 +618,14 @@ fn finish(g: &Graph, main: (Analysis, Vec<u32>), side: Side) -> Analysis {
         }
     }
     a.redundant_gates = side.redundant_gates;
+    if let Some(&first) = a.critical_path.first() {
+        if !side.pieces.is_empty() {
+            let main = side.pieces[first as usize];
+            a.disconnected = (0..g.n as u32)
+                .filter(|&i| side.pieces[i as usize] != main)
+                .collect();
+        }
+    }
     a.warnings = crate::lint::warnings(g, &a, &side.duplicate_names);
     a
 }
@@ -889,6 +939,7 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
             })
             .collect(),
         wip_items,
+        disconnected: Vec::new(),
         littles_law,
         flow: FlowMetrics {
             flow_time_s: total.time,

@@ -3,7 +3,7 @@
 //! law, redundant gates, unused data).
 
 use crate::analysis::{Analysis, Warning};
-use crate::format::human;
+use crate::format::human_working;
 use crate::model::*;
 use crate::validate::{Element, Graph};
 
@@ -194,6 +194,30 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
         });
     }
 
+    if let Some(&first) = a.disconnected.first() {
+        let names: Vec<String> = a
+            .disconnected
+            .iter()
+            .take(3)
+            .map(|&i| format!("'{}'", doc.steps[i as usize].label()))
+            .collect();
+        let more = a.disconnected.len().saturating_sub(names.len());
+        w.push(Warning {
+            code: "disconnected",
+            element: step(&doc.steps[first as usize].id),
+            message: format!(
+                "the map is in pieces: {}{} {} not joined by flows to the steps that set the lead time, so {} not counted in it",
+                names.join(", "),
+                match more {
+                    0 => String::new(),
+                    1 => " and 1 more step".into(),
+                    k => format!(" and {k} more steps"),
+                },
+                if a.disconnected.len() == 1 { "is" } else { "are" },
+                if a.disconnected.len() == 1 { "it is" } else { "they are" },
+            ),
+        });
+    }
     if doc.demand.is_none() && doc.flows.iter().any(|f| f.wip.is_some()) {
         w.push(Warning {
             code: "wip_without_demand",
@@ -216,8 +240,8 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
                 message: format!(
                     "step '{}' needs {} of work per item, more than the takt of {}",
                     s.label(),
-                    human(sm.ect_s, unit, &doc.calendar),
-                    human(t, unit, &doc.calendar)
+                    human_working(sm.ect_s, unit, &doc.calendar),
+                    human_working(t, unit, &doc.calendar)
                 ),
             });
         }
@@ -237,10 +261,19 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
         }
     }
     for [x, y] in &a.redundant_gates {
+        let name = |id: &str| {
+            g.step_index.get(id).map_or(id.to_string(), |i| {
+                doc.steps[i as usize].label().to_string()
+            })
+        };
         w.push(Warning {
             code: "redundant_gate",
             element: step(y),
-            message: format!("gates '{x}' and '{y}' are on one path and check the same control: a redundancy candidate"),
+            message: format!(
+                "gates '{}' and '{}' are on one path and check the same control: a redundancy candidate",
+                name(x),
+                name(y)
+            ),
         });
     }
     for &k in &g.unconsumed {

@@ -23,6 +23,10 @@ pub struct ValueStream {
     /// Interchange format version; this program reads and writes version 1.
     pub version: u32,
     pub name: String,
+    /// The scenario of a document this map was exported from ("Current state", "Future A"):
+    /// said in an exported file, not kept in a document (its scenarios have names of their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "Calendar::is_default")]
@@ -57,6 +61,7 @@ impl ValueStream {
             format: "takt".into(),
             version: crate::format::VERSION,
             name: name.into(),
+            scenario: None,
             description: String::new(),
             calendar: Calendar::default(),
             demand: None,

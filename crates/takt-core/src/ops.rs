@@ -189,7 +189,8 @@ pub enum EditError {
     Exists(Key),
     #[error("{key} has no field '{field}'")]
     UnknownField { key: Key, field: String },
-    #[error("{key}: field '{field}': {message}")]
+    /// A value of the wrong kind for a field; the message says, in words, what the field holds.
+    #[error("{key}: {message}")]
     BadValue {
         key: Key,
         field: String,
@@ -600,11 +601,110 @@ fn set_field(
     } else {
         obj.insert(field.to_string(), value.clone());
     }
-    serde_json::from_value(json).map_err(|e| EditError::BadValue {
-        key: key.clone(),
-        field: field.to_string(),
-        message: e.to_string(),
+    serde_path_to_error::deserialize(&json).map_err(|e| {
+        // The path inside the record ("step.gate.tier"): the part of the field at fault.
+        let path: Vec<String> = e.path().iter().skip(1).map(|s| s.to_string()).collect();
+        let at = path.join(".");
+        let shown = path
+            .iter()
+            .try_fold(&json[kind_key(key.kind)], |v, k| v.get(k.as_str()))
+            .filter(|v| !v.is_object());
+        EditError::BadValue {
+            key: key.clone(),
+            field: field.to_string(),
+            message: in_words(
+                if at.is_empty() { field } else { &at },
+                shown,
+                &e.inner().to_string(),
+            ),
+        }
     })
+}
+
+/// The key of a kind's records in their JSON form (`{"step": {...}}`).
+fn kind_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Meta => "meta",
+        Kind::Team => "team",
+        Kind::Step => "step",
+        Kind::Flow => "flow",
+        Kind::Asset => "asset",
+        Kind::Lineage => "lineage",
+        Kind::Link => "link",
+        Kind::Kaizen => "kaizen",
+    }
+}
+
+/// A field's name in words ("the process time").
+fn field_words(path: &str) -> String {
+    match path {
+        "pt" => "the process time".into(),
+        "lt" => "the lead time".into(),
+        "wait" => "the queue wait".into(),
+        "changeover" => "the changeover".into(),
+        "gate.sla" => "the SLA".into(),
+        "pt_range" => "the process-time range".into(),
+        "lt_range" => "the lead-time range".into(),
+        "wait_range" => "the wait range".into(),
+        "due" => "the due date".into(),
+        other => other.replace(['_', '.'], " "),
+    }
+}
+
+/// What a field holds, in words, for the fields people type numbers and choices into.
+fn expected(path: &str) -> Option<&'static str> {
+    Some(match path.rsplit('.').next().unwrap_or(path) {
+        "tier" => "the tier is a whole number from 1 (1 = the lowest authority that may approve)",
+        "pca" => "%C&A is a percentage from 0 to 100",
+        "uptime" => "uptime is a percentage from 0 to 100",
+        "servers" => "servers is the number of people or machines working in parallel, 1 or more",
+        "batch" => "the batch size is a number of items, 1 or more",
+        "wip" => "WIP is a number of items waiting",
+        "p" => "a probability is a number from 0 to 1",
+        "mandatory" => "mandatory is yes or no",
+        "items" => "demand is a number of items per period, such as 12/13w",
+        "hours_per_day" => "working hours per day is a number of hours, such as 8",
+        "days_per_week" => "working days per week is a number of days, such as 5",
+        "x" | "y" => "a position is a number",
+        "share" => "a waste's share is a number from 0 to 1",
+        _ => return None,
+    })
+}
+
+/// A serde error about a value typed into a field, said in words: what the field holds and
+/// what was typed ("the tier is a whole number from 1; 'high' is not"), not serde's
+/// "invalid type: string \"high\", expected u32".
+fn in_words(path: &str, value: Option<&serde_json::Value>, serde: &str) -> String {
+    let shown = match value {
+        Some(serde_json::Value::String(s)) => format!("'{s}'"),
+        Some(v) => format!("'{v}'"),
+        None => "the value given".into(),
+    };
+    if let Some(rest) = serde.strip_prefix("unknown variant ") {
+        // "unknown variant `x`, expected one of `a`, `b`"
+        let choices = rest
+            .split_once("expected ")
+            .map(|(_, c)| c.replace("one of ", "").replace('`', ""))
+            .unwrap_or_default();
+        return format!("{shown} is not a choice here; choose one of {choices}");
+    }
+    if serde.starts_with("invalid type") || serde.starts_with("invalid value") {
+        if let Some(words) = expected(path) {
+            return format!("{words}; {shown} is not");
+        }
+        let want = serde.rsplit("expected ").next().unwrap_or("");
+        let want = match want {
+            "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number",
+            "f64" | "f32" => "a number",
+            "a boolean" => "yes or no",
+            "a string" => "text",
+            "a sequence" => "a list",
+            other => other,
+        };
+        return format!("{} must be {want}; {shown} is not", path.replace('_', " "));
+    }
+    // Errors our own types raise (a duration, a range) are in words already.
+    format!("{}: {serde}", field_words(path))
 }
 
 fn known_fields(kind: Kind) -> &'static [&'static str] {

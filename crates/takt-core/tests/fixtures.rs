@@ -1036,7 +1036,11 @@ fn two_gates_on_one_path_with_the_same_control_are_redundant() {
     );
     let w = warning(&a.warnings, "redundant_gate");
     assert_eq!(w.element, Some(Element::Step("g2".into())));
-    assert!(w.message.contains("'g1'") && w.message.contains("'g2'"));
+    // Named for people, by name.
+    assert_eq!(
+        w.message,
+        "gates 'Gate g1' and 'Gate g2' are on one path and check the same control: a redundancy candidate"
+    );
     assert_eq!(codes(&a), vec!["redundant_gate"]);
 }
 
@@ -1131,4 +1135,78 @@ fn lint_warnings_name_their_element() {
     assert!(warning(&a.warnings, "duplicate_name")
         .message
         .contains("'twin1', 'twin2'"));
+}
+
+#[test]
+fn a_map_in_pieces_says_which_steps_the_lead_time_leaves_out() {
+    // a -> b -> c is 1h + 2h + 3h = 6h; d -> e is 1h + 1h; f stands alone. The lead time runs
+    // along the longest piece (sources start together: an AND at the start), a-b-c, and d, e
+    // and f are not joined to it by any flow.
+    let doc = map(json!({
+        "steps": [
+            {"id": "a", "name": "A", "pt": "1h"},
+            {"id": "b", "name": "B", "pt": "2h"},
+            {"id": "c", "name": "C", "pt": "3h"},
+            {"id": "d", "name": "D", "pt": "1h"},
+            {"id": "e", "name": "E", "pt": "1h"},
+            {"id": "f", "name": "F", "pt": "30min"}
+        ],
+        "flows": [
+            {"from": "a", "to": "b"},
+            {"from": "b", "to": "c"},
+            {"from": "d", "to": "e"},
+            {"from": "c", "to": "a", "kind": "information"}
+        ]
+    }));
+    let a = analyse(&doc);
+    close(a.lead_time_s, 6.0 * H);
+    let left: Vec<&str> = a
+        .disconnected
+        .iter()
+        .map(|&i| doc.steps[i as usize].id.as_str())
+        .collect();
+    assert_eq!(left, ["d", "e", "f"]);
+    let w: Vec<&Warning> = a
+        .warnings
+        .iter()
+        .filter(|w| w.code == "disconnected")
+        .collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].element, Some(Element::Step("d".into())));
+    assert_eq!(
+        w[0].message,
+        "the map is in pieces: 'D', 'E', 'F' are not joined by flows to the steps that set the lead time, so they are not counted in it"
+    );
+    // Joined by one flow, the map is whole again and the warning goes.
+    let mut whole = doc.clone();
+    whole
+        .flows
+        .push(serde_json::from_value(json!({"from": "c", "to": "d"})).unwrap());
+    whole
+        .flows
+        .push(serde_json::from_value(json!({"from": "e", "to": "f"})).unwrap());
+    let a = analyse(&whole);
+    assert!(a.disconnected.is_empty());
+    assert!(!codes(&a).contains(&"disconnected"));
+    close(a.lead_time_s, 8.5 * H);
+}
+
+#[test]
+fn the_over_takt_warning_gives_working_time_in_working_days() {
+    // Demand 1 a week: takt = 40 working hours = 5 wd (of 8 h). A step of 6 wd of work
+    // (48 h) is over it. Shown in wd of 8 working hours, not in wd of elapsed time (1.4 d).
+    let doc = map(json!({
+        "unit": "wd",
+        "demand": {"items": 1, "per": "1w"},
+        "steps": [
+            {"id": "slow", "name": "Slow", "pt": "48h", "lt": "10d"}
+        ]
+    }));
+    let a = analyse(&doc);
+    close(a.takt_s.unwrap(), 40.0 * H);
+    let w = a.warnings.iter().find(|w| w.code == "over_takt").unwrap();
+    assert_eq!(
+        w.message,
+        "step 'Slow' needs 6 wd of work per item, more than the takt of 5 wd"
+    );
 }
