@@ -110,12 +110,26 @@ pub enum Durability {
     AppCrash,
 }
 
-/// An open document. It holds the file exclusively while open.
+/// An open document. It holds the file exclusively while open, and leaves it whole on its own
+/// when closed or dropped (see [`Document::close`]).
 pub struct Document {
     conn: Connection,
     path: PathBuf,
     scenarios: Vec<Scenario>,
     maps: HashMap<ScenarioId, ValueStream>,
+    /// Open for writing (the checks at open read through a connection that is not), and not
+    /// yet closed: what dropping it must close.
+    writable: bool,
+}
+
+impl Drop for Document {
+    /// A document dropped without [`Document::close`] is closed as well as it can be; what
+    /// fails is left for the next open, which replays the log.
+    fn drop(&mut self) {
+        if self.writable {
+            let _ = self.shut();
+        }
+    }
 }
 
 fn kind_name(k: Kind) -> &'static str {
@@ -153,12 +167,13 @@ impl Document {
     }
 
     /// A document over an open connection, with its scenarios read.
-    fn over(conn: Connection, path: &Path) -> Result<Document> {
+    fn over(conn: Connection, path: &Path, writable: bool) -> Result<Document> {
         let mut doc = Document {
             conn,
             path: path.into(),
             scenarios: Vec::new(),
             maps: HashMap::new(),
+            writable,
         };
         doc.reload_scenarios()?;
         Ok(doc)
@@ -186,8 +201,11 @@ impl Document {
         let id = tx.last_insert_rowid();
         insert_map(&tx, id, map).map_err(sql)?;
         tx.commit().map_err(sql)?;
-        let mut doc = Document::over(conn, path)?;
-        doc.maps.insert(id, map.clone());
+        let mut doc = Document::over(conn, path, true)?;
+        // What the document holds: an exported file's scenario name is not kept.
+        let mut map = map.clone();
+        map.scenario = None;
+        doc.maps.insert(id, map);
         Ok(doc)
     }
 
@@ -264,7 +282,7 @@ impl Document {
         }
         // Load and validate the current state now, so a damaged record is refused at open.
         let preloaded = if version == SCHEMA_VERSION {
-            let mut probe = Document::over(conn, path)?;
+            let mut probe = Document::over(conn, path, false)?;
             let current = probe.current();
             probe.map(current)?;
             probe.maps.remove(&current).map(|m| (current, m))
@@ -283,7 +301,7 @@ impl Document {
         if version < SCHEMA_VERSION {
             schema::migrate(&mut conn, version).map_err(sql)?;
         }
-        let mut doc = Document::over(conn, path)?;
+        let mut doc = Document::over(conn, path, true)?;
         match preloaded {
             Some((current, map)) => {
                 doc.maps.insert(current, map);
@@ -298,6 +316,54 @@ impl Document {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Closes the document so that its file is whole on its own: the log (`-wal`) is copied
+    /// into the file, synced, and removed, and nothing is left beside it. A document that is
+    /// dropped is closed the same way, without the errors; one that is not (a crash) loses
+    /// nothing either: the next open replays the log.
+    pub fn close(mut self) -> Result<()> {
+        let done = self.shut();
+        self.writable = false;
+        done
+    }
+
+    /// Copies the log into the file and leaves it in rollback-journal mode, with nothing beside
+    /// it (the next open puts it back in WAL mode: `configure`). Only a writable document is
+    /// shut; the connection closes when the document is dropped.
+    fn shut(&mut self) -> Result<()> {
+        if !self.writable {
+            return Ok(());
+        }
+        let sql = |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        // TRUNCATE waits for nothing (this process holds the file alone) and empties the log;
+        // leaving WAL mode then removes it.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(sql)?;
+        if busy != 0 {
+            return Err(StoreError::InUse {
+                path: self.path.clone(),
+            });
+        }
+        self.conn
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(sql)?;
+        self.writable = false;
+        // With the log copied in and WAL mode left, nothing beside the file is needed: a
+        // wal-index (`-shm`) left by the read-only checks at open of a file with a log (after
+        // a crash) is removed too. No other process can be using them: this one holds the
+        // file exclusively.
+        for suffix in ["-wal", "-shm"] {
+            let mut side = self.path.clone().into_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
+        Ok(())
     }
 
     /// How hard each commit is pushed to disk. The default, [`Durability::PowerCut`], is what
@@ -681,6 +747,14 @@ impl Document {
     /// The scenario as an interchange (JSON) file's text.
     pub fn export_json(&mut self, s: ScenarioId) -> Result<String> {
         Ok(format::to_json(self.map(s)?))
+    }
+
+    /// The scenario as an interchange file that says which scenario it is (`"scenario"`).
+    pub fn export_scenario_json(&mut self, s: ScenarioId) -> Result<String> {
+        let name = self.known(s)?.name.clone();
+        let mut map = self.map(s)?.clone();
+        map.scenario = Some(name);
+        Ok(format::to_json(&map))
     }
 
     /// Copies the document, consistent, to a new file while this one stays open (Save As,

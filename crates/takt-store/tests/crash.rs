@@ -213,6 +213,17 @@ fn killed_at_random_moments_no_acknowledged_edit_is_lost() {
             start_json,
             "round {round}: undo all"
         );
+        // Closed after the crash's log was replayed, the file is whole on its own again.
+        doc.close().unwrap();
+        let side: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| {
+                n.to_string_lossy()
+                    .starts_with(&format!("round{round}.takt-"))
+            })
+            .collect();
+        assert!(side.is_empty(), "round {round}: left beside it: {side:?}");
     }
     eprintln!("{kills} kills, {acked_total} actions persisted, {in_flight_seen} in-flight commits found whole");
 }

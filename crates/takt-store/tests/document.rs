@@ -380,3 +380,64 @@ mod rusqlite_free {
         c.pragma_update(None, "user_version", v).unwrap();
     }
 }
+
+/// The files in `dir`, by name, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_closed_document_is_whole_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("whole.takt");
+    let id = sample().steps[1].id.clone();
+    // Opened, not only created: the checks at open use a second connection.
+    Document::create(&file, &sample()).unwrap().close().unwrap();
+    let mut doc = Document::open(&file).unwrap();
+    let s = doc.current();
+    for i in 0..20 {
+        doc.apply(s, &set(&id, "name", json!(format!("Edit {i}"))))
+            .unwrap();
+    }
+    let future = doc.fork(s, "Future").unwrap();
+    doc.apply(future, &set(&id, "pt", json!("1h"))).unwrap();
+    assert!(
+        listing(dir.path()).len() > 1,
+        "while open, the log is beside the file: {:?}",
+        listing(dir.path())
+    );
+    doc.close().unwrap();
+    assert_eq!(
+        listing(dir.path()),
+        ["whole.takt"],
+        "nothing is left beside it"
+    );
+    // Copied alone to another folder, it holds every edit and its history.
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("copy.takt");
+    std::fs::copy(&file, &copy).unwrap();
+    let mut doc = Document::open(&copy).unwrap();
+    let s = doc.current();
+    assert_eq!(doc.map(s).unwrap().step(&id).unwrap().name, "Edit 19");
+    assert_eq!(doc.history(s).unwrap().len(), 20);
+    let future = doc.scenario("Future").unwrap();
+    assert_eq!(
+        doc.map(future)
+            .unwrap()
+            .step(&id)
+            .unwrap()
+            .pt
+            .unwrap()
+            .to_string(),
+        "1h"
+    );
+    doc.undo(s).unwrap().expect("the last edit undoes");
+    assert_eq!(doc.map(s).unwrap().step(&id).unwrap().name, "Edit 18");
+    doc.close().unwrap();
+    assert_eq!(listing(other.path()), ["copy.takt"]);
+}
