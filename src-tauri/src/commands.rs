@@ -54,7 +54,18 @@ pub fn install<R: Runtime>(
     let loaded = session.loaded()?;
     set_title(app, &session.window_title());
     state.remember(session.path());
-    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
+    // The document it replaces is closed whole (its log copied into it).
+    let old = state
+        .session
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .replace(session);
+    if let Some(old) = old {
+        let path = old.path().to_path_buf();
+        if let Err(e) = old.close() {
+            eprintln!("takt: {} could not be closed cleanly: {e}", path.display());
+        }
+    }
     crate::menu::refresh(app, state);
     Ok(loaded)
 }
@@ -137,14 +148,8 @@ pub async fn new_document<R: Runtime>(
 ) -> Result<Loaded, AppError> {
     let path = free_path(&state.documents_dir()?, "Untitled");
     let map = takt_core::model::ValueStream::new("Untitled value stream");
-    release(&state);
     let session = Session::create(&path, &map)?;
     install(&app, &state, session)
-}
-
-/// Closes the open document, so that the file it holds can be opened again.
-fn release(state: &AppState) {
-    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
 }
 
 /// Opens a document: a `.takt` file, or a map file (`.json`), which is imported into a new
@@ -339,4 +344,17 @@ pub async fn startup_error(state: State<'_, AppState>) -> Result<Option<AppError
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take())
+}
+
+/// Quits: the document is closed whole (its log copied into it, nothing left beside it), then
+/// the app ends. The menu's Quit does the same from Rust.
+#[tauri::command]
+#[specta::specta]
+pub async fn quit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), AppError> {
+    state.close_document();
+    app.exit(0);
+    Ok(())
 }

@@ -125,6 +125,56 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl AppError {
+    /// The error with the steps it names by id named by their names ("step 'Model risk
+    /// review'", not "step 'mrm-review'"): ids are for files, names for people.
+    pub fn with_names(self, map: &takt_core::ValueStream) -> AppError {
+        let name = |m: String| name_steps(&m, map);
+        match self {
+            AppError::Invalid { problems, message } => AppError::Invalid {
+                problems: problems
+                    .into_iter()
+                    .map(|p| Problem {
+                        message: name(p.message),
+                        ..p
+                    })
+                    .collect(),
+                message: name(message),
+            },
+            AppError::Edit {
+                key,
+                field,
+                message,
+            } => AppError::Edit {
+                key,
+                field,
+                message: name(message),
+            },
+            other => other,
+        }
+    }
+}
+
+/// `message` with every quoted step id ('train') replaced by the step's name, where it has one.
+pub fn name_steps(message: &str, map: &takt_core::ValueStream) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find('\'') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find('\'') else { break };
+        let quoted = &rest[..j];
+        match map.step(quoted) {
+            Some(s) if !s.name.trim().is_empty() => out.push_str(&s.name),
+            _ => out.push_str(quoted),
+        }
+        out.push('\'');
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A scenario error without the file name in front (it is shown beside the name field).
 fn scenario_message(e: &StoreError) -> String {
     match e {

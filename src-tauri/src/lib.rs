@@ -58,6 +58,23 @@ impl AppState {
         *self.startup_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
     }
 
+    /// Closes the open document, if any, so that its file is whole on its own (switching
+    /// documents, closing the window, quitting, a signal). A failure is said on stderr: the
+    /// edits are safe in the log, which the next open replays.
+    pub fn close_document(&self) {
+        let session = self
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(s) = session {
+            let path = s.path().to_path_buf();
+            if let Err(e) = s.close() {
+                eprintln!("takt: {} could not be closed cleanly: {e}", path.display());
+            }
+        }
+    }
+
     pub fn recent(&self) -> Vec<PathBuf> {
         self.recent
             .lock()
@@ -111,6 +128,7 @@ macro_rules! specta_builder {
                 save_as::<$r>,
                 export_map::<$r>,
                 startup_error,
+                quit::<$r>,
             ])
             .events(tauri_specta::collect_events![$crate::MenuAction])
             // Only `serde_json::Value` (a field value in `Op::Set`) holds an i64: a number in
@@ -184,9 +202,25 @@ fn path_argument() -> Option<PathBuf> {
         .find(|p| !p.to_string_lossy().starts_with('-'))
 }
 
+/// On SIGTERM, SIGINT or SIGHUP the document is closed (whole, nothing beside it) and the app
+/// exits, as if quit.
+#[cfg(unix)]
+fn close_on_signals<R: Runtime>(app: &AppHandle<R>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+    let app = app.clone();
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            app.state::<AppState>().close_document();
+            app.exit(0);
+        }
+    });
+    Ok(())
+}
+
 pub fn run() {
     let builder = specta_builder();
-    tauri::Builder::default()
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
@@ -198,12 +232,21 @@ pub fn run() {
             app.manage(AppState::new(data_dir));
             let handle = app.handle().clone();
             let state = app.state::<AppState>();
+            #[cfg(unix)]
+            close_on_signals(&handle)?;
             open_first(&handle, &state, path_argument());
             menu::install(&handle, &state)?;
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .expect("Takt could not start its window");
+    app.run(|app, event| {
+        // However the app ends (the window closed, Quit, a signal), the document is closed
+        // first, so that its file is whole on its own.
+        if let tauri::RunEvent::Exit = event {
+            app.state::<AppState>().close_document();
+        }
+    });
 }
 
 #[cfg(test)]

@@ -73,6 +73,11 @@ impl Session {
         self.doc.path()
     }
 
+    /// Closes the document: its file is then whole on its own, nothing left beside it.
+    pub fn close(self) -> Result<(), AppError> {
+        Ok(self.doc.close()?)
+    }
+
     pub fn title(&self) -> String {
         title_of(self.doc.path())
     }
@@ -147,8 +152,16 @@ impl Session {
 
     /// Applies an edit to the scenario on screen and commits it. On error nothing changes.
     pub fn apply(&mut self, op: &Op) -> Result<Edited, AppError> {
-        let (diff, analysis) = self.doc.apply(self.scenario, op)?;
-        self.edited(diff, analysis)
+        match self.doc.apply(self.scenario, op) {
+            Ok((diff, analysis)) => self.edited(diff, analysis),
+            Err(e) => {
+                let e = AppError::from(e);
+                Err(match self.doc.map(self.scenario) {
+                    Ok(map) => e.with_names(map),
+                    Err(_) => e,
+                })
+            }
+        }
     }
 
     pub fn undo(&mut self) -> Result<Edited, AppError> {
@@ -223,7 +236,7 @@ impl Session {
 
     /// The scenario on screen as an interchange (JSON) file's text.
     pub fn export_json(&mut self) -> Result<String, AppError> {
-        Ok(self.doc.export_json(self.scenario)?)
+        Ok(self.doc.export_scenario_json(self.scenario)?)
     }
 }
 

@@ -40,6 +40,11 @@ export const commands = {
 	 *  `TAKT_REPORT_STARTUP` set, that time is printed (the startup benchmark reads it).
 	 */
 	startupError: () => typedError<AppError | null, AppError>(__TAURI_INVOKE("startup_error")),
+	/**
+	 *  Quits: the document is closed whole (its log copied into it, nothing left beside it), then
+	 *  the app ends. The menu's Quit does the same from Rust.
+	 */
+	quit: () => typedError<null, AppError>(__TAURI_INVOKE("quit")),
 };
 
 /** Events */
@@ -87,6 +92,12 @@ export type Analysis = {
 	waste_s: { [key in string]: number | null },
 	/**  Items counted waiting on flows (inventory). */
 	wip_items: number | null,
+	/**
+	 *  Steps that no chain of item flows joins to the piece of the map the critical path runs
+	 *  through, as positions in the map's `steps` (ids in [`Analysis::to_json`]): the lead time
+	 *  does not count them. Empty when the map is in one piece.
+	 */
+	disconnected: number[],
 	littles_law: LittlesLaw | null,
 	flow: FlowMetrics,
 	steps: StepMetrics[],
@@ -525,6 +536,11 @@ export type ValueStream = {
 	/**  Interchange format version; this program reads and writes version 1. */
 	version: number,
 	name: string,
+	/**
+	 *  The scenario of a document this map was exported from ("Current state", "Future A"):
+	 *  said in an exported file, not kept in a document (its scenarios have names of their own).
+	 */
+	scenario?: string | null,
 	description?: string,
 	calendar?: Calendar,
 	demand?: Demand | null,
