@@ -6,11 +6,12 @@ NPM ?= npm
 APP := target/debug/takt-desktop
 SAMPLE ?= examples/model-retraining-current.json
 
-# Tauri's build needs WebKitGTK and friends; the end-to-end tests need a virtual display and
-# WebKit's WebDriver; `make run` without a display takes a screenshot with ImageMagick.
+# Tauri's build needs WebKitGTK and friends; the end-to-end tests need a virtual display,
+# WebKit's WebDriver and xdotool (keys typed through the X server, as a person types them);
+# `make run` without a display takes a screenshot with ImageMagick.
 APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev
-APT_TEST := xvfb xauth webkit2gtk-driver
+APT_TEST := xvfb xauth webkit2gtk-driver xdotool
 APT_RUN := xvfb xauth imagemagick
 
 .PHONY: run test deps system-deps test-system-deps run-system-deps node-deps tauri-driver \

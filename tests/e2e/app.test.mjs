@@ -2,10 +2,12 @@
 // answers, checked against what the core computes for the same map.
 
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  CLI,
   clickStep,
   coreAnalysis,
   drag,
@@ -18,22 +20,15 @@ import {
   typeInto,
 } from "./harness.mjs";
 
-/** The metrics panel's text for a number of seconds, as the page formats it. */
-async function formatted(browser, seconds) {
-  return browser.execute((s) => {
-    const units = [
-      [86400, "d"],
-      [3600, "h"],
-      [60, "min"],
-    ];
-    const round = (x) => {
-      const a = Math.abs(x);
-      const digits = a >= 100 ? 0 : a >= 10 ? 1 : 2;
-      return x.toFixed(digits).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-    };
-    for (const [n, u] of units) if (Math.abs(s) >= n) return `${round(s / n)} ${u}`;
-    return `${round(s)} s`;
-  }, seconds);
+/**
+ * A figure as the command line writes it in its report ("Lead time  39.7 wd  (...)"): the app
+ * must show the same text, in the same unit, for the same map.
+ */
+function cliFigure(file, label) {
+  const report = execFileSync(CLI, ["analyze", file], { encoding: "utf8" });
+  const line = report.split("\n").find((l) => l.trim().startsWith(label));
+  assert.ok(line, `the CLI reports ${label}`);
+  return line.trim().slice(label.length).trim().split(/\s{2,}/)[0];
 }
 
 async function title(browser) {
@@ -69,9 +64,15 @@ describe("the sample", () => {
 
   test("shows the core's metrics for it", async () => {
     const { browser } = app;
-    const core = coreAnalysis(path.join(ROOT, "examples/model-retraining-current.json"));
-    assert.equal(await metric(browser, "lead_time_s"), await formatted(browser, core.lead_time_s));
-    assert.equal(await metric(browser, "process_time_s"), await formatted(browser, core.process_time_s));
+    const sample = path.join(ROOT, "examples/model-retraining-current.json");
+    const core = coreAnalysis(sample);
+    // In the map's unit (working days), as the command line writes them: lead time as
+    // elapsed time, process time and takt as working time.
+    assert.equal(await metric(browser, "lead_time_s"), cliFigure(sample, "Lead time"));
+    assert.match(await metric(browser, "lead_time_s"), / wd$/);
+    assert.equal(await metric(browser, "process_time_s"), cliFigure(sample, "Process time"));
+    assert.equal(await metric(browser, "takt_s"), cliFigure(sample, "Takt"));
+    assert.equal(await metric(browser, "gate_time_s"), cliFigure(sample, "Gate time"));
     const pce = `${(core.pce * 100).toFixed(1).replace(/\.0+$/, "")}%`;
     assert.equal(await metric(browser, "pce"), pce);
     const bottleneck = core.bottleneck;
@@ -241,7 +242,7 @@ describe("a map built from scratch", () => {
     const times = { "collect-data": ["2h", "1d"], "validate-data": ["1h", "4h"], "train-model": ["6h", "2d"], "review-model": ["2h", "5wd"], deploy: ["1h", "1h"] };
     for (const [id, [pt, lt]] of Object.entries(times)) {
       await clickStep(browser, id);
-      await browser.waitUntil(async () => (await browser.$("h2 code").getText()) === id, { timeout: 5000 });
+      await browser.waitUntil(async () => (await browser.$(".inspector-title").getAttribute("title")) === `id: ${id}`, { timeout: 5000 });
       await typeInto(browser, "#f-pt", pt);
       await settle(browser);
       await typeInto(browser, "#f-lt", lt);
@@ -273,8 +274,8 @@ describe("a map built from scratch", () => {
     await browser.$("#export-json").click();
     await browser.waitUntil(() => fs.existsSync(out), { timeout: 10_000 });
     const core = coreAnalysis(out);
-    assert.equal(await metric(browser, "lead_time_s"), await formatted(browser, core.lead_time_s));
-    assert.equal(await metric(browser, "process_time_s"), await formatted(browser, core.process_time_s));
+    assert.equal(await metric(browser, "lead_time_s"), cliFigure(out, "Lead time"));
+    assert.equal(await metric(browser, "process_time_s"), cliFigure(out, "Process time"));
     assert.ok(core.lead_time_s > 0);
     // PNG and SVG exports of the same map.
     const png = path.join(dir, "built.png");
@@ -331,7 +332,7 @@ describe("editing", () => {
     await settle(browser);
     const error = await browser.$('[data-error-for="pt"]');
     await error.waitForDisplayed({ timeout: 5000 });
-    assert.match(await error.getText(), /pt/);
+    assert.match(await error.getText(), /the process time: 'soon' is not a duration/);
     assert.equal(await browser.$("#f-pt").getValue(), "soon", "the typed text stays for fixing");
     assert.equal(await metric(browser, "lead_time_s"), before);
     assert.deepEqual(await browser.execute(() => window.takt.editor.mirror.step("deploy").pt), pt);

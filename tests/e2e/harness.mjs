@@ -48,6 +48,11 @@ async function waitPort(port, ms = 30_000) {
 
 let xvfb = null;
 
+/** Whether the tests run on a display of their own (a private Xvfb), where keys may be typed. */
+export function ownDisplay() {
+  return xvfb !== null;
+}
+
 /** A display: the one we have, or a private Xvfb. */
 async function ensureDisplay() {
   if (process.env.DISPLAY) return;
@@ -83,6 +88,9 @@ export async function launch({ args = [], dataDir, answers } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const env = { ...process.env, TAKT_DATA_DIR: dataDir, TAKT_DIALOG_ANSWER: answers };
+  // A flag the app ignores, by which this instance's process is found (to wait for its end).
+  const instance = `--takt-instance=${path.basename(dataDir)}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  args = [...args, instance];
   const log = fs.openSync(path.join(dataDir, "driver.log"), "a");
   const driver = spawn(
     driverPath(),
@@ -106,9 +114,16 @@ export async function launch({ args = [], dataDir, answers } = {}) {
     timeout: 30_000,
     timeoutMsg: "the app did not get ready",
   });
+  const pid = appPid(instance);
   return {
     browser,
     dataDir,
+    /** The app's process id. */
+    pid,
+    /** Resolves when the app's process has ended. */
+    exited(ms = 30_000) {
+      return waitExit(pid, ms);
+    },
     /** Sets what the next native dialog answers (a path, or "" to cancel). */
     answer(p) {
       fs.writeFileSync(answers, p ?? "");
@@ -117,12 +132,95 @@ export async function launch({ args = [], dataDir, answers } = {}) {
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await saveScreenshot(browser, path.join(ARTIFACTS, `${name}.png`));
     },
+    /**
+     * Ends the session, and returns once the app's process has ended: a document it held is
+     * free for the next app to open.
+     */
     async close() {
       await browser.deleteSession().catch(() => {});
+      await waitExit(pid, 20_000).catch(() => {
+        // Not gone on its own: ended here, so that the next test starts clean.
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* gone meanwhile */
+        }
+      });
       driver.kill();
       await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
     },
   };
+}
+
+/** The process id of the app launched with the flag `instance`. */
+function appPid(instance) {
+  const out = execFileSync("pgrep", ["-f", "--", instance], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+  // The app itself, not a shell or driver that mentions the flag.
+  for (const p of out) {
+    try {
+      const exe = fs.readlinkSync(`/proc/${p}/exe`);
+      if (path.basename(exe).startsWith("takt-desktop")) return p;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  throw new Error(`no app process with ${instance}`);
+}
+
+function alive(pid) {
+  try {
+    // A zombie (ended, not yet reaped by its parent) has ended for us.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when the process `pid` has ended (polling: it is not our child). */
+export async function waitExit(pid, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > until) throw new Error(`process ${pid} still runs after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Types keys into the app's window as a person does, through the X server (xdotool), so that
+ * GTK sees them first and runs the menu's accelerators, which keys sent through WebDriver do
+ * not reach. Only on a display of the tests' own.
+ */
+export function typeKeys(keys, delayMs = 40) {
+  if (!ownDisplay()) throw new Error("keys are typed only on the tests' own display");
+  execFileSync("xdotool", ["key", "--delay", String(delayMs), ...keys], { stdio: "ignore" });
+}
+
+/**
+ * Gives the app's window the keyboard focus, as a click on it does (on empty canvas, where it
+ * selects nothing), through the X server. `at` is a client point of the page.
+ */
+export async function focusWindow(browser, at) {
+  if (!ownDisplay()) throw new Error("clicks are made only on the tests' own display");
+  const win = execFileSync("xdotool", ["search", "--name", "— Takt$"], { encoding: "utf8" }).trim().split("\n")[0];
+  const geo = execFileSync("xdotool", ["getwindowgeometry", "--shell", win], { encoding: "utf8" });
+  const g = Object.fromEntries(geo.trim().split("\n").map((l) => l.split("=")));
+  // The page lies at the bottom of the window (the menu bar is above it).
+  const inner = await browser.execute(() => window.innerHeight);
+  const x = Number(g.X) + at.x;
+  const y = Number(g.Y) + Number(g.HEIGHT) - inner + at.y;
+  execFileSync("xdotool", ["mousemove", String(x), String(y), "click", "1"], { stdio: "ignore" });
+}
+
+/**
+ * Closes the app's window as a person does, with its close button: the window manager's
+ * request to close it (WM_DELETE_WINDOW), sent through the X server (`close-window.py`).
+ * Closing it through WebDriver kills the app instead.
+ */
+export function closeWindowAsPerson() {
+  if (!ownDisplay()) throw new Error("windows are closed only on the tests' own display");
+  const win = execFileSync("xdotool", ["search", "--name", "— Takt$"], { encoding: "utf8" }).trim().split("\n")[0];
+  execFileSync("python3", [path.join(import.meta.dirname, "close-window.py"), win], { stdio: "inherit" });
 }
 
 /**

@@ -1,13 +1,16 @@
 // The app around the canvas: toolbar, scenario tabs, metrics, inspector, warnings, ladder,
 // keyboard capture, menu actions. Every edit goes to the core; what comes back is drawn.
 
-import { events, type Analysis, type AppError, type Comparison, type Diff, type Loaded, type Op } from "../bindings";
+import { events, type Analysis, type AppError, type Comparison, type Diff, type Key, type Loaded } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
 import { exportPng, exportSvg } from "./export";
 import { byId, h } from "./dom";
-import { Inspector } from "./inspector";
-import { renderLadder, renderMetrics, renderWarnings } from "./panels";
+import { Inspector, type EditRequest } from "./inspector";
+import { renderKaizen, renderLadder, renderMetrics, renderWarnings } from "./panels";
+import { plural } from "../editor/format";
+import { freeSpot } from "../editor/placement";
+import { STEP_H, STEP_W } from "../editor/geometry";
 
 /** Timings the frame-time and edit-latency harnesses read. */
 export interface Perf {
@@ -32,7 +35,6 @@ export class App {
   private canRedo = false;
   /** Edits go to the core one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve();
-  private lastAction = { id: "", at: 0 };
   readonly perf: Perf = { frames: [], edits: [] };
 
   constructor(private root: HTMLElement) {}
@@ -47,7 +49,7 @@ export class App {
         if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
       },
     });
-    this.inspector = new Inspector(byId("inspector"), { edit: (op) => this.edit(op) });
+    this.inspector = new Inspector(byId("inspector"), { edit: (op) => this.edit(op), record: (key) => this.record(key) });
     await events.menuAction.listen((e) => this.action(e.payload.id));
     document.addEventListener("keydown", (e) => this.keydown(e));
     window.takt = this;
@@ -92,10 +94,16 @@ export class App {
     return this.queue;
   }
 
-  /** Sends an edit; on success the mirror, canvas and panels show the result. */
-  edit(op: Op): Promise<boolean> {
+  /**
+   * Sends an edit; on success the mirror, canvas and panels show the result. An edit given as a
+   * function is built when its turn comes, from the document as the edits before it left it:
+   * a command key pressed twice quickly (Delete, Ctrl+D) acts twice, each time on what is there.
+   */
+  edit(req: EditRequest): Promise<boolean> {
     const run = async () => {
       const t0 = performance.now();
+      const op = typeof req === "function" ? req() : req;
+      if (!op) return false;
       try {
         const r = await call(commands.apply(op));
         this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
@@ -138,7 +146,34 @@ export class App {
     renderLadder(byId("ladder"), this.analysis, map, (id) => this.pick(id));
     (byId("undo") as HTMLButtonElement).disabled = !this.canUndo;
     (byId("redo") as HTMLButtonElement).disabled = !this.canRedo;
-    byId("step-count").textContent = `${map.steps?.length ?? 0} steps`;
+    byId("step-count").textContent = plural(map.steps?.length ?? 0, "step");
+    renderKaizen(byId("kaizen"), map, this.editor.selectedKaizen, (id) => this.pickKaizen(id));
+  }
+
+  /** A record as the mirror holds it now (the inspector builds its edits from it). */
+  private record(key: Key): unknown {
+    const m = this.editor.mirror;
+    switch (key.kind) {
+      case "meta": {
+        const map = m.map;
+        return { name: map.name, description: map.description ?? "", calendar: map.calendar, demand: map.demand, unit: map.unit, simulation: map.simulation };
+      }
+      case "step":
+        return m.step(key.id);
+      case "flow":
+        return m.flow(key.id);
+      case "kaizen":
+        return (m.map.kaizen ?? []).find((k) => k.id === key.id);
+      case "team":
+        return (m.map.teams ?? []).find((t) => t.id === key.id);
+      default:
+        return undefined;
+    }
+  }
+
+  private pickKaizen(id: string): void {
+    this.editor.selectKaizen(id);
+    this.editor.revealKaizen(id);
   }
 
   private pick(id: string): void {
@@ -151,10 +186,13 @@ export class App {
     const flow = ed.selectedFlow ? ed.mirror.flow(ed.selectedFlow) ?? null : null;
     // Keep a field being typed in: re-render only when the selection or document changed.
     const kaizen = ed.selectedKaizen ? (ed.mirror.map.kaizen ?? []).find((k) => k.id === ed.selectedKaizen) ?? null : null;
-    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.version}`;
+    // The mirror's generation: another document or scenario is another mirror, whose version
+    // may be the same number (a panel of the previous document must never stay on screen).
+    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.generation}.${ed.mirror.version}`;
     if (sig === this.inspectorSig) return;
     this.inspectorSig = sig;
-    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen);
+    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen, this.analysis ?? null);
+    renderKaizen(byId("kaizen"), ed.mirror.map, ed.selectedKaizen, (id) => this.pickKaizen(id));
   }
   private inspectorSig = "";
 
@@ -166,7 +204,8 @@ export class App {
       // Under the field the user typed into, if the edit came from one; else the core's.
       const field = this.inspector.pending ?? fieldOf(err);
       // Beside its field if that field is on show; else where it cannot be missed.
-      if (!this.inspector.showError(field, messageOf(err))) this.toast(messageOf(err), true);
+      const problems = err.kind === "invalid" ? err.problems : [];
+      if (!this.inspector.showError(field, messageOf(err), problems)) this.toast(messageOf(err), true);
     } else {
       this.toast(String(e instanceof Error ? e.message : e), true);
     }
@@ -332,8 +371,10 @@ export class App {
 
   private async exportNow(format: "png" | "svg" | "json"): Promise<void> {
     try {
+      const l = this.loaded;
+      const cx = { title: l.title, scenario: l.scenario, current: l.scenarios.find((s) => s.name === l.scenario)?.current ?? true, comparison: this.comparison };
       const content =
-        format === "png" ? exportPng(this.editor, this.analysis) : format === "svg" ? exportSvg(this.editor, this.analysis) : null;
+        format === "png" ? exportPng(this.editor, this.analysis, cx) : format === "svg" ? exportSvg(this.editor, this.analysis, cx) : null;
       const path = await call(commands.exportMap(format, content));
       if (path) this.toast(`Exported ${path}`);
     } catch (e) {
@@ -343,11 +384,12 @@ export class App {
 
   // --- actions (menu, toolbar, keys) ----------------------------------------------------------
 
+  /**
+   * Runs a menu item, toolbar button or key. A key press reaches one of the two: GTK runs a
+   * menu item's accelerator and the page never sees the key; keys without a menu item come to
+   * the page. Every press is one action, however fast: edits queue (see `edit`).
+   */
   action(id: string): void {
-    // A menu accelerator and the page's own key handler must not both run one key press.
-    const now = performance.now();
-    if (id === this.lastAction.id && now - this.lastAction.at < 150) return;
-    this.lastAction = { id, at: now };
     const ed = this.editor;
     const inField = isTextField(document.activeElement);
     switch (id) {
@@ -390,11 +432,19 @@ export class App {
         return;
       case "delete":
         if (inField) document.execCommand("delete");
-        else ed.deleteSelection();
+        else ed.deleteSelection(true);
+        return;
+      case "delete-unhealed":
+        if (!inField) ed.deleteSelection(false);
         return;
       case "select-all":
         if (inField) (document.activeElement as HTMLInputElement).select();
-        else ed.selectAll();
+        // After the edits on their way (a step being added is selected too).
+        else void this.serial(async () => ed.selectAll());
+        return;
+      case "quit":
+        // After the edits on their way; the document is closed whole on the way out.
+        void this.serial(() => commands.quit());
         return;
       case "zoom-in":
         ed.zoom(1.25);
@@ -435,13 +485,15 @@ export class App {
       else if (key === "-") id = "zoom-out";
       else if (key === "0") id = "zoom-fit";
       else if (key === "l") id = "layout";
+      else if (key === "q") id = "quit";
       else if (!inField && key === "c") id = "copy";
       else if (!inField && key === "v") id = "paste";
       else if (!inField && key === "d") id = "duplicate";
       else if (!inField && key === "a") id = "select-all";
       if (id && inField && (id === "undo" || id === "redo")) return; // the field's own undo
     } else if (!inField) {
-      if (e.key === "Delete" || e.key === "Backspace") id = "delete";
+      // Delete reconnects the neighbours of a step in a chain; Shift+Delete does not.
+      if (e.key === "Delete" || e.key === "Backspace") id = e.shiftKey ? "delete-unhealed" : "delete";
       else if (e.key === "Enter" || e.key === "Tab" || key === "n") {
         e.preventDefault();
         byId<HTMLInputElement>("capture").focus();
@@ -561,7 +613,13 @@ export class App {
           "aside",
           { class: "side" },
           h("section", { class: "panel metrics", id: "metrics", tabindex: "0", "aria-label": "Metrics" }),
-          h("div", { class: "side-scroll" }, h("section", { class: "panel inspector", id: "inspector" }), h("section", { class: "panel warnings", id: "warnings" })),
+          h(
+            "div",
+            { class: "side-scroll" },
+            h("section", { class: "panel inspector", id: "inspector" }),
+            h("section", { class: "panel warnings", id: "warnings" }),
+            h("section", { class: "panel kaizen-list", id: "kaizen", "aria-label": "Kaizen items" }),
+          ),
         ),
       ),
       h("footer", { class: "ladder", id: "ladder" }),
@@ -571,12 +629,18 @@ export class App {
 
   private async addKaizen(): Promise<void> {
     const ed = this.editor;
-    const taken = new Set((ed.mirror.map.kaizen ?? []).map((k) => k.id));
-    let n = taken.size + 1;
-    while (taken.has(`kaizen-${n}`)) n++;
-    const id = `kaizen-${n}`;
-    const c = ed.viewport.toWorld({ x: ed.viewport.width / 2, y: ed.viewport.height / 3 });
-    const ok = await this.edit({ op: "add", record: { kaizen: { id, title: "Improvement", x: Math.round(c.x / 10) * 10, y: Math.round(c.y / 10) * 10 } } });
+    // Pinned to the selected step, where it is drawn beside it; else free on the map.
+    const target = ed.selection.size === 1 ? [...ed.selection][0] : null;
+    let id = "";
+    const ok = await this.edit(() => {
+      const taken = new Set((ed.mirror.map.kaizen ?? []).map((k) => k.id));
+      let n = taken.size + 1;
+      while (taken.has(`kaizen-${n}`)) n++;
+      id = `kaizen-${n}`;
+      if (target && ed.mirror.step(target)) return { op: "add", record: { kaizen: { id, title: "Improvement", target: { step: target } } } };
+      const c = ed.viewport.toWorld({ x: ed.viewport.width / 2, y: ed.viewport.height / 3 });
+      return { op: "add", record: { kaizen: { id, title: "Improvement", x: Math.round(c.x / 10) * 10, y: Math.round(c.y / 10) * 10 } } };
+    });
     if (ok) {
       ed.selectKaizen(id);
       byId<HTMLInputElement>("f-title").select();
@@ -584,16 +648,55 @@ export class App {
     }
   }
 
-  private async addStep(kind: "process" | "gate" | "supplier" | "customer"): Promise<void> {
+  /**
+   * A new step: its name is asked for in place, where it will stand (in free space beside the
+   * selection, or in the middle of the view), and the step is made with an id from that name
+   * when Enter is pressed (Escape, or an empty name, makes none).
+   */
+  private addStep(kind: "process" | "gate" | "supplier" | "customer"): void {
     const ed = this.editor;
     const label = { process: "New step", gate: "New gate", supplier: "Supplier", customer: "Customer" }[kind];
-    const id = ed.mirror.newStepId(label);
-    const centre = ed.viewport.toWorld({ x: ed.viewport.width / 2 - 90, y: ed.viewport.height / 2 - 56 });
-    const ok = await this.edit({ op: "add", record: { step: { id, name: label, kind, x: Math.round(centre.x / 10) * 10, y: Math.round(centre.y / 10) * 10 } } });
-    if (ok) {
-      ed.setSelection([id], null);
-      ed.editName(id);
-    }
+    const sel = ed.selection.size === 1 ? ed.scene.box([...ed.selection][0]) : undefined;
+    const centre = ed.viewport.toWorld({ x: ed.viewport.width / 2 - STEP_W / 2, y: ed.viewport.height / 2 - STEP_H / 2 });
+    const at = freeSpot(ed.scene, sel?.rect ?? null, centre);
+    ed.revealRect({ ...at, w: STEP_W, h: STEP_H });
+    const team = sel?.step.team ?? null;
+    const screen = ed.viewport.toScreen(at);
+    this.askName({ x: screen.x, y: screen.y, w: STEP_W * ed.viewport.scale, h: 30 * ed.viewport.scale }, label, async (name) => {
+      let id = "";
+      const ok = await this.edit(() => {
+        id = ed.mirror.newStepId(name);
+        return { op: "add", record: { step: { id, name, kind, team, x: at.x, y: at.y } } };
+      });
+      if (ok) ed.setSelection([id], null);
+    });
+  }
+
+  /** The in-place name field over the canvas: `done` gets the trimmed name, unless cancelled. */
+  private askName(at: { x: number; y: number; w: number; h: number }, placeholder: string, done: (name: string) => void): void {
+    const input = byId<HTMLInputElement>("inline-edit");
+    input.value = "";
+    input.placeholder = placeholder;
+    input.hidden = false;
+    input.style.left = `${at.x}px`;
+    input.style.top = `${at.y}px`;
+    input.style.width = `${Math.max(160, at.w)}px`;
+    input.style.height = `${Math.max(28, at.h)}px`;
+    input.focus();
+    const finish = (save: boolean) => {
+      input.onkeydown = null;
+      input.onblur = null;
+      input.hidden = true;
+      input.placeholder = "";
+      const name = input.value.trim();
+      if (save && name) done(name);
+      this.editor.canvas.focus();
+    };
+    input.onkeydown = (e) => {
+      if (e.key === "Enter") finish(true);
+      if (e.key === "Escape") finish(false);
+    };
+    input.onblur = () => finish(true);
   }
 }
 

@@ -1,48 +1,86 @@
-// Export of the whole map as an image: the map fitted to the page, the metrics box above it and
-// the timeline ladder below, at twice the screen's pixel density.
+// Export of the whole map as an image: its title and scenario, the headline metrics (with their
+// change against the current state, for a future state) above it, the map fitted to the page,
+// and the timeline ladder with its steps' names below, at twice the screen's pixel density.
 
-import type { Analysis } from "../bindings";
+import type { Analysis, Comparison } from "../bindings";
 import type { Editor } from "../editor/editor";
-import { fmtPercent, fmtSeconds } from "../editor/format";
+import { fmtElapsed, fmtWorking } from "../editor/format";
 import { draw, highlights, laneNamesWidth, LIGHT, setPixelRatio } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
+import { deltasOf, deltaView, METRICS, metricSub, metricText } from "./metrics";
 
-const HEADER = 120;
-const LADDER = 110;
 const MARGIN = 40;
 const RATIO = 2;
+const NAME_LINES = 3;
 
-function size(ed: Editor): { width: number; mapH: number; height: number } {
-  const b = ed.scene.bounds;
-  const width = Math.max(800, Math.min(12000, b.w + 2 * MARGIN + 120));
+/** What is exported besides the map: the scenario it is, and its comparison with the current state. */
+export interface ExportContext {
+  /** The document's title. */
+  title: string;
+  scenario: string;
+  /** The current state (no deltas) or a future state. */
+  current: boolean;
+  comparison: Comparison | null;
+}
+
+function header(cx: ExportContext): number {
+  return cx.comparison ? 150 : 128;
+}
+
+function size(ed: Editor, cx: ExportContext): { width: number; mapH: number; height: number; ladder: number } {
+  const b = ed.scene.extent;
+  const width = Math.max(960, Math.min(12000, b.w + 2 * MARGIN + 160));
   const mapH = Math.max(300, Math.min(12000, b.h + 2 * MARGIN + 60));
-  return { width, mapH, height: HEADER + mapH + LADDER };
+  const ladder = 150;
+  return { width, mapH, ladder, height: header(cx) + mapH + ladder };
 }
 
 /** The map as a PNG data URL. */
-export function exportPng(ed: Editor, a: Analysis): string {
-  const { width, height } = size(ed);
+export function exportPng(ed: Editor, a: Analysis, cx: ExportContext): string {
+  const { width, height } = size(ed, cx);
   const canvas = document.createElement("canvas");
   canvas.width = width * RATIO;
   canvas.height = height * RATIO;
   const ctx = canvas.getContext("2d")!;
-  paintExport(ctx, ed, a, RATIO);
+  paintExport(ctx, ed, a, cx, RATIO);
   return canvas.toDataURL("image/png");
 }
 
 /** The map as an SVG document: the same drawing, as vectors. */
-export function exportSvg(ed: Editor, a: Analysis): string {
-  const { width, height } = size(ed);
+export function exportSvg(ed: Editor, a: Analysis, cx: ExportContext): string {
+  const { width, height } = size(ed, cx);
   const svg = new SvgContext(width, height);
-  paintExport(svg as unknown as CanvasRenderingContext2D, ed, a, 1);
+  paintExport(svg as unknown as CanvasRenderingContext2D, ed, a, cx, 1);
   return svg.toString();
 }
 
-function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, ratio: number): void {
-  const { width, mapH, height } = size(ed);
-  const b = ed.scene.bounds;
+/** `text` broken into at most `max` lines no wider than `width` (the last cut with "…"). */
+function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, max: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    const t = line ? `${line} ${w}` : w;
+    if (ctx.measureText(t).width <= width || !line) line = t;
+    else {
+      lines.push(line);
+      line = w;
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length <= max) return lines;
+  let last = lines.slice(max - 1).join(" ");
+  while (last.length > 1 && ctx.measureText(`${last}…`).width > width) last = last.slice(0, -1).trimEnd();
+  return [...lines.slice(0, max - 1), `${last}…`];
+}
+
+function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx: ExportContext, ratio: number): void {
+  const { width, mapH, height } = size(ed, cx);
+  const top = header(cx);
+  const b = ed.scene.extent;
   const t = LIGHT;
+  const map = ed.mirror.map;
   setPixelRatio(ctx, ratio);
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.fillStyle = t.background;
@@ -52,51 +90,57 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, rat
   v.width = width;
   v.height = mapH;
   v.fit({ x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, MARGIN + laneNamesWidth(ctx, ed.scene, t) + 16);
-  v.oy += HEADER;
-  v.height = mapH + HEADER;
-  const map = ed.mirror.map;
+  v.oy += top;
+  v.height = mapH + top;
   draw(
     ctx,
     { scene: ed.scene, map, analysis: a, viewport: v, theme: t, selected: new Set(), selectedFlow: null, hover: null, connecting: null, marquee: null, grid: false },
     highlights(map, a),
   );
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  // Title and metrics box.
+  // Title, scenario and metrics.
   ctx.fillStyle = t.background;
-  ctx.fillRect(0, 0, width, HEADER);
+  ctx.fillRect(0, 0, width, top);
+  ctx.textBaseline = "top";
   ctx.fillStyle = t.text;
   ctx.font = `700 22px ${t.font}`;
-  ctx.textBaseline = "top";
-  ctx.fillText(map.name, MARGIN, 20);
-  const metrics: [string, string][] = [
-    ["Lead time", fmtSeconds(a.lead_time_s, map.unit)],
-    ["Process time", fmtSeconds(a.process_time_s, map.unit)],
-    ["PCE", fmtPercent(a.pce)],
-    ["Activity ratio", fmtPercent(a.activity_ratio)],
-    ["Rolled %C&A", fmtPercent(a.rolled_pca)],
-    ["Takt", a.takt_s == null ? "—" : fmtSeconds(a.takt_s)],
-    ["Handoffs", String(a.handoffs.total)],
-    ["Gate time", fmtSeconds(a.gate_time_s, map.unit)],
-  ];
-  const cell = Math.min(170, (width - 2 * MARGIN) / metrics.length);
-  metrics.forEach(([k, val], i) => {
+  ctx.fillText(map.name, MARGIN, 18);
+  ctx.font = `600 14px ${t.font}`;
+  ctx.fillStyle = cx.current ? t.muted : t.accent;
+  const scenario = cx.current ? `${cx.scenario} · ${cx.title}` : `${cx.scenario} (a future state) · ${cx.title}`;
+  ctx.fillText(scenario, MARGIN, 46);
+  const deltas = deltasOf(cx.comparison);
+  const cellH = cx.comparison ? 70 : 48;
+  const cell = Math.min(190, (width - 2 * MARGIN) / METRICS.length);
+  METRICS.forEach((m, i) => {
     const x = MARGIN + i * cell;
+    const y = 72;
     ctx.strokeStyle = t.border;
     ctx.lineWidth = 1;
-    ctx.strokeRect(x, 58, cell - 8, 48);
+    ctx.strokeRect(x, y, cell - 8, cellH);
     ctx.fillStyle = t.muted;
     ctx.font = `12px ${t.font}`;
-    ctx.fillText(k, x + 8, 64);
+    const sub = metricSub(m, a);
+    ctx.fillText(wrap(ctx, sub ? `${m.label} (${sub})` : m.label, cell - 20, 1)[0] ?? "", x + 8, y + 6);
     ctx.fillStyle = t.text;
-    ctx.font = `700 17px ${t.font}`;
-    ctx.fillText(val, x + 8, 82);
+    ctx.font = `700 16px ${t.font}`;
+    const value = wrap(ctx, metricText(m, a, map), cell - 24, 1)[0] ?? "";
+    ctx.fillText(value, x + 8, y + 24);
+    const d = m.delta ? deltaView(m, deltas.get(m.delta), map) : null;
+    if (d) {
+      ctx.font = `600 12px ${t.font}`;
+      ctx.fillStyle = d.tone === "good" ? "#15803d" : d.tone === "bad" ? "#b91c1c" : t.muted;
+      ctx.fillText(wrap(ctx, d.text, cell - 24, 1)[0] ?? "", x + 8, y + 48);
+    }
   });
-  // The ladder.
-  const y0 = HEADER + mapH + 20;
+  // The ladder: waits above, process times below, each rung with its step's name.
+  const y0 = top + mapH + 18;
   const steps = map.steps ?? [];
   const n = a.critical_path.length;
-  const w = n ? Math.max(40, (width - 2 * MARGIN - 160) / n) : 0;
-  ctx.font = `12px ${t.font}`;
+  const w = n ? Math.max(70, (width - 2 * MARGIN - 170) / n) : 0;
+  ctx.font = `700 13px ${t.font}`;
+  ctx.fillStyle = t.text;
+  ctx.fillText("Timeline (critical path)", MARGIN, y0 - 14);
   ctx.textBaseline = "middle";
   ctx.strokeStyle = t.text;
   ctx.lineWidth = 1.5;
@@ -111,14 +155,19 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, rat
     ctx.lineTo(x + w, y0 + 60);
     ctx.lineTo(x + w, y0 + 20);
     ctx.stroke();
+    ctx.font = `12px ${t.font}`;
     ctx.fillStyle = t.muted;
-    ctx.fillText(wait > 0 ? fmtSeconds(wait, map.unit) : "", x + 4, y0 + 8);
+    ctx.fillText(wait > 0 ? fmtElapsed(wait, map) : "", x + 4, y0 + 10);
     ctx.fillStyle = t.text;
-    ctx.fillText(fmtSeconds(r.pt_s ?? 0, map.unit), x + w / 2 + 4, y0 + 74);
-    void steps[si];
+    ctx.fillText(fmtWorking(r.pt_s ?? 0, map), x + w / 2 + 4, y0 + 70);
+    // The step's name, whole where it fits in three lines.
+    const s = steps[si];
+    ctx.font = `11px ${t.font}`;
+    ctx.fillStyle = t.text;
+    wrap(ctx, s ? s.name || s.id : "?", w - 6, NAME_LINES).forEach((l, k) => ctx.fillText(l, x + 3, y0 + 86 + k * 13));
   });
   ctx.fillStyle = t.text;
   ctx.font = `700 13px ${t.font}`;
-  ctx.fillText(`LT ${fmtSeconds(a.lead_time_s, map.unit)}`, MARGIN + n * w + 16, y0 + 20);
-  ctx.fillText(`PT ${fmtSeconds(a.process_time_s, map.unit)}`, MARGIN + n * w + 16, y0 + 60);
+  ctx.fillText(`LT ${fmtElapsed(a.lead_time_s, map)}`, MARGIN + n * w + 16, y0 + 20);
+  ctx.fillText(`PT ${fmtWorking(a.process_time_s, map)}`, MARGIN + n * w + 16, y0 + 60);
 }

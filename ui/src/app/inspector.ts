@@ -1,16 +1,24 @@
-// The inspector: every field of the selected step or flow (or of the map, when nothing is
-// selected). A field commits on Enter or when it loses focus; an error from the core appears
-// under the field at fault, the typed text stays for fixing, and the document is unchanged.
+// The inspector: every field of the selected step, flow or kaizen item (or of the map, when
+// nothing is selected). A field commits on Enter or when it loses focus; an error from the core
+// appears under the field at fault, the typed text stays for fixing, and the document is
+// unchanged. Each edit is built when its turn comes (after the edits sent before it), from the
+// record as it then is: two fields committed in quick succession never undo each other.
 
-import type { Flow, Kaizen, Key, Op, Step, ValueStream, Waste } from "../bindings";
-import { fmtDuration, parseDurationInput } from "../editor/format";
+import type { Analysis, Duration, Flow, Kaizen, Key, Op, Range, Step, Unit, ValueStream } from "../bindings";
+import { exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
 import { h } from "./dom";
+import { WASTES } from "./vocabulary";
+
+/** An edit, or a function that builds it when its turn comes (null: nothing to do). */
+export type EditRequest = Op | (() => Op | null);
 
 export interface InspectorHost {
-  edit(op: Op): Promise<boolean>;
+  edit(op: EditRequest): Promise<boolean>;
+  /** The record with this key as it is now (in the page's mirror of the document). */
+  record(key: Key): unknown;
 }
 
-type FieldKind = "text" | "duration" | "number" | "select" | "textarea" | "check";
+type FieldKind = "text" | "duration" | "number" | "select" | "textarea" | "check" | "lines";
 
 interface FieldSpec {
   field: string;
@@ -20,20 +28,9 @@ interface FieldSpec {
   hint?: string;
   /** Reads the value shown from the record. */
   get: (r: never) => string | boolean;
-  /** Makes the edit for a typed value (default: set `field`). */
+  /** Makes the edit for a typed value from the record as it is now (default: set `field`). */
   op?: (key: Key, text: string | boolean, record: never) => Op;
 }
-
-const WASTES: [Waste, string][] = [
-  ["defects", "Defects"],
-  ["overproduction", "Overproduction"],
-  ["waiting", "Waiting"],
-  ["non_utilised_talent", "Non-utilised talent"],
-  ["transportation", "Transportation"],
-  ["inventory", "Inventory"],
-  ["motion", "Motion"],
-  ["extra_processing", "Extra processing"],
-];
 
 const str = (v: unknown) => (v == null ? "" : String(v));
 
@@ -59,6 +56,25 @@ function gateOp(sub: string, parse: (t: string | boolean) => unknown) {
   };
 }
 
+/** Seconds of elapsed time in a duration, through the map's calendar (for comparing with a range). */
+export function durationSeconds(d: Duration | null | undefined, map: ValueStream): number | null {
+  if (d == null) return null;
+  if (typeof d === "number") return d;
+  const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*([a-z]+)\s*$/i.exec(d);
+  if (!m) return null;
+  const days = map.calendar?.days_per_week ?? 5;
+  const per: { [u in Unit]: number } = { s: 1, min: 60, h: 3600, d: 86400, wd: (7 * 86400) / days, w: 7 * 86400 };
+  const u = per[m[2] as Unit];
+  return u == null ? null : Number(m[1]) * u;
+}
+
+/** The range fields and the point value each belongs to. */
+const RANGES: { [field: string]: { range: "pt_range" | "lt_range" | "wait_range"; label: string } } = {
+  pt: { range: "pt_range", label: "process time" },
+  lt: { range: "lt_range", label: "lead time" },
+  wait: { range: "wait_range", label: "queue wait" },
+};
+
 function stepFields(map: ValueStream, s: Step): FieldSpec[] {
   const teams: [string, string][] = [["", "— none —"], ...(map.teams ?? []).map((t) => [t.id, t.name] as [string, string])];
   const f: FieldSpec[] = [
@@ -79,10 +95,10 @@ function stepFields(map: ValueStream, s: Step): FieldSpec[] {
     { field: "pt", label: "Process time", kind: "duration", hint: "e.g. 6h, 90min, 2wd", get: (x: Step) => fmtDuration(x.pt ?? undefined) },
     { field: "lt", label: "Lead time", kind: "duration", hint: "defaults to the process time", get: (x: Step) => fmtDuration(x.lt ?? undefined) },
     { field: "pca", label: "%C&A", kind: "number", hint: "0–100", get: (x: Step) => str(x.pca) },
-    { field: "servers", label: "Servers", kind: "number", get: (x: Step) => str(x.servers) },
-    { field: "uptime", label: "Uptime %", kind: "number", hint: "0–100", get: (x: Step) => str(x.uptime) },
+    { field: "servers", label: "Servers", kind: "number", hint: "1", get: (x: Step) => str(x.servers) },
+    { field: "uptime", label: "Uptime %", kind: "number", hint: "100", get: (x: Step) => str(x.uptime) },
     { field: "changeover", label: "Changeover", kind: "duration", get: (x: Step) => fmtDuration(x.changeover ?? undefined) },
-    { field: "batch", label: "Batch size", kind: "number", get: (x: Step) => str(x.batch) },
+    { field: "batch", label: "Batch size", kind: "number", hint: "1", get: (x: Step) => str(x.batch) },
     {
       field: "value",
       label: "Value",
@@ -123,15 +139,18 @@ function stepFields(map: ValueStream, s: Step): FieldSpec[] {
       { field: "gate.regulation", label: "Regulation", kind: "text", get: (x: Step) => x.gate?.regulation ?? "", op: gateOp("regulation", (t) => String(t).trim()) },
       { field: "gate.control", label: "Control / article", kind: "text", get: (x: Step) => x.gate?.control ?? "", op: gateOp("control", (t) => String(t).trim()) },
       { field: "gate.approver", label: "Approver", kind: "text", get: (x: Step) => x.gate?.approver ?? "", op: gateOp("approver", (t) => String(t).trim()) },
-      { field: "gate.tier", label: "Tier", kind: "number", get: (x: Step) => str(x.gate?.tier), op: gateOp("tier", (t) => numberValue(String(t))) },
+      { field: "gate.tier", label: "Tier", kind: "number", hint: "1 = the lowest authority", get: (x: Step) => str(x.gate?.tier), op: gateOp("tier", (t) => numberValue(String(t))) },
       {
         field: "gate.evidence",
         label: "Evidence",
-        kind: "text",
-        hint: "comma-separated",
-        get: (x: Step) => (x.gate?.evidence ?? []).join(", "),
+        kind: "lines",
+        hint: "one item per line",
+        get: (x: Step) => (x.gate?.evidence ?? []).join("\n"),
         op: gateOp("evidence", (t) => {
-          const list = String(t).split(",").map((e) => e.trim()).filter(Boolean);
+          const list = String(t)
+            .split("\n")
+            .map((e) => e.trim())
+            .filter(Boolean);
           return list.length ? list : null;
         }),
       },
@@ -166,7 +185,7 @@ function flowFields(): FieldSpec[] {
 }
 
 function kaizenFields(map: ValueStream): FieldSpec[] {
-  const steps: [string, string][] = [["", "— none —"], ...(map.steps ?? []).map((s) => [s.id, s.name || s.id] as [string, string])];
+  const steps: [string, string][] = [["", "— the whole map —"], ...(map.steps ?? []).map((s) => [s.id, s.name || s.id] as [string, string])];
   return [
     { field: "title", label: "Title", kind: "text", get: (k: Kaizen) => k.title },
     {
@@ -211,59 +230,142 @@ function valueOf(spec: FieldSpec, text: string | boolean): unknown {
   }
 }
 
+/** A conflict between a typed time and its range, and how to widen the range to take it. */
+interface RangeConflict {
+  field: string;
+  message: string;
+  widen: () => Promise<boolean>;
+}
+
 export class Inspector {
   /** The field whose edit is on its way to the core: its error shows under it. */
   pending: string | null = null;
   private errors = new Map<string, HTMLElement>();
   private inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  private map: ValueStream | null = null;
+  /** The typed value that was refused, per field, for a range conflict. */
+  private refused = new Map<string, { key: Key; text: string }>();
 
   constructor(
     private el: HTMLElement,
     private host: InspectorHost,
   ) {}
 
-  /** Shows the fields of a step, a flow, several steps, or the map. */
-  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null): void {
+  /** Shows the fields of a step, a flow, several steps, a kaizen item, or the map. */
+  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null, analysis: Analysis | null = null): void {
     this.errors.clear();
     this.inputs.clear();
+    this.refused.clear();
+    this.map = map;
     if (kaizen) {
       const key: Key = { kind: "kaizen", id: kaizen.id };
-      this.el.replaceChildren(h("h2", {}, "Kaizen ", h("code", {}, kaizen.id)), ...kaizenFields(map).map((f) => this.row(f, key, kaizen)));
+      this.el.replaceChildren(this.header("Kaizen", kaizen.title || kaizen.id, kaizen.id), ...kaizenFields(map).map((f) => this.row(f, key, kaizen)));
     } else if (steps.length === 1) {
       const s = steps[0];
       const key: Key = { kind: "step", id: s.id };
+      const rows: HTMLElement[] = [];
+      for (const f of stepFields(map, s)) {
+        rows.push(this.row(f, key, s));
+        if (f.field === "pt" || f.field === "lt") rows.push(this.rangeRow(f.field, key, s));
+      }
       this.el.replaceChildren(
-        h("h2", {}, "Step ", h("code", {}, s.id)),
-        ...stepFields(map, s).map((f) => this.row(f, key, s)),
+        this.header(s.kind === "gate" ? "Gate" : s.kind === "supplier" ? "Supplier" : s.kind === "customer" ? "Customer" : "Step", s.name || s.id, s.id),
+        ...rows,
         this.wasteRow(key, s),
+        this.computed(map, s, analysis),
       );
     } else if (steps.length > 1) {
       this.el.replaceChildren(h("h2", {}, `${steps.length} steps selected`), h("p", { class: "muted" }, "Drag to move them together; Delete removes them; Ctrl+D duplicates."));
     } else if (flow && flowKey) {
       const key: Key = { kind: "flow", id: flowKey };
-      this.el.replaceChildren(
-        h("h2", {}, "Flow ", h("code", {}, `${flow.from} → ${flow.to}`)),
-        ...flowFields().map((f) => this.row(f, key, flow)),
-      );
+      const name = (id: string) => map.steps?.find((s) => s.id === id)?.name || id;
+      const rows: HTMLElement[] = [];
+      for (const f of flowFields()) {
+        rows.push(this.row(f, key, flow));
+        if (f.field === "wait") rows.push(this.rangeRow("wait", key, flow));
+      }
+      this.el.replaceChildren(this.header("Flow", `${name(flow.from)} → ${name(flow.to)}`, flowKey), ...rows);
     } else {
       this.el.replaceChildren(...this.mapFields(map));
     }
   }
 
+  private header(kind: string, name: string, id: string): HTMLElement {
+    return h("h2", { class: "inspector-title", title: `id: ${id}` }, h("span", { class: "muted kind" }, kind), " ", h("span", { class: "name", "data-name": "" }, name));
+  }
+
+  /** The step's figures from the analysis: read-only. */
+  private computed(map: ValueStream, s: Step, a: Analysis | null): HTMLElement {
+    const i = (map.steps ?? []).findIndex((x) => x.id === s.id);
+    const m = a && i >= 0 ? a.steps[i] : null;
+    const row = (label: string, value: string, title: string, id: string) =>
+      h("div", { class: "readonly" }, h("span", { class: "field-label" }, label), h("span", { class: "readonly-value", "data-computed": id, title }, value));
+    if (!m) return h("div");
+    const over = a?.over_takt.includes(s.id);
+    return h(
+      "div",
+      { class: "computed", "aria-label": "From the analysis" },
+      h("div", { class: "computed-title muted" }, "From the analysis"),
+      row("Effective cycle time", `${fmtWorking(m.ect_s, map)} of work per item`, `${exactTime(m.ect_s, "working")}: (PT × visits + changeover / batch) / (servers × uptime)`, "ect"),
+      row(
+        "Utilisation",
+        m.utilisation == null ? "— (no demand)" : `${fmtPercent(m.utilisation)}${over ? " — over takt" : ""}`,
+        "Effective cycle time / takt: the share of the step's capacity the demand uses",
+        "utilisation",
+      ),
+      row("Visits per item", figure(m.visits ?? 0), "Expected runs of the step per item, rework included", "visits"),
+    );
+  }
+
   /** Puts an error from the core under its field; false if that field is not on show. */
-  showError(field: string | null, message: string): boolean {
-    for (const e of this.errors.values()) e.textContent = "";
+  showError(field: string | null, message: string, problems: { field: string | null }[] = []): boolean {
+    for (const e of this.errors.values()) e.replaceChildren();
     if (!field) return false;
     const el = this.errors.get(field) ?? this.errors.get(`gate.${field}`);
     if (!el) return false;
-    el.textContent = message;
+    const conflict = this.rangeConflict(field, problems);
+    if (conflict) {
+      const widen = h("button", { class: "link-button", "data-widen": field }, "Widen the range");
+      widen.addEventListener("click", () => void conflict.widen());
+      el.replaceChildren(conflict.message, " ", widen);
+    } else {
+      el.textContent = message;
+    }
     this.inputs.get(field)?.classList.add("invalid");
     return true;
   }
 
+  /** A typed time outside its range: says so, and offers to widen the range to take it. */
+  private rangeConflict(field: string, problems: { field: string | null }[]): RangeConflict | null {
+    const r = RANGES[field];
+    const typed = this.refused.get(field);
+    const map = this.map;
+    if (!r || !typed || !map || !problems.some((p) => p.field === r.range)) return null;
+    const record = this.host.record(typed.key) as { [k: string]: unknown } | undefined;
+    const range = record?.[r.range] as Range | undefined;
+    const value = parseDurationInput(typed.text);
+    const v = durationSeconds(value, map);
+    if (!range || v == null || value == null) return null;
+    const lo = durationSeconds(range.min, map) ?? 0;
+    const hi = durationSeconds(range.max, map) ?? 0;
+    const side = v < lo ? `below the range's minimum of ${fmtDuration(range.min)}` : v > hi ? `above the range's maximum of ${fmtDuration(range.max)}` : "outside its range";
+    const message = `A ${r.label} of ${fmtDuration(value)} is ${side} (${fmtDuration(range.min)} – ${fmtDuration(range.max)}, used by the simulation).`;
+    const widen = () =>
+      this.host.edit(() => {
+        const now = this.host.record(typed.key) as { [k: string]: unknown } | undefined;
+        const cur = now?.[r.range] as Range | undefined;
+        if (!cur) return null;
+        const next: Range = { ...cur };
+        if (v < (durationSeconds(cur.min, map) ?? 0)) next.min = value;
+        if (v > (durationSeconds(cur.max, map) ?? 0)) next.max = value;
+        return { op: "batch", ops: [setOp(typed.key, r.range, next), setOp(typed.key, field, value)] };
+      });
+    return { field, message, widen };
+  }
+
   private clearError(field: string): void {
     const e = this.errors.get(field);
-    if (e) e.textContent = "";
+    if (e) e.replaceChildren();
     this.inputs.get(field)?.classList.remove("invalid");
   }
 
@@ -273,8 +375,8 @@ export class Inspector {
     let input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
     if (spec.kind === "select") {
       input = h("select", { id }, ...(spec.options ?? []).map(([v, l]) => h("option", { value: v, selected: v === current }, l)));
-    } else if (spec.kind === "textarea") {
-      input = h("textarea", { id, rows: 3 });
+    } else if (spec.kind === "textarea" || spec.kind === "lines") {
+      input = h("textarea", { id, rows: 3, placeholder: spec.hint ?? "" });
       input.value = String(current);
     } else if (spec.kind === "check") {
       input = h("input", { id, type: "checkbox", checked: current === true });
@@ -287,14 +389,25 @@ export class Inspector {
     this.errors.set(spec.field, error);
     this.inputs.set(spec.field, input);
     let last = current;
+    /** A value the core refused, still in the field: leaving the field does not send it again. */
+    let refused: string | boolean | null = null;
     const commit = async () => {
       const text = spec.kind === "check" ? (input as HTMLInputElement).checked : input.value;
-      if (text === last) return;
-      const op = spec.op ? spec.op(key, text, record as never) : setOp(key, spec.field, valueOf(spec, text));
+      if (text === last || text === refused) return;
       this.clearError(spec.field);
+      if (typeof text === "string") this.refused.set(spec.field, { key, text });
       this.pending = spec.field;
       try {
-        if (await this.host.edit(op)) last = text;
+        // Built from the record as it is when the edit's turn comes.
+        const ok = await this.host.edit(() => {
+          const now = (this.host.record(key) ?? record) as never;
+          return spec.op ? spec.op(key, text, now) : setOp(key, spec.field, valueOf(spec, text));
+        });
+        if (ok) {
+          last = text;
+          refused = null;
+          this.refused.delete(spec.field);
+        } else refused = text;
       } finally {
         this.pending = null;
       }
@@ -302,7 +415,7 @@ export class Inspector {
     input.addEventListener("change", commit);
     input.addEventListener("keydown", (e) => {
       const k = e as KeyboardEvent;
-      if (k.key === "Enter" && spec.kind !== "textarea") {
+      if (k.key === "Enter" && spec.kind !== "textarea" && spec.kind !== "lines") {
         e.preventDefault();
         void commit();
       } else if (k.key === "Escape") {
@@ -314,14 +427,71 @@ export class Inspector {
     return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, spec.label), input, error);
   }
 
+  /** A time's range for the simulation: min and max (the time itself is the most likely). */
+  private rangeRow(field: "pt" | "lt" | "wait", key: Key, record: unknown): HTMLElement {
+    const r = RANGES[field];
+    const range = (record as { [k: string]: unknown })[r.range] as Range | null | undefined;
+    const id = `f-${r.range.replace(/_/g, "-")}`;
+    const min = h("input", { id: `${id}-min`, type: "text", spellcheck: false, autocomplete: "off", placeholder: "min", "aria-label": `Minimum ${r.label}` });
+    const max = h("input", { id: `${id}-max`, type: "text", spellcheck: false, autocomplete: "off", placeholder: "max", "aria-label": `Maximum ${r.label}` });
+    min.value = fmtDuration(range?.min ?? undefined);
+    max.value = fmtDuration(range?.max ?? undefined);
+    const error = h("div", { class: "field-error", role: "alert", "data-error-for": r.range });
+    this.errors.set(r.range, error);
+    this.inputs.set(r.range, min);
+    let last = `${min.value}|${max.value}`;
+    const commit = async () => {
+      const now = `${min.value}|${max.value}`;
+      if (now === last) return;
+      this.clearError(r.range);
+      const lo = parseDurationInput(min.value);
+      const hi = parseDurationInput(max.value);
+      if ((lo == null) !== (hi == null)) {
+        error.textContent = `A range needs both a minimum and a maximum (leave both empty for none).`;
+        return;
+      }
+      this.pending = r.range;
+      try {
+        const ok = await this.host.edit(() => {
+          const cur = (this.host.record(key) as { [k: string]: unknown } | undefined)?.[r.range] as Range | null | undefined;
+          const value = lo == null || hi == null ? null : { ...(cur?.likely != null ? { likely: cur.likely } : {}), min: lo, max: hi };
+          return setOp(key, r.range, value);
+        });
+        if (ok) last = now;
+      } finally {
+        this.pending = null;
+      }
+    };
+    for (const input of [min, max]) {
+      input.addEventListener("change", commit);
+      input.addEventListener("keydown", (e) => {
+        if ((e as KeyboardEvent).key === "Enter") {
+          e.preventDefault();
+          void commit();
+        }
+      });
+    }
+    return h(
+      "div",
+      { class: "field range", title: `For the Monte Carlo simulation: the ${r.label} lies between these; the ${r.label} above is the most likely` },
+      h("span", { class: "field-label" }, "Range (min – max)"),
+      h("div", { class: "range-inputs" }, min, h("span", { class: "muted" }, "–"), max),
+      error,
+    );
+  }
+
   private wasteRow(key: Key, s: Step): HTMLElement {
     const tags = new Set((s.waste ?? []).map((w) => (typeof w === "string" ? w : w.kind)));
     const boxes = WASTES.map(([w, label]) => {
       const cb = h("input", { type: "checkbox", checked: tags.has(w) });
       cb.addEventListener("change", () => {
-        const next = (s.waste ?? []).filter((t) => (typeof t === "string" ? t : t.kind) !== w);
-        if (cb.checked) next.push(w);
-        void this.host.edit(setOp(key, "waste", next.length ? next : null));
+        const on = cb.checked;
+        void this.host.edit(() => {
+          const now = (this.host.record(key) as Step | undefined) ?? s;
+          const next = (now.waste ?? []).filter((t) => (typeof t === "string" ? t : t.kind) !== w);
+          if (on) next.push(w);
+          return setOp(key, "waste", next.length ? next : null);
+        });
       });
       return h("label", { class: "chip" }, cb, label);
     });
@@ -347,8 +517,8 @@ export class Inspector {
         field: "demand",
         label: "Demand",
         kind: "text",
-        hint: "items per period, e.g. 12/w",
-        get: () => (map.demand ? `${map.demand.items}/${fmtDuration(map.demand.per).replace(/^1 /, "")}` : ""),
+        hint: "items per period, e.g. 12/13w",
+        get: () => (map.demand ? `${map.demand.items}/${fmtDuration(map.demand.per).replace(/^1 /, "").replace(/\s+/g, "")}` : ""),
         op: (k, t) => {
           const m = /^\s*([\d.]+)\s*(?:\/|per)\s*([\w. ]+)\s*$/.exec(String(t));
           const demand = String(t).trim() === "" ? null : m ? { items: Number(m[1]), per: m[2].replace(/\s+/g, "") } : String(t);
@@ -366,10 +536,22 @@ export class Inspector {
           return setOp(k, "calendar", m ? { hours_per_day: Number(m[1]), days_per_week: Number(m[2]) } : String(t));
         },
       },
+      {
+        field: "unit",
+        label: "Show times in",
+        kind: "select",
+        options: [
+          ["", "— the unit that reads best —"],
+          ["min", "Minutes"],
+          ["h", "Hours"],
+          ["d", "Days"],
+          ["wd", "Working days"],
+          ["w", "Weeks"],
+        ],
+        get: () => map.unit ?? "",
+      },
     ];
-    const teams = (map.teams ?? []).map((t) =>
-      h("li", {}, h("span", { class: "team-id" }, t.id), " ", t.name),
-    );
+    const teams = (map.teams ?? []).map((t) => h("li", {}, h("span", { class: "team-id" }, t.id), " ", t.name));
     const newTeam = h("input", { type: "text", placeholder: "New team name, Enter", id: "new-team" });
     const teamError = h("div", { class: "field-error" });
     newTeam.addEventListener("keydown", async (e) => {
@@ -382,9 +564,9 @@ export class Inspector {
     });
     this.errors.set("team", teamError);
     return [
-      h("h2", {}, "Map"),
+      h("h2", { class: "inspector-title" }, h("span", { class: "muted kind" }, "Map"), " ", h("span", { class: "name" }, map.name)),
       ...specs.map((f) => this.row(f, key, meta)),
-      h("div", { class: "field" }, h("span", { class: "field-label" }, "Teams (swimlanes)"), h("ul", { class: "teams" }, ...teams), newTeam, teamError),
+      h("div", { class: "field" }, h("span", { class: "field-label" }, "Teams (swimlanes)"), h("ul", { class: "teams", id: "map-teams" }, ...teams), newTeam, teamError),
       h("p", { class: "muted hint" }, "Select a step or a flow to edit it. Double-click a step to rename it."),
     ];
   }

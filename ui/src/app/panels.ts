@@ -1,133 +1,24 @@
 // The live analysis around the canvas: the metrics panel (with deltas to the current state),
 // the warnings, and the timeline ladder along the critical path.
 
-import type { Analysis, Comparison, Step, ValueStream } from "../bindings";
-import { fmtPercent, fmtSeconds, round } from "../editor/format";
+import type { Analysis, Comparison, Kaizen, Step, ValueStream } from "../bindings";
+import { exactTime, fmtElapsed, fmtWorking } from "../editor/format";
 import { h, patchChildren } from "./dom";
-
-type Better = "lower" | "higher" | "neutral";
-
-interface MetricDef {
-  key: string;
-  label: string;
-  value: (a: Analysis, map: ValueStream) => string;
-  /** The comparison's metric name, for the delta. */
-  delta?: string;
-  better: Better;
-  kind: "time" | "share" | "count";
-  hint: string;
-}
-
-const stepName = (map: ValueStream, id: string | null | undefined) => {
-  if (!id) return "—";
-  const s = (map.steps ?? []).find((x) => x.id === id);
-  return s ? s.name || s.id : id;
-};
-
-const METRICS: MetricDef[] = [
-  {
-    key: "lead_time_s",
-    label: "Lead time",
-    value: (a, m) => fmtSeconds(a.lead_time_s, m.unit),
-    delta: "lead_time_s",
-    better: "lower",
-    kind: "time",
-    hint: "Expected end-to-end time along the critical path, queues and rework included",
-  },
-  {
-    key: "process_time_s",
-    label: "Process time",
-    value: (a, m) => fmtSeconds(a.process_time_s, m.unit),
-    delta: "process_time_s",
-    better: "lower",
-    kind: "time",
-    hint: "Hands-on time along the critical path, rework passes included",
-  },
-  {
-    key: "pce",
-    label: "PCE",
-    value: (a) => fmtPercent(a.pce),
-    delta: "pce",
-    better: "higher",
-    kind: "share",
-    hint: "Process cycle efficiency: value-adding time / lead time",
-  },
-  {
-    key: "activity_ratio",
-    label: "Activity ratio",
-    value: (a) => fmtPercent(a.activity_ratio),
-    delta: "activity_ratio",
-    better: "higher",
-    kind: "share",
-    hint: "Critical-path process time / lead time",
-  },
-  {
-    key: "rolled_pca",
-    label: "Rolled %C&A",
-    value: (a) => fmtPercent(a.rolled_pca),
-    delta: "rolled_pca",
-    better: "higher",
-    kind: "share",
-    hint: "Share of items that pass every step first time",
-  },
-  {
-    key: "takt_s",
-    label: "Takt",
-    value: (a) => (a.takt_s == null ? "no demand" : fmtSeconds(a.takt_s)),
-    delta: "takt_s",
-    better: "neutral",
-    kind: "time",
-    hint: "Available working time per demanded item",
-  },
-  {
-    key: "bottleneck",
-    label: "Bottleneck",
-    value: (a, m) => stepName(m, a.bottleneck),
-    better: "neutral",
-    kind: "count",
-    hint: "The step with the longest effective cycle time",
-  },
-  {
-    key: "handoffs",
-    label: "Handoffs",
-    value: (a) => `${a.handoffs.total} (${a.handoffs.critical} critical)`,
-    delta: "handoffs",
-    better: "lower",
-    kind: "count",
-    hint: "Flows between teams; in brackets, those on the critical path",
-  },
-  {
-    key: "gate_time_s",
-    label: "Gate time",
-    value: (a, m) => `${fmtSeconds(a.gate_time_s, m.unit)} (${fmtPercent(a.gate_share, 0)})`,
-    delta: "gate_time_s",
-    better: "lower",
-    kind: "time",
-    hint: "Time in gates on the critical path, and its share of the lead time",
-  },
-];
-
-const WASTE_NAMES: { [k: string]: string } = {
-  defects: "Defects",
-  overproduction: "Overproduction",
-  waiting: "Waiting",
-  non_utilised_talent: "Non-utilised talent",
-  transportation: "Transportation",
-  inventory: "Inventory",
-  motion: "Motion",
-  extra_processing: "Extra processing",
-};
+import { deltasOf, deltaView, METRICS, metricExact, metricSub, metricText, stepName } from "./metrics";
+import { wasteName } from "./vocabulary";
 
 export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cmp: Comparison | null): void {
-  const deltas = new Map((cmp?.metrics ?? []).map((d) => [d.metric, d]));
+  const deltas = deltasOf(cmp);
   const tiles = METRICS.map((m) => {
-    const d = m.delta ? deltas.get(m.delta) : undefined;
+    const d = m.delta ? deltaView(m, deltas.get(m.delta), map) : null;
+    const exact = metricExact(m, a);
     return h(
       "div",
       { class: "metric", title: m.hint, "data-metric": m.key },
       h("div", { class: "metric-label" }, m.label),
-      h("div", { class: "metric-value", "data-value": m.key }, m.value(a, map)),
-      d ? deltaBadge(m, d.delta, d.before, map) : null,
+      h("div", { class: "metric-value", "data-value": m.key, title: exact ? `${exact}. ${m.hint}` : m.hint }, metricText(m, a, map)),
+      metricSub(m, a) ? h("div", { class: "metric-sub", "data-sub": m.key }, metricSub(m, a)) : null,
+      d ? h("div", { class: `delta ${d.tone}`, "data-delta": m.key, title: d.exact }, d.text) : null,
     );
   });
   if (cmp && cmp.bottleneck[0] !== cmp.bottleneck[1]) {
@@ -151,27 +42,15 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
             h(
               "li",
               { "data-waste": k },
-              h("span", { class: "waste-name" }, WASTE_NAMES[k] ?? k),
+              h("span", { class: "waste-name" }, wasteName(k)),
               h("span", { class: "waste-bar" }, h("i", { class: `bar w${Math.round(((v ?? 0) / max) * 20)}` })),
-              h("span", { class: "waste-value" }, fmtSeconds(v, map.unit)),
+              h("span", { class: "waste-value", title: exactTime(v, "elapsed") }, fmtElapsed(v, map)),
             ),
           ),
         ),
   );
   // Patched, not replaced: an edit changes a few values, and only they are laid out again.
   patchChildren(el, [h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"), h("div", { class: "metric-grid" }, ...tiles), wasteEl]);
-}
-
-function deltaBadge(m: MetricDef, delta: number | null, before: number | null, map: ValueStream): HTMLElement | null {
-  if (delta == null || before == null) return null;
-  if (Math.abs(delta) < 1e-9) return h("div", { class: "delta same", "data-delta": m.key }, "no change");
-  const sign = delta > 0 ? "+" : "−";
-  const mag = Math.abs(delta);
-  const text =
-    m.kind === "time" ? fmtSeconds(mag, map.unit) : m.kind === "share" ? `${round(mag * 100)} pts` : round(mag);
-  const good = m.better === "neutral" ? "neutral" : (delta < 0) === (m.better === "lower") ? "good" : "bad";
-  const pct = before !== 0 && m.kind !== "share" ? ` (${sign}${round((mag / Math.abs(before)) * 100)}%)` : "";
-  return h("div", { class: `delta ${good}`, "data-delta": m.key }, `${sign}${text}${pct}`);
 }
 
 export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: string) => void): void {
@@ -205,7 +84,7 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
   const steps: Step[] = map.steps ?? [];
   const path = a.critical_path;
   const rungs = a.ladder;
-  const sig = JSON.stringify([path.slice(0, 60), rungs.slice(0, 60), a.lead_time_s, a.process_time_s, map.unit, path.slice(0, 60).map((i) => steps[i]?.name)]);
+  const sig = JSON.stringify([path.slice(0, 60), rungs.slice(0, 60), a.lead_time_s, a.process_time_s, map.unit, map.calendar, path.slice(0, 60).map((i) => steps[i]?.name)]);
   if (el.dataset.sig === sig) return;
   el.dataset.sig = sig;
   // The totals are the analysis's own: process time includes the expected rework passes.
@@ -222,15 +101,19 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
     cells.push(
       h(
         "div",
-        { class: "rung", title: `${s?.name ?? ""}${rework > 0 ? ` — expected rework adds ${fmtSeconds(rework, map.unit)}` : ""}`, onclick: () => s && onPick(s.id) },
+        {
+          class: "rung",
+          title: `${s?.name ?? ""}: waiting ${exactTime(wait, "elapsed")}, process ${exactTime(r.pt_s ?? 0, "working")}${rework > 0 ? `; expected rework adds ${fmtElapsed(rework, map)}` : ""}`,
+          onclick: () => s && onPick(s.id),
+        },
         h(
           "div",
           { class: "rung-wait" },
-          wait > 0 ? fmtSeconds(wait, map.unit) : "",
-          rework > 0 ? h("span", { class: "rework" }, ` ↺ +${fmtSeconds(rework, map.unit)}`) : null,
+          wait > 0 ? fmtElapsed(wait, map) : "",
+          rework > 0 ? h("span", { class: "rework" }, ` ↺ +${fmtElapsed(rework, map)}`) : null,
         ),
         h("div", { class: "rung-name" }, s ? s.name || s.id : "?"),
-        h("div", { class: "rung-pt" }, fmtSeconds(r.pt_s ?? 0, map.unit)),
+        h("div", { class: "rung-pt" }, fmtWorking(r.pt_s ?? 0, map)),
       ),
     );
   }
@@ -241,9 +124,46 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
     h(
       "div",
       { class: "ladder-total" },
-      h("div", { class: "rung-wait", "data-value": "ladder-wait" }, `Wait ${fmtSeconds(totalWait, map.unit)}`),
-      h("div", { class: "rung-name" }, `LT ${fmtSeconds(a.lead_time_s, map.unit)}`),
-      h("div", { class: "rung-pt", "data-value": "ladder-pt" }, `PT ${fmtSeconds(totalPt, map.unit)}`),
+      h("div", { class: "rung-wait", "data-value": "ladder-wait", title: exactTime(totalWait, "elapsed") }, `Wait ${fmtElapsed(totalWait, map)}`),
+      h("div", { class: "rung-name", title: exactTime(a.lead_time_s, "elapsed") }, `LT ${fmtElapsed(a.lead_time_s, map)}`),
+      h("div", { class: "rung-pt", "data-value": "ladder-pt", title: exactTime(totalPt, "working") }, `PT ${fmtWorking(totalPt, map)}`),
     ),
+  );
+}
+
+const STATUS: { [k: string]: string } = { idea: "Idea", planned: "Planned", doing: "Doing", done: "Done", dropped: "Dropped" };
+
+/** The improvement backlog: every kaizen item, what it improves, its status; a click shows it. */
+export function renderKaizen(el: HTMLElement, map: ValueStream, selected: string | null, onPick: (id: string) => void): void {
+  const items: Kaizen[] = map.kaizen ?? [];
+  const target = (k: Kaizen) => {
+    const t = k.target;
+    if (t && "step" in t && t.step) return stepName(map, t.step);
+    if (t && "flow" in t && t.flow) {
+      const [a, b] = t.flow.split(">");
+      return b ? `${stepName(map, a)} → ${stepName(map, b)}` : t.flow;
+    }
+    return "the whole map";
+  };
+  const sig = JSON.stringify([items, selected, (map.steps ?? []).map((s) => s.name)]);
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
+  el.replaceChildren(
+    h("h2", {}, "Kaizen ", h("span", { class: "count" }, String(items.length))),
+    items.length === 0
+      ? h("div", { class: "muted" }, "No improvements yet: + Kaizen adds one to the selected step")
+      : h(
+          "ul",
+          { class: "kaizen-items" },
+          ...items.map((k) =>
+            h(
+              "li",
+              { class: `link ${k.id === selected ? "selected" : ""}`, "data-kaizen": k.id, onclick: () => onPick(k.id), title: k.effect || k.title },
+              h("span", { class: "kaizen-title" }, k.title || k.id),
+              h("span", { class: `kaizen-status status-${k.status ?? "idea"}` }, STATUS[k.status ?? "idea"] ?? k.status ?? ""),
+              h("span", { class: "muted kaizen-target" }, [target(k), k.owner, k.due].filter(Boolean).join(" · ")),
+            ),
+          ),
+        ),
   );
 }

@@ -6,7 +6,7 @@ import { Scene } from "./scene";
 import { SpatialIndex } from "./spatial";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
-import { fmtSeconds, parseDurationInput } from "./format";
+import { fmtElapsed, fmtSeconds, parseDurationInput } from "./format";
 import { PAN_MARGIN, panFrame } from "./pancache";
 import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
 import { draw, highlights, LIGHT, type DrawLayer } from "./render";
@@ -378,7 +378,7 @@ describe("formats", () => {
   it("shows times in natural units and reads typed ones", () => {
     expect(fmtSeconds(90)).toBe("1.5 min");
     expect(fmtSeconds(3 * 86400)).toBe("3 d");
-    expect(fmtSeconds(7200, "h")).toBe("2 h");
+    expect(fmtElapsed(7200, { unit: "h", calendar: null })).toBe("2 h");
     expect(parseDurationInput("2 h")).toBe("2h");
     expect(parseDurationInput("90")).toBe(90);
     expect(parseDurationInput("")).toBeNull();

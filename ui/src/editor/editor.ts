@@ -7,14 +7,22 @@ import { flowKey, Mirror } from "./mirror";
 import { DARK, draw, drawLaneNames, highlights, laneNamesWidth, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
 import { changedRects, regionPlan } from "./region";
-import { Scene } from "./scene";
+import { BURST, burstCentre, Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
-import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
+import { COL, type Point, type Rect } from "./geometry";
+import { healingFlows } from "./placement";
+
+/** An edit, or a function that builds it when its turn comes (null: nothing to do). */
+export type EditRequest = Op | (() => Op | null);
 
 export interface EditorEvents {
-  /** Sends an edit to the core; resolves true when it was applied. */
-  edit(op: Op): Promise<boolean>;
+  /**
+   * Sends an edit to the core; resolves true when it was applied. Edits are applied in the
+   * order they are sent; one given as a function is built when its turn comes, from the
+   * document as the edits before it left it.
+   */
+  edit(op: EditRequest): Promise<boolean>;
   selectionChanged(steps: string[], flow: string | null): void;
   /** Start editing a step's name in place, over `at` (screen rectangle). */
   editName(id: string, at: Rect): void;
@@ -185,7 +193,13 @@ export class Editor implements ToolHost {
     this.redraw();
   }
   commit(op: Op): void {
-    void this.events.edit(op).then((ok) => {
+    // A new flow changes the columns the automatic layout gives: the steps it placed stay put.
+    const joins = op.op === "add" && "flow" in op.record;
+    const req = joins ? () => {
+      const pins = this.pinPositions(new Set());
+      return pins.length ? ({ op: "batch", ops: [...pins, op] } as Op) : op;
+    } : op;
+    void this.events.edit(req).then((ok) => {
       // A flow just drawn is selected, ready for its details.
       if (ok && op.op === "add" && "flow" in op.record && op.record.flow) this.setSelection([], flowKey(op.record.flow));
     });
@@ -384,7 +398,7 @@ export class Editor implements ToolHost {
 
   fit(): void {
     // With room on the left for the lanes' names, clear of the steps.
-    this.viewport.fit(this.scene.bounds, 48, 48 + laneNamesWidth(this.ctx, this.scene, this.theme) + 16);
+    this.viewport.fit(this.scene.extent, 48, 48 + laneNamesWidth(this.ctx, this.scene, this.theme) + 16);
     this.redraw();
   }
   zoom(factor: number): void {
@@ -397,21 +411,57 @@ export class Editor implements ToolHost {
 
   /** Moves every step to its automatic-layout position (one edit). */
   layout(): void {
-    const { positions } = autoLayout({ ...this.mirror.map, steps: this.mirror.steps.map((s) => ({ ...s, x: null, y: null })) });
-    const ops: Op[] = this.mirror.steps.map((s, i) => ({
-      op: "move",
-      key: { kind: "step", id: s.id },
-      x: positions[i].x,
-      y: positions[i].y,
-    }));
-    if (ops.length) void this.events.edit({ op: "batch", ops }).then((ok) => ok && this.fit());
+    void this.events
+      .edit(() => {
+        const { positions } = autoLayout({ ...this.mirror.map, steps: this.mirror.steps.map((s) => ({ ...s, x: null, y: null })) });
+        const ops: Op[] = this.mirror.steps.map((s, i) => ({
+          op: "move",
+          key: { kind: "step", id: s.id },
+          x: positions[i].x,
+          y: positions[i].y,
+        }));
+        return ops.length ? { op: "batch", ops } : null;
+      })
+      .then((ok) => ok && this.fit());
   }
 
-  deleteSelection(): void {
-    const ops: Op[] = [...this.selection].map((id) => ({ op: "remove", key: { kind: "step", id } }));
-    if (this.selectedFlow) ops.push({ op: "remove", key: { kind: "flow", id: this.selectedFlow } });
-    if (this.selectedKaizen) ops.push({ op: "remove", key: { kind: "kaizen", id: this.selectedKaizen } });
-    if (ops.length) void this.events.edit(ops.length === 1 ? ops[0] : { op: "batch", ops });
+  /**
+   * Deletes what is selected, as one edit (built when its turn comes: Delete pressed twice
+   * deletes what the first left selected, which is nothing). With `heal`, a step with one item
+   * flow in and one out (or a chain of such steps, all deleted) leaves its neighbours joined,
+   * as diagram editors do: the new flow keeps the branch's probability from upstream and the
+   * queue before the next step. Steps the automatic layout placed keep where they are drawn.
+   */
+  deleteSelection(heal = true): void {
+    void this.events.edit(() => {
+      const ops: Op[] = [];
+      const gone = new Set([...this.selection].filter((id) => this.mirror.step(id)));
+      if (gone.size) {
+        ops.push(...this.pinPositions(gone));
+        for (const id of gone) ops.push({ op: "remove", key: { kind: "step", id } });
+        if (heal) for (const f of healingFlows(this.mirror.flows, gone)) ops.push({ op: "add", record: { flow: f } });
+      }
+      if (this.selectedFlow && this.mirror.flow(this.selectedFlow)) ops.push({ op: "remove", key: { kind: "flow", id: this.selectedFlow } });
+      if (this.selectedKaizen && (this.mirror.map.kaizen ?? []).some((k) => k.id === this.selectedKaizen)) {
+        ops.push({ op: "remove", key: { kind: "kaizen", id: this.selectedKaizen } });
+      }
+      return ops.length === 0 ? null : ops.length === 1 ? ops[0] : { op: "batch", ops };
+    });
+  }
+
+  /**
+   * Moves that write where the automatic layout draws each step without a position (but
+   * `except`): an edit that changes how steps connect would otherwise move them all.
+   */
+  private pinPositions(except: Set<string>): Op[] {
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    const ops: Op[] = [];
+    for (const b of this.scene.boxes) {
+      if ((b.step.x == null || b.step.y == null) && !except.has(b.step.id)) {
+        ops.push({ op: "move", key: { kind: "step", id: b.step.id }, x: b.rect.x, y: b.rect.y });
+      }
+    }
+    return ops;
   }
 
   copy(): void {
@@ -431,30 +481,45 @@ export class Editor implements ToolHost {
     this.pasteCount = 0;
   }
 
-  /** Pastes the copied steps (and the flows between them) with fresh ids, offset. */
+  /**
+   * Pastes the copied steps (and the flows between them) with fresh ids, offset; built when
+   * its turn comes, so that pasting twice quickly makes two copies with ids of their own.
+   */
   paste(): void {
     if (!this.clip) return;
-    this.pasteCount++;
-    const shift = 30 * this.pasteCount;
     const rename = new Map<string, string>();
-    const taken = new Set(this.mirror.steps.map((s) => s.id));
-    const ops: Op[] = [];
-    for (const s of this.clip.steps) {
-      let id = this.mirror.newStepId(s.name || s.id);
-      for (let n = 2; taken.has(id); n++) id = `${this.mirror.newStepId(s.name || s.id)}-${n}`;
-      taken.add(id);
-      rename.set(s.id, id);
-      ops.push({ op: "add", record: { step: { ...s, id, x: (s.x ?? 0) + shift, y: (s.y ?? 0) + shift } } });
-    }
-    for (const f of this.clip.flows) {
-      ops.push({ op: "add", record: { flow: { ...(f as object), from: rename.get(f.from)!, to: rename.get(f.to)! } as never } });
-    }
-    void this.events.edit({ op: "batch", ops }).then((ok) => ok && this.setSelection(rename.values(), null));
+    void this.events
+      .edit(() => {
+        const clip = this.clip;
+        if (!clip) return null;
+        this.pasteCount++;
+        const shift = 30 * this.pasteCount;
+        rename.clear();
+        const taken = new Set(this.mirror.steps.map((s) => s.id));
+        const ops: Op[] = [];
+        for (const s of clip.steps) {
+          let id = this.mirror.newStepId(s.name || s.id);
+          for (let n = 2; taken.has(id); n++) id = `${this.mirror.newStepId(s.name || s.id)}-${n}`;
+          taken.add(id);
+          rename.set(s.id, id);
+          ops.push({ op: "add", record: { step: { ...s, id, x: (s.x ?? 0) + shift, y: (s.y ?? 0) + shift } } });
+        }
+        for (const f of clip.flows) {
+          ops.push({ op: "add", record: { flow: { ...(f as object), from: rename.get(f.from)!, to: rename.get(f.to)! } as never } });
+        }
+        return { op: "batch", ops };
+      })
+      .then((ok) => ok && this.setSelection(rename.values(), null));
   }
 
+  /** Copies and pastes what is selected when its turn comes (after the edits before it). */
   duplicate(): void {
-    this.copy();
-    this.paste();
+    void this.events
+      .edit(() => {
+        this.copy();
+        return null;
+      })
+      .then(() => this.paste());
   }
 
   /**
@@ -462,19 +527,22 @@ export class Editor implements ToolHost {
    * the last one) and connected from it. Resolves to the new step's id.
    */
   async capture(name: string, after?: string | null): Promise<string | null> {
-    const from = after ?? (this.selection.size === 1 ? [...this.selection][0] : this.mirror.steps.at(-1)?.id ?? null);
-    const id = this.mirror.newStepId(name);
-    const prev = from ? this.scene.box(from) : undefined;
-    const x = prev ? prev.rect.x + COL : 0;
-    const y = prev ? prev.rect.y : 0;
-    const ops: Op[] = [];
-    // A step placed by layout gets its position written, so that the new one lines up with it.
-    if (prev && (prev.step.x == null || prev.step.y == null)) {
-      ops.push({ op: "move", key: { kind: "step", id: prev.step.id }, x: prev.rect.x, y: prev.rect.y });
-    }
-    ops.push({ op: "add", record: { step: { id, name, team: prev?.step.team ?? null, x, y } } });
-    if (from) ops.push({ op: "add", record: { flow: { from, to: id } } });
-    const ok = await this.events.edit({ op: "batch", ops });
+    let id = "";
+    // Built when its turn comes: a name typed while the last one is on its way follows it.
+    const ok = await this.events.edit(() => {
+      const from = after ?? (this.selection.size === 1 ? [...this.selection][0] : this.mirror.steps.at(-1)?.id ?? null);
+      id = this.mirror.newStepId(name);
+      if (this.sceneVersion !== this.mirror.version) this.rebuild();
+      const prev = from ? this.scene.box(from) : undefined;
+      const x = prev ? prev.rect.x + COL : 0;
+      const y = prev ? prev.rect.y : 0;
+      // Steps placed by layout get their positions written, so that the new one lines up
+      // with them and none of them moves when it joins.
+      const ops: Op[] = this.pinPositions(new Set());
+      ops.push({ op: "add", record: { step: { id, name, team: prev?.step.team ?? null, x, y } } });
+      if (from) ops.push({ op: "add", record: { flow: { from, to: id } } });
+      return { op: "batch", ops };
+    });
     if (!ok) return null;
     this.setSelection([id], null);
     this.reveal(id);
@@ -484,15 +552,31 @@ export class Editor implements ToolHost {
   /** Pans so that a step is on screen. */
   reveal(id: string): void {
     const b = this.scene.box(id) ?? (this.rebuild(), this.scene.box(id));
+    if (b) this.revealRect(b.rect);
+  }
+
+  /** Pans so that a kaizen burst is on screen. */
+  revealKaizen(id: string): void {
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    const b = this.scene.bursts.find((x) => x.kaizen.id === id);
     if (!b) return;
-    const a = this.viewport.toScreen({ x: b.rect.x, y: b.rect.y });
+    const c = burstCentre(b, this.viewport.scale);
+    this.revealRect({ x: c.x - BURST.w, y: c.y - BURST.h, w: 2 * BURST.w, h: 2 * BURST.h });
+  }
+
+  /** Pans so that a world rectangle is on screen, with a margin. */
+  revealRect(r: Rect): void {
+    const a = this.viewport.toScreen({ x: r.x, y: r.y });
+    const w = r.w * this.viewport.scale;
+    const hh = r.h * this.viewport.scale;
     const m = 60;
     let dx = 0;
     let dy = 0;
-    if (a.x + STEP_W * this.viewport.scale > this.viewport.width - m) dx = this.viewport.width - m - (a.x + STEP_W * this.viewport.scale);
-    if (a.x < m) dx = m - a.x;
-    if (a.y + STEP_H * this.viewport.scale > this.viewport.height - m) dy = this.viewport.height - m - (a.y + STEP_H * this.viewport.scale);
-    if (a.y < m) dy = m - a.y;
+    if (a.x + w > this.viewport.width - m) dx = this.viewport.width - m - (a.x + w);
+    if (a.x + dx < m) dx = m - a.x;
+    if (a.y + hh > this.viewport.height - m) dy = this.viewport.height - m - (a.y + hh);
+    if (a.y + dy < m) dy = m - a.y;
+    if (dx === 0 && dy === 0) return;
     this.viewport.panBy(dx, dy);
     this.redraw();
   }

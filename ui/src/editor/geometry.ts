@@ -13,7 +13,7 @@ export interface Point {
 }
 
 /** A step's box: the title band and the data box under it. */
-export const STEP_W = 180;
+export const STEP_W = 190;
 export const STEP_H = 112;
 /** Distance between layout columns and rows. */
 export const COL = 260;

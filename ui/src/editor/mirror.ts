@@ -2,6 +2,7 @@
 // applies the diffs the core returns, so it always matches what is on disk.
 
 import type { Change, Diff, Flow, Key, Record, Step, ValueStream } from "../bindings";
+import { stepHeight } from "./databox";
 
 type Collection = "teams" | "steps" | "flows" | "assets" | "lineage" | "links" | "kaizen";
 
@@ -25,8 +26,15 @@ export function flowKey(f: Flow): string {
   return f.id ?? `${f.from}>${f.to}`;
 }
 
+let mirrors = 0;
+
 export class Mirror {
   map: ValueStream;
+  /**
+   * Which mirror this is: each document or scenario shown gets a new one, so that a view
+   * drawn from another (whose `version` may be the same number) is told apart.
+   */
+  readonly generation = ++mirrors;
   /** Bumped on every change; caches compare it. */
   version = 0;
   /**
@@ -127,7 +135,8 @@ function inPlace(c: Change): boolean {
   if (!c.before || !c.after || c.before.index !== c.after.index) return false;
   const [a, b] = [c.before.record, c.after.record];
   const [s, t] = [a.step, b.step];
-  if (s && t) return s.id === t.id && s.team === t.team && s.kind === t.kind && s.x === t.x && s.y === t.y;
+  // Its box keeps its size too: a longer name or another data row makes it taller.
+  if (s && t) return s.id === t.id && s.team === t.team && s.kind === t.kind && s.x === t.x && s.y === t.y && stepHeight(s) === stepHeight(t);
   const [f, g] = [a.flow, b.flow];
   if (f && g) return f.id === g.id && f.from === g.from && f.to === g.to && f.kind === g.kind;
   return false;

@@ -1,9 +1,10 @@
 // Canvas2D drawing of a scene: only what is on screen, with less detail when zoomed out.
 // The same code draws the exported PNG (onto an offscreen canvas) and SVG (onto an SVG context).
 
-import type { Analysis, Flow, Kaizen, Step, ValueStream } from "../bindings";
-import { fmtDuration, fmtPercent } from "./format";
-import { burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
+import type { Analysis, Flow, Kaizen, Step, StepMetrics, ValueStream } from "../bindings";
+import { dataRows, headerHeight, NAME_FONT, NAME_LINE, nameLines, ROW_H } from "./databox";
+import { fmtDuration, fmtPercent, plural } from "./format";
+import { burstCentre, burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
 import type { Point, Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
@@ -135,6 +136,8 @@ export interface Highlights {
   criticalFlows: Set<string>;
   bottleneck: string | null;
   overTakt: Set<string>;
+  /** Steps no flow joins to the piece of the map that sets the lead time. */
+  disconnected: Set<string>;
 }
 
 export function highlights(map: ValueStream, a: Analysis | null): Highlights {
@@ -151,6 +154,7 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
     criticalFlows,
     bottleneck: a?.bottleneck ?? null,
     overTakt: new Set(a?.over_takt ?? []),
+    disconnected: new Set((a?.disconnected ?? []).map((i) => steps[i]?.id).filter((x): x is string => !!x)),
   };
 }
 
@@ -209,11 +213,17 @@ function measure(ctx: CanvasRenderingContext2D, s: string): number {
   return ctx.measureText(s).width / (frame.scale * frame.r);
 }
 
-/** Draws `s` at a world point, in the current font. */
-function drawText(ctx: CanvasRenderingContext2D, s: string, x: number, y: number): void {
+/**
+ * Draws `s` at a world point, in the current font; `maxWidth` (world units) narrows it to fit
+ * where the whole-pixel font is a little wider than the world size it stands for.
+ */
+function drawText(ctx: CanvasRenderingContext2D, s: string, x: number, y: number, maxWidth?: number): void {
   ctx.font = screenFont();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillText(s, (x * frame.scale + frame.ox) * frame.r, (y * frame.scale + frame.oy) * frame.r);
+  const sx = (x * frame.scale + frame.ox) * frame.r;
+  const sy = (y * frame.scale + frame.oy) * frame.r;
+  if (maxWidth != null) ctx.fillText(s, sx, sy, maxWidth * frame.scale * frame.r);
+  else ctx.fillText(s, sx, sy);
   worldTransform(ctx);
 }
 
@@ -265,7 +275,10 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
   if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s);
   if (layer === "all" || layer === "still") {
-    for (const b of s.scene.bursts) drawKaizen(ctx, b.kaizen, b.x, b.y, t, detail, s.selectedKaizen === b.kaizen.id);
+    for (const b of s.scene.bursts) {
+      const c = burstCentre(b, v.scale);
+      drawKaizen(ctx, b.kaizen, c.x, c.y, t, detail, s.selectedKaizen === b.kaizen.id);
+    }
   }
   if (layer === "still") {
     ctx.restore();
@@ -416,6 +429,8 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
   const critical = hl.critical.has(step.id);
   const selected = s.selected.has(step.id);
   const [fill, header] = stepFill(step, t);
+  const name = step.name || step.id;
+  const band = headerHeight(step);
   ctx.fillStyle = fill;
   shapePath(ctx, step, r);
   ctx.fill();
@@ -425,7 +440,7 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     shapePath(ctx, step, r);
     ctx.clip();
     ctx.fillStyle = header;
-    ctx.fillRect(r.x, r.y, r.w, detail === 1 ? r.h : 30);
+    ctx.fillRect(r.x, r.y, r.w, detail === 1 ? r.h : band);
     ctx.restore();
   }
   ctx.lineWidth = critical ? 3 : 1.25;
@@ -437,10 +452,16 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillStyle = t.text;
     ctx.textBaseline = "middle";
     // At least 11 screen pixels, however far out the zoom.
-    setFont("600", detail === 1 ? Math.max(13, 11 / scale) : 13, t.font);
-    const name = step.name || step.id;
-    fitText(ctx, name, r.x + 10, detail === 1 ? r.y + r.h / 2 : r.y + 15, r.w - 20);
-    if (detail === 2) drawDataBox(ctx, step, r, t, s.map);
+    if (detail === 1) {
+      setFont("600", Math.max(13, 11 / scale), t.font);
+      fitText(ctx, name, r.x + 10, r.y + r.h / 2, r.w - 20);
+    } else {
+      // The whole name, on up to three lines (the box is as tall as they need).
+      setFont("600", NAME_FONT, t.font);
+      nameLines(name).forEach((l, i) => drawText(ctx, l, r.x + 10, r.y + 15 + i * NAME_LINE, r.w - 20));
+      const metrics = s.analysis ? s.analysis.steps[b.index] : null;
+      drawDataBox(ctx, step, r, band, t, s.map, metrics);
+    }
   }
   if (step.split === "xor") {
     const c = { x: r.x + r.w, y: r.y + r.h - 18 };
@@ -469,13 +490,14 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.strokeRect(r.x - 4, r.y - 4, r.w + 8, r.h + 8);
   }
   // The badge goes over the selection outline, so that both read.
-  if (hl.bottleneck === step.id || hl.overTakt.has(step.id)) {
+  const apart = hl.disconnected.has(step.id);
+  if (hl.bottleneck === step.id || hl.overTakt.has(step.id) || apart) {
     const bott = hl.bottleneck === step.id;
-    const label = bott ? "Bottleneck" : "Over takt";
+    const label = apart ? "Not connected" : bott ? "Bottleneck" : "Over takt";
     const k = Math.min(2.2, Math.max(1, 0.7 / scale));
     setFont("700", 11 * k, t.font);
     const w = measure(ctx, label) + 14 * k;
-    ctx.fillStyle = bott ? t.bottleneck : t.queue;
+    ctx.fillStyle = apart ? t.rework : bott ? t.bottleneck : t.queue;
     roundRect(ctx, r.x + r.w - w - 6, r.y - 11 * k, w, 20 * k, 10 * k);
     ctx.fill();
     ctx.fillStyle = "#fff";
@@ -531,30 +553,28 @@ function drawRoof(ctx: CanvasRenderingContext2D, r: Rect, t: Theme): void {
   ctx.stroke();
 }
 
-function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, t: Theme, map: ValueStream): void {
+/**
+ * The data box under the name: every figure the map has for the step (`databox.ts`), one or
+ * two to a row.
+ */
+function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, band: number, t: Theme, map: ValueStream, metrics: StepMetrics | null): void {
   setFont("400", 12, t.font);
   ctx.textBaseline = "middle";
-  const rows: [string, string][] = [];
-  if (step.kind === "gate") {
-    const g = step.gate;
-    const reg = [g?.regulation, g?.control].filter(Boolean).join(" · ");
-    rows.push(["Gate", reg || "no regulation"]);
-  }
-  if (step.kind === "process" || step.kind === "gate" || step.kind == null) {
-    rows.push(["PT", fmtDuration(step.pt ?? undefined) || "—"]);
-    rows.push(["LT", fmtDuration(step.lt ?? step.pt ?? undefined) || "—"]);
-    if (step.kind !== "gate") rows.push(["%C&A", step.pca != null ? `${step.pca}%` : "—"]);
-  }
-  const team = (map.teams ?? []).find((x) => x.id === step.team)?.name ?? step.team;
-  rows.push(["Team", team ?? "—"]);
-  if (step.automation && step.kind !== "gate") rows[rows.length - 1][1] += ` · ${step.automation}`;
-  let y = r.y + 30 + 12;
-  for (const [k, val] of rows.slice(0, 5)) {
-    ctx.fillStyle = t.muted;
-    drawText(ctx, k, r.x + 10, y);
-    ctx.fillStyle = t.text;
-    fitText(ctx, val, r.x + 54, y, r.w - 64);
-    y += 17;
+  let y = r.y + band + 12;
+  const half = (r.w - 20) / 2;
+  for (const row of dataRows(step, map, metrics)) {
+    row.forEach(([k, val], i) => {
+      const x = r.x + 10 + i * half;
+      const room = row.length === 1 ? r.w - 20 : half - 2;
+      const lw = k === "" ? 0 : row.length === 1 ? 44 : measure(ctx, k) + 4;
+      ctx.fillStyle = t.muted;
+      if (k) {
+        drawText(ctx, k, x, y);
+        ctx.fillStyle = t.text;
+      }
+      fitText(ctx, val, x + lw, y, room - lw);
+    });
+    y += ROW_H;
   }
 }
 
@@ -641,7 +661,7 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
     drawText(ctx, "I", mid.x, mid.y + 2 * k);
     setFont("400", 12 * k, t.font);
     ctx.fillStyle = t.text;
-    const label = f.wip != null ? `${f.wip} items` : fmtDuration(f.wait ?? undefined);
+    const label = f.wip != null ? plural(f.wip, "item") : fmtDuration(f.wait ?? undefined);
     pill(ctx, label, mid.x, mid.y + 24 * k, t, k);
     ctx.textAlign = "left";
   }
@@ -697,7 +717,16 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, x: number, y: numb
     setFont("600", 11 * g, t.font);
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    fitText(ctx, k.title, x, y, 80 * g);
+    // On two lines where one is not enough; the whole title is in the kaizen list.
+    const words = k.title.split(/\s+/);
+    let first = "";
+    let i = 0;
+    while (i < words.length && measure(ctx, first ? `${first} ${words[i]}` : words[i]) <= 74 * g) first = first ? `${first} ${words[i++]}` : words[i++];
+    if (i === 0 || i >= words.length) fitText(ctx, k.title, x, y, 80 * g);
+    else {
+      fitText(ctx, first, x, y - 6.5 * g, 74 * g);
+      fitText(ctx, words.slice(i).join(" "), x, y + 6.5 * g, 68 * g);
+    }
     ctx.textAlign = "left";
   }
 }

@@ -5,12 +5,12 @@ import type { Flow, Kaizen, Step } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
+import { stepHeight } from "./databox";
 import {
   boxExit,
   contains,
   intersects,
   segmentDistance,
-  STEP_H,
   STEP_W,
   type Point,
   type Rect,
@@ -41,11 +41,21 @@ export interface Lane {
   h: number;
 }
 
-/** A kaizen burst where it is drawn (its centre). */
+/**
+ * A kaizen burst where it is drawn: its centre, or, for one placed over its step ("above"),
+ * the tip it stands on at the step's top edge (it grows upwards, away from the step, when
+ * zoomed out: see `burstCentre`).
+ */
 export interface Burst {
   kaizen: Kaizen;
   x: number;
   y: number;
+  anchor?: "centre" | "above";
+}
+
+/** Where a burst's centre is drawn at zoom `scale`. */
+export function burstCentre(b: Burst, scale: number): Point {
+  return b.anchor === "above" ? { x: b.x, y: b.y - BURST.h * burstGrowth(scale) } : { x: b.x, y: b.y };
 }
 
 /** Half the width and height of a kaizen burst at 100%. */
@@ -108,7 +118,7 @@ export class Scene {
       return {
         index,
         step,
-        rect: { x: p.x + (d?.x ?? 0), y: p.y + (d?.y ?? 0), w: STEP_W, h: STEP_H },
+        rect: { x: p.x + (d?.x ?? 0), y: p.y + (d?.y ?? 0), w: STEP_W, h: stepHeight(step) },
       };
     });
     this.byId.clear();
@@ -125,13 +135,53 @@ export class Scene {
     for (const b of this.boxes) this.stepIndex.insert(b, b.rect);
     this.flowIndex.clear();
     for (const f of this.flows) this.flowIndex.insert(f, f.bounds);
-    this.bursts = (m.map.kaizen ?? [])
-      .filter((k) => k.x != null && k.y != null)
-      .map((kaizen) => {
-        const d = offsets?.get(`kaizen:${kaizen.id}`);
-        return { kaizen, x: kaizen.x! + (d?.x ?? 0), y: kaizen.y! + (d?.y ?? 0) };
-      });
     this.measure(m);
+    this.bursts = this.placeBursts(m, offsets);
+  }
+
+  /**
+   * Where each kaizen burst is drawn: where it was put, or, without a position, by what it
+   * improves: above its step, above the middle of its flow, or over the map's top-left corner
+   * for the whole map (several on one target side by side).
+   */
+  private placeBursts(m: Mirror, offsets?: Map<string, Point>): Burst[] {
+    const byFlow = new Map(this.flows.map((f) => [f.key, f]));
+    const taken = new Map<string, number>();
+    const next = (target: string) => {
+      const k = taken.get(target) ?? 0;
+      taken.set(target, k + 1);
+      return k;
+    };
+    return (m.map.kaizen ?? []).map((kaizen) => {
+      const d = offsets?.get(`kaizen:${kaizen.id}`);
+      let x: number;
+      let y: number;
+      let anchor: Burst["anchor"] = "centre";
+      const t = kaizen.target;
+      const step = t && "step" in t && t.step ? this.byId.get(t.step) : undefined;
+      const flow = t && "flow" in t && t.flow ? byFlow.get(t.flow) : undefined;
+      if (kaizen.x != null && kaizen.y != null) {
+        x = kaizen.x;
+        y = kaizen.y;
+      } else if (step) {
+        const k = next(`s:${step.step.id}`);
+        // Over the left of its top edge (the right is where the bottleneck's badge goes),
+        // standing on it.
+        x = step.rect.x + BURST.w - 4 + k * 2.1 * BURST.w;
+        y = step.rect.y + 6;
+        anchor = "above";
+      } else if (flow) {
+        const k = next(`f:${flow.key}`);
+        const p = midpointOf(flow.points);
+        x = p.x + k * 2.2 * BURST.w;
+        y = p.y - BURST.h - 26;
+      } else {
+        const k = next("map");
+        x = this.bounds.x + BURST.w + k * 2.2 * BURST.w;
+        y = this.bounds.y - BURST.h - 40;
+      }
+      return { kaizen, x: x + (d?.x ?? 0), y: y + (d?.y ?? 0), anchor };
+    });
   }
 
   /**
@@ -215,6 +265,28 @@ export class Scene {
     this.measure(m, moving.boxes, moving.still);
   }
 
+  /** The map's bounds with its kaizen bursts (at 100%): what *Fit* and the exports show. */
+  get extent(): Rect {
+    let { x, y, w, h } = this.bounds;
+    if (this.boxes.length === 0 && this.bursts.length === 0) return this.bounds;
+    let x1 = x + w;
+    let y1 = y + h;
+    if (this.boxes.length === 0) {
+      x = Infinity;
+      y = Infinity;
+      x1 = -Infinity;
+      y1 = -Infinity;
+    }
+    for (const b of this.bursts) {
+      const c = burstCentre(b, 1);
+      x = Math.min(x, c.x - BURST.w);
+      y = Math.min(y, c.y - BURST.h);
+      x1 = Math.max(x1, c.x + BURST.w);
+      y1 = Math.max(y1, c.y + BURST.h);
+    }
+    return { x, y, w: x1 - x, h: y1 - y };
+  }
+
   box(id: string): StepBox | undefined {
     return this.byId.get(id);
   }
@@ -257,9 +329,9 @@ export class Scene {
     // Bursts are drawn on top of everything, grown as the renderer grows them.
     const g = burstGrowth(scale);
     for (let i = this.bursts.length - 1; i >= 0; i--) {
-      const b = this.bursts[i];
+      const b = burstCentre(this.bursts[i], scale);
       if (Math.abs(p.x - b.x) <= BURST.w * g + tolerance && Math.abs(p.y - b.y) <= BURST.h * g + tolerance) {
-        return { kind: "kaizen", id: b.kaizen.id };
+        return { kind: "kaizen", id: this.bursts[i].kaizen.id };
       }
     }
     const probe = { x: p.x - tolerance, y: p.y - tolerance, w: 2 * tolerance, h: 2 * tolerance };
@@ -319,6 +391,20 @@ function flowPoints(flow: Flow, a: Rect, b: Rect): Point[] {
     ];
   }
   return [boxExit(a, cb), boxExit(b, ca)];
+}
+
+function midpointOf(points: Point[]): Point {
+  let total = 0;
+  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
+  let want = total / 2;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    const d = Math.hypot(b.x - a.x, b.y - a.y);
+    if (want <= d && d > 0) return { x: a.x + ((b.x - a.x) * want) / d, y: a.y + ((b.y - a.y) * want) / d };
+    want -= d;
+  }
+  return points[points.length - 1] ?? { x: 0, y: 0 };
 }
 
 function boundsOf(points: Point[], pad: number): Rect {

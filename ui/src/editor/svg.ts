@@ -162,13 +162,15 @@ export class SvgContext {
   strokeRect(x: number, y: number, w: number, h: number): void {
     this.parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}"${this.strokeAttrs()}${this.attrs()}/>`);
   }
-  fillText(text: string, x: number, y: number): void {
+  fillText(text: string, x: number, y: number, maxWidth?: number): void {
+    // Narrowed to `maxWidth` as a canvas narrows it, where the text is wider.
+    const fit = maxWidth != null && this.measureText(text).width > maxWidth ? ` textLength="${n(maxWidth)}" lengthAdjust="spacingAndGlyphs"` : "";
     const anchor = this.st.textAlign === "center" ? "middle" : this.st.textAlign === "right" || this.st.textAlign === "end" ? "end" : "start";
     const base =
       this.st.textBaseline === "middle" ? "central" : this.st.textBaseline === "top" ? "hanging" : this.st.textBaseline === "bottom" ? "text-after-edge" : "alphabetic";
     const { weight, size, family } = parseFont(this.st.font);
     this.parts.push(
-      `<text x="${n(x)}" y="${n(y)}" fill="${esc(this.st.fillStyle)}" font-family="${esc(family)}" font-size="${n(size)}" font-weight="${weight}" text-anchor="${anchor}" dominant-baseline="${base}"${this.attrs()}>${esc(text)}</text>`,
+      `<text x="${n(x)}" y="${n(y)}" fill="${esc(this.st.fillStyle)}" font-family="${esc(family)}" font-size="${n(size)}" font-weight="${weight}" text-anchor="${anchor}" dominant-baseline="${base}"${fit}${this.attrs()}>${esc(text)}</text>`,
     );
   }
   measureText(text: string): { width: number } {

@@ -3,7 +3,7 @@
 
 import type { Op } from "../bindings";
 import { normRect, snap, type Point, type Rect } from "./geometry";
-import type { Hit, Scene } from "./scene";
+import { burstCentre, type Hit, type Scene } from "./scene";
 import type { Viewport } from "./viewport";
 
 export interface ToolHost {
@@ -68,7 +68,7 @@ export class Tools {
     const hit = h.scene.hit(this.world(p), this.host.viewport.scale);
     if (hit.kind === "kaizen") {
       h.selectKaizen(hit.id);
-      const b = h.scene.bursts.find((x) => x.kaizen.id === hit.id)!;
+      const b = burstCentre(h.scene.bursts.find((x) => x.kaizen.id === hit.id)!, h.viewport.scale);
       this.mode = { kind: "burst", id: hit.id, at: p, origin: { x: b.x, y: b.y }, delta: { x: 0, y: 0 } };
       return;
     }
