@@ -4,11 +4,11 @@
 
 import type { Analysis, Comparison } from "../bindings";
 import type { Editor } from "../editor/editor";
-import { fmtElapsed, fmtWorking } from "../editor/format";
+import { fmtElapsed, fmtPercent, fmtWorking } from "../editor/format";
 import { draw, highlights, laneNamesWidth, LIGHT, setPixelRatio } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
-import { deltasOf, deltaView, METRICS, metricSub, metricText } from "./metrics";
+import { deltasOf, deltaView, METRICS, metricText } from "./metrics";
 
 const MARGIN = 40;
 const RATIO = 2;
@@ -120,12 +120,13 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx:
     ctx.strokeRect(x, y, cell - 8, cellH);
     ctx.fillStyle = t.muted;
     ctx.font = `12px ${t.font}`;
-    const sub = metricSub(m, a);
-    ctx.fillText(wrap(ctx, sub ? `${m.label} (${sub})` : m.label, cell - 20, 1)[0] ?? "", x + 8, y + 6);
+    ctx.fillText(wrap(ctx, m.label, cell - 20, 1)[0] ?? "", x + 8, y + 6);
     ctx.fillStyle = t.text;
-    ctx.font = `700 16px ${t.font}`;
-    const value = wrap(ctx, metricText(m, a, map), cell - 24, 1)[0] ?? "";
-    ctx.fillText(value, x + 8, y + 24);
+    // A step's name in a smaller type, on two lines where it needs them; a share after its time.
+    const name = m.kind === "name";
+    ctx.font = name ? `700 12px ${t.font}` : `700 16px ${t.font}`;
+    const text = m.key === "gate_time_s" ? `${metricText(m, a, map)} (${fmtPercent(a.gate_share, 0)})` : metricText(m, a, map);
+    wrap(ctx, text, cell - 24, name ? 2 : 1).forEach((l, k) => ctx.fillText(l, x + 8, y + (name ? 22 : 24) + k * 14));
     const d = m.delta ? deltaView(m, deltas.get(m.delta), map) : null;
     if (d) {
       ctx.font = `600 12px ${t.font}`;

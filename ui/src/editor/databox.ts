@@ -102,8 +102,10 @@ export function dataRows(step: Step, map: ValueStream, metrics?: StepMetrics | n
       ["LT", fmtDuration(step.lt ?? step.pt ?? undefined) || "—"],
     ]);
     const ect: [string, string] = ["ECT", metrics ? fmtWorking(metrics.ect_s, map) : "—"];
-    if (kind === "process") rows.push(hasCapacity(step) ? [["%C&A", step.pca != null ? `${step.pca}%` : "—"], ect] : [["%C&A", step.pca != null ? `${step.pca}%` : "—"]]);
-    else if (hasCapacity(step)) rows.push([ect]);
+    const pca: [string, string] = ["%C&A", step.pca != null ? `${step.pca}%` : "—"];
+    // A gate shows its %C&A where it has one (a process step always does).
+    const withPca = kind === "process" || step.pca != null;
+    if (withPca || hasCapacity(step)) rows.push([...(withPca ? [pca] : []), ...(hasCapacity(step) ? [ect] : [])]);
     if (step.servers != null || step.uptime != null) {
       rows.push([
         ["Servers", String(step.servers ?? 1)],
@@ -118,7 +120,8 @@ export function dataRows(step: Step, map: ValueStream, metrics?: StepMetrics | n
     }
   }
   // The team (and how automated the step is) across the box, unlabelled: its lane says whose.
-  const team = (map.teams ?? []).find((x) => x.id === step.team)?.name ?? step.team ?? "no team";
+  const endpoint = kind === "supplier" || kind === "customer";
+  const team = (map.teams ?? []).find((x) => x.id === step.team)?.name ?? step.team ?? (endpoint ? "" : "no team");
   rows.push([["", step.automation && kind !== "gate" ? `${team} · ${step.automation}` : team]]);
   return rows;
 }
@@ -130,7 +133,7 @@ function rowCount(step: Step): number {
   if (kind === "gate") n++;
   if (kind === "process" || kind === "gate") {
     n++; // PT, LT
-    if (kind === "process" || hasCapacity(step)) n++;
+    if (kind === "process" || step.pca != null || hasCapacity(step)) n++;
     if (step.servers != null || step.uptime != null) n++;
     if (step.changeover != null || step.batch != null) n++;
   }
