@@ -631,6 +631,13 @@ fn feature_store_flow() {
         1.2,
         "train-fraud utilisation",
     );
+    // The warning gives both as working time, in the map's working days of 8 h: takt
+    // 24 000 s = 6.67 h = 0.83 wd (not 0.2 wd, its elapsed-time reading) and 28 800 s = 1 wd.
+    let w = a.warnings.iter().find(|w| w.code == "over_takt").unwrap();
+    assert_eq!(
+        w.message,
+        "step 'Retrain fraud model' needs 1 wd of work per item, more than the takt of 0.83 wd"
+    );
     // Work content: 7 200 + 21 600 + 3 600 + 3 600 + 14 400 + 28 800 + 3 600 + 7 200 = 90 000
     close(a.work_content_s, 90_000.0, "work_content_s");
 
