@@ -446,10 +446,19 @@ export type Step = {
 	servers?: number | null,
 	/**  Availability, percent of scheduled time the step can work. Default 100. */
 	uptime?: number | null,
-	/**  Time lost switching between item types, once per batch. */
+	/**
+	 *  Time lost switching between item types: charged once per batch with a batch size, once
+	 *  per EPE interval with an EPE (and demand), and not at all (with a warning) with neither.
+	 */
 	changeover?: Duration | null,
-	/**  Items handled together. Default 1. */
+	/**  Items handled together (the changeover is charged once per batch). */
 	batch?: number | null,
+	/**
+	 *  Every part every: the interval in which the step cycles through all its item types
+	 *  ("2w"). With demand, the changeover is charged once per interval: shared by the items
+	 *  demanded in it.
+	 */
+	epe?: Duration | null,
 	value?: ValueClass | null,
 	automation?: Automation | null,
 	waste?: WasteTag[],

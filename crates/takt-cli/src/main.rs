@@ -490,7 +490,7 @@ fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
     } else if metric.ends_with("_s") {
         human(v, doc.unit, &doc.calendar)
     } else if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
-        format!("{:.1}%", v * 100.0)
+        format::percent(v, 1)
     } else {
         format!("{v}")
     }
@@ -499,7 +499,10 @@ fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
 fn delta_text(metric: &str, d: f64, doc: &ValueStream) -> String {
     let sign = if d < 0.0 { "-" } else { "+" };
     if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
-        format!("{sign}{:.1} pts", d.abs() * 100.0)
+        format!(
+            "{sign}{} pts",
+            format::percent(d.abs(), 1).trim_end_matches('%')
+        )
     } else {
         format!("{sign}{}", metric_text(metric, d.abs(), doc))
     }
@@ -510,7 +513,7 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
     // Elapsed time (lead time, waits) and working time (takt, process and cycle times).
     let h = |x: f64| human(x, unit, cal);
     let w = |x: f64| human_working(x, unit, cal);
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let pct = |x: f64| format::percent(x, 1);
     let mut o = format!("{}\n", doc.name);
     let mut line = |k: &str, v: String| o.push_str(&format!("  {k:<16}{v}\n"));
     line(

@@ -212,6 +212,39 @@ pub fn human_working(seconds: f64, unit: Option<Unit>, cal: &Calendar) -> String
     format!("{} {}", figure(seconds / per(unit)), unit.symbol())
 }
 
+/// A share (0-1) as a percentage with `digits` decimals, or as many more as a small non-zero
+/// share needs to read as non-zero, and two significant ones then ("0.0046%", not "0.0%").
+/// The page's `fmtPercent` is the same function (checked against the same shared cases).
+pub fn percent(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let p = x * 100.0;
+    let rounded = |d: usize| {
+        let scale = 10f64.powi(d as i32);
+        let r = (p.abs() * scale).round() / scale;
+        if p < 0.0 && r != 0.0 {
+            -r
+        } else {
+            r
+        }
+    };
+    let mut d = digits;
+    while p != 0.0 && d < 8 && rounded(d) == 0.0 {
+        d += 1;
+    }
+    if p != 0.0 && d > digits {
+        d += 1;
+    }
+    let text = format!("{:.*}", d, rounded(d));
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text}%")
+}
+
 /// Whether a figure reads in a unit: zero, or at least a tenth of one. Seconds in a map shown
 /// in working days would read "0 wd"; such a figure is shown in the unit that reads instead.
 fn legible(v: f64) -> bool {

@@ -14,10 +14,11 @@ pub(crate) const ESTIMATED: u8 = 4;
 pub(crate) const GATE_WITHOUT_CONTROL: u8 = 8;
 pub(crate) const GATE_DETAILS_ON_STEP: u8 = 16;
 pub(crate) const ENDPOINT_TIMES: u8 = 32;
+pub(crate) const CHANGEOVER_UNAMORTISED: u8 = 64;
 
 /// What the lints look for in a step, as flags; `blank_name` when its name is blank (the
 /// caller has read the name already).
-pub(crate) fn step_flags(s: &Step, blank_name: bool) -> u8 {
+pub(crate) fn step_flags(s: &Step, blank_name: bool, demand: bool) -> u8 {
     let mut f = 0;
     if blank_name {
         f |= MISSING_NAME;
@@ -37,6 +38,15 @@ pub(crate) fn step_flags(s: &Step, blank_name: bool) -> u8 {
     }
     if s.kind.is_endpoint() && (s.pt.is_some() || s.lt.is_some()) {
         f |= ENDPOINT_TIMES;
+    }
+    // A changeover with nothing to share it among is not charged (see
+    // `validate::changeover_per_item`).
+    if !s.kind.is_endpoint()
+        && s.changeover.is_some()
+        && s.batch.is_none()
+        && !(s.epe.is_some() && demand)
+    {
+        f |= CHANGEOVER_UNAMORTISED;
     }
     f
 }
@@ -164,6 +174,24 @@ pub(crate) fn warnings(g: &Graph, a: &Analysis, groups: &[Vec<usize>]) -> Vec<Wa
                     "step '{}' carries gate details but is not a gate; they are ignored",
                     s.label()
                 ),
+            );
+        }
+        if info.lint & CHANGEOVER_UNAMORTISED != 0 {
+            let c = s.changeover.map_or_else(String::new, |c| {
+                human_working(c.seconds(&g.calendar), None, &g.calendar)
+            });
+            warn(
+                "changeover_unamortised",
+                match s.epe {
+                    Some(e) => format!(
+                        "step '{}' has a changeover of {c} and an EPE of {e}, but the map has no demand to share it among; it is not counted in its cycle time",
+                        s.label()
+                    ),
+                    None => format!(
+                        "step '{}' has a changeover of {c} but no batch size or EPE; it is not counted in its cycle time",
+                        s.label()
+                    ),
+                },
             );
         }
         if info.lint & ENDPOINT_TIMES != 0 {

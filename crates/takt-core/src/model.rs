@@ -345,12 +345,18 @@ pub struct Step {
     /// Availability, percent of scheduled time the step can work. Default 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime: Option<f64>,
-    /// Time lost switching between item types, once per batch.
+    /// Time lost switching between item types: charged once per batch with a batch size, once
+    /// per EPE interval with an EPE (and demand), and not at all (with a warning) with neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changeover: Option<Duration>,
-    /// Items handled together. Default 1.
+    /// Items handled together (the changeover is charged once per batch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<f64>,
+    /// Every part every: the interval in which the step cycles through all its item types
+    /// ("2w"). With demand, the changeover is charged once per interval: shared by the items
+    /// demanded in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epe: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueClass>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +404,7 @@ impl Step {
             uptime: None,
             changeover: None,
             batch: None,
+            epe: None,
             value: None,
             automation: None,
             waste: vec![],

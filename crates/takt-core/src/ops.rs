@@ -730,6 +730,7 @@ fn known_fields(kind: Kind) -> &'static [&'static str] {
             "uptime",
             "changeover",
             "batch",
+            "epe",
             "value",
             "automation",
             "waste",

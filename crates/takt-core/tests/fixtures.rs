@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use takt_core::analysis::Warning;
+use takt_core::analysis::{Analysis, Warning};
 use takt_core::{Calendar, Duration, Element, Unit};
 
 // ---------------------------------------------------------------------------------------------
@@ -32,9 +32,10 @@ fn a_chain_adds_up() {
     // Process time: 1h + 2h + 0.5h = 3.5h, all of it on the one path.
     close(a.process_time_s, 3.5 * H);
     close(a.work_content_s, 3.5 * H);
-    // No VA steps: PCE 0; activity ratio 3.5h / (10h + 90 s).
-    close(a.va_time_s, 0.0);
-    close(a.pce, 0.0);
+    // No step says what it adds: unclassified process steps count as value-adding (Rother and
+    // Shook's processing time), so VA = PT = 3.5h; PCE = activity ratio = 3.5h / (10h + 90 s).
+    close(a.va_time_s, 3.5 * H);
+    close(a.pce, 3.5 * H / (10.0 * H + 90.0));
     close(a.activity_ratio, 3.5 * H / (10.0 * H + 90.0));
     assert_eq!(a.critical_path, ids(&["a", "b", "c"]));
     // The ladder: the queue before each step, its LT and PT.
@@ -675,12 +676,13 @@ fn pce_and_activity_ratio() {
 
 #[test]
 fn pce_counts_only_the_critical_path() {
-    // s (1h) splits (AND) to a (VA, 1h) and b (NVA, PT 1h, LT 5h); both join at j (VA, 1h).
+    // s (BNVA, 1h) splits (AND) to a (VA, 1h) and b (NVA, PT 1h, LT 5h); both join at j (VA,
+    // 1h).
     // Lead time = 1 + max(1, 5) + 1 = 7h, along s, b, j. VA on that path: j's 1h, not a's
     // (a is off the critical path). PCE = 1/7; activity ratio = (1 + 1 + 1)h / 7h = 3/7.
     let doc = map(json!({
         "steps": [
-            {"id": "s", "name": "S", "pt": "1h"},
+            {"id": "s", "name": "S", "pt": "1h", "value": "bnva"},
             {"id": "a", "name": "A", "pt": "1h", "value": "va"},
             {"id": "b", "name": "B", "pt": "1h", "lt": "5h", "value": "nva"},
             {"id": "j", "name": "J", "pt": "1h", "value": "va"}
@@ -1209,4 +1211,158 @@ fn the_over_takt_warning_gives_working_time_in_working_days() {
         w.message,
         "step 'Slow' needs 6 wd of work per item, more than the takt of 5 wd"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changeovers: per batch, per EPE interval, or not charged (Rother and Shook, Learning to See).
+
+/// The book's line: demand 18,400 a month over 20 working days of two shifts, 920 a day; a day
+/// has 55,200 s (15 h 20 min) of working time, so takt = 55,200 / 920 = 60 s. Data boxes as the
+/// book gives them: C/T, C/O, uptime. `stamping` and `welds` add fields to the press and the
+/// welders.
+fn learning_to_see(
+    stamping: serde_json::Value,
+    welds: [serde_json::Value; 2],
+) -> takt_core::ValueStream {
+    let mut press =
+        json!({"id": "stamping", "name": "Stamping", "pt": "1s", "changeover": "1h", "uptime": 85});
+    let mut w1 = json!({"id": "weld-1", "name": "Spot weld I", "pt": "39s", "changeover": "10min"});
+    let mut w2 = json!({"id": "weld-2", "name": "Spot weld II", "pt": "46s", "changeover": "10min", "uptime": 80});
+    for (target, extra) in [
+        (&mut press, stamping),
+        (&mut w1, welds[0].clone()),
+        (&mut w2, welds[1].clone()),
+    ] {
+        for (k, v) in extra.as_object().unwrap() {
+            target[k] = v.clone();
+        }
+    }
+    map(json!({
+        "calendar": {"hours_per_day": 55200.0 / 3600.0, "days_per_week": 5},
+        "demand": {"items": 920, "per": "1wd"},
+        "steps": [
+            press, w1, w2,
+            {"id": "assembly-1", "name": "Assembly I", "pt": "62s"},
+            {"id": "assembly-2", "name": "Assembly II", "pt": "40s"}
+        ],
+        "flows": [
+            {"from": "stamping", "to": "weld-1"},
+            {"from": "weld-1", "to": "weld-2"},
+            {"from": "weld-2", "to": "assembly-1"},
+            {"from": "assembly-1", "to": "assembly-2"}
+        ]
+    }))
+}
+
+fn unamortised(a: &Analysis) -> Vec<(String, String)> {
+    a.warnings
+        .iter()
+        .filter(|w| w.code == "changeover_unamortised")
+        .map(|w| {
+            let Some(Element::Step(id)) = &w.element else {
+                panic!("{w:?}")
+            };
+            (id.clone(), w.message.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn learning_to_see_with_the_press_on_an_epe_of_two_weeks() {
+    let doc = learning_to_see(json!({"epe": "2w"}), [json!({}), json!({})]);
+    let a = analyse(&doc);
+    close(a.takt_s.unwrap(), 60.0);
+    // The press changes over once every 2 weeks, and in 2 weeks (10 working days of 1.4
+    // calendar days each: 14 / 1.4) 9,200 parts are demanded: 3,600 / 9,200 = 0.391 s a part.
+    // ECT = (1 + 0.391) / 0.85 = 1.637 s.
+    close(step(&a, "stamping").ect_s, (1.0 + 3600.0 / 9200.0) / 0.85);
+    // The welders give no batch or EPE: their changeovers are not charged. 39 s; 46 / 0.8.
+    close(step(&a, "weld-1").ect_s, 39.0);
+    close(step(&a, "weld-2").ect_s, 57.5);
+    // The book's bottleneck is the slowest cycle time, Assembly I at 62 s, the one step over
+    // takt.
+    assert_eq!(a.bottleneck.as_deref(), Some("assembly-1"));
+    assert_eq!(a.over_takt, ids(&["assembly-1"]));
+    assert_eq!(
+        unamortised(&a),
+        vec![
+            ("weld-1".into(), "step 'Spot weld I' has a changeover of 10 min but no batch size or EPE; it is not counted in its cycle time".into()),
+            ("weld-2".into(), "step 'Spot weld II' has a changeover of 10 min but no batch size or EPE; it is not counted in its cycle time".into()),
+        ]
+    );
+}
+
+#[test]
+fn learning_to_see_without_an_epe_charges_no_changeover_and_says_so() {
+    let doc = learning_to_see(json!({}), [json!({}), json!({})]);
+    let a = analyse(&doc);
+    // 1 / 0.85 = 1.176 s: the hour's changeover is not counted (it made the press the
+    // bottleneck at 1.18 h of work per part when charged to every part).
+    close(step(&a, "stamping").ect_s, 1.0 / 0.85);
+    assert_eq!(a.bottleneck.as_deref(), Some("assembly-1"));
+    assert_eq!(a.over_takt, ids(&["assembly-1"]));
+    let w = unamortised(&a);
+    assert_eq!(w.len(), 3);
+    assert_eq!(
+        w[0],
+        ("stamping".into(), "step 'Stamping' has a changeover of 1 h but no batch size or EPE; it is not counted in its cycle time".into())
+    );
+}
+
+#[test]
+fn a_batch_charges_the_changeover_once_per_batch() {
+    // Batches of 300 and 200 at the welders: 39 + 600 / 300 = 41 s; (46 + 600 / 200) / 0.8 =
+    // 61.25 s, now over takt too. Assembly I (62 s) is still the bottleneck.
+    let doc = learning_to_see(
+        json!({"epe": "2w"}),
+        [json!({"batch": 300}), json!({"batch": 200})],
+    );
+    let a = analyse(&doc);
+    close(step(&a, "weld-1").ect_s, 41.0);
+    close(step(&a, "weld-2").ect_s, 61.25);
+    assert_eq!(a.bottleneck.as_deref(), Some("assembly-1"));
+    assert_eq!(a.over_takt, ids(&["weld-2", "assembly-1"]));
+    assert!(unamortised(&a).is_empty());
+    // A batch wins over an EPE: once per batch. The press in batches of 1,200: 3 s a part.
+    let doc = learning_to_see(
+        json!({"epe": "2w", "batch": 1200}),
+        [json!({"batch": 300}), json!({"batch": 200})],
+    );
+    close(step(&analyse(&doc), "stamping").ect_s, (1.0 + 3.0) / 0.85);
+}
+
+#[test]
+fn an_epe_without_demand_has_nothing_to_share_the_changeover_among() {
+    let mut doc = learning_to_see(
+        json!({"epe": "2w"}),
+        [json!({"batch": 300}), json!({"batch": 200})],
+    );
+    doc.demand = None;
+    let a = analyse(&doc);
+    close(step(&a, "stamping").ect_s, 1.0 / 0.85);
+    assert_eq!(
+        unamortised(&a),
+        vec![("stamping".into(), "step 'Stamping' has a changeover of 1 h and an EPE of 2w, but the map has no demand to share it among; it is not counted in its cycle time".into())]
+    );
+}
+
+#[test]
+fn unclassified_process_steps_add_value_and_gates_are_business_necessary() {
+    // a (process, PT 2h), g (gate, PT 1h, LT 3h), b (process, PT 1h, class NVA): VA time is a's
+    // 2h (the gate counts as BNVA, an explicit class wins). Lead time 2 + 3 + 1 = 6h.
+    let doc = map(json!({
+        "steps": [
+            {"id": "a", "name": "A", "pt": "2h"},
+            {"id": "g", "name": "G", "kind": "gate", "pt": "1h", "lt": "3h",
+             "gate": {"regulation": "SR 11-7"}},
+            {"id": "b", "name": "B", "pt": "1h", "value": "nva"}
+        ],
+        "flows": [{"from": "a", "to": "g"}, {"from": "g", "to": "b"}]
+    }));
+    let a = analyse(&doc);
+    close(a.lead_time_s, 6.0 * H);
+    close(a.va_time_s, 2.0 * H);
+    close(a.pce, 2.0 / 6.0);
+    // The NVA step's whole lead time is waste.
+    close(a.waste_s["untagged"], H);
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 use takt_core::duration::{Calendar, Unit};
-use takt_core::format::{figure, human, human_working};
+use takt_core::format::{figure, human, human_working, percent};
 
 const SECONDS: [f64; 16] = [
     0.0,
@@ -58,7 +58,13 @@ fn cases() -> Value {
             }
         }
     }
-    Value::Array(out)
+    let shares: Vec<Value> = [
+        0.0, 1.0, 0.5, 0.123, 0.011, 0.0105, 0.000046, 0.0000001, 0.99999, -0.25, 0.00125,
+    ]
+    .into_iter()
+    .map(|x| json!({ "share": x, "text": percent(x, 1), "whole": percent(x, 0) }))
+    .collect();
+    json!({ "times": out, "shares": shares })
 }
 
 #[test]
@@ -108,6 +114,15 @@ fn working_time_is_working_hours_and_days() {
     };
     assert_eq!(human_working(20.0 * 3600.0, Some(Unit::Wd), &long), "2 wd");
     assert_eq!(human(7.0 * 86_400.0, Some(Unit::Wd), &long), "4 wd");
+}
+
+#[test]
+fn small_shares_keep_the_digits_that_make_them_non_zero() {
+    assert_eq!(percent(0.000046, 1), "0.0046%");
+    assert_eq!(percent(0.011, 1), "1.1%");
+    assert_eq!(percent(0.0, 1), "0%");
+    assert_eq!(percent(1.0, 1), "100%");
+    assert_eq!(percent(0.1666, 0), "17%");
 }
 
 #[test]

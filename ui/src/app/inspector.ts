@@ -98,13 +98,21 @@ function stepFields(map: ValueStream, s: Step): FieldSpec[] {
     { field: "servers", label: "Servers", kind: "number", hint: "1", get: (x: Step) => str(x.servers) },
     { field: "uptime", label: "Uptime %", kind: "number", hint: "100", get: (x: Step) => str(x.uptime) },
     { field: "changeover", label: "Changeover", kind: "duration", get: (x: Step) => fmtDuration(x.changeover ?? undefined) },
-    { field: "batch", label: "Batch size", kind: "number", hint: "1", get: (x: Step) => str(x.batch) },
+    { field: "batch", label: "Batch size", kind: "number", hint: "the changeover is charged once per batch", get: (x: Step) => str(x.batch) },
+    {
+      field: "epe",
+      label: "EPE (every part every)",
+      kind: "duration",
+      hint: "e.g. 2w: the changeover is shared by the demand in it",
+      get: (x: Step) => fmtDuration(x.epe ?? undefined),
+    },
     {
       field: "value",
       label: "Value",
       kind: "select",
       options: [
-        ["", "— unclassified —"],
+        // Unclassified, a process box counts as value-adding, a gate as business-necessary.
+        ["", s.kind === "gate" ? "— unclassified: business-necessary —" : s.kind === "supplier" || s.kind === "customer" ? "— unclassified —" : "— unclassified: value-adding —"],
         ["va", "Value-adding"],
         ["bnva", "Business non-value-adding"],
         ["nva", "Non-value-adding"],

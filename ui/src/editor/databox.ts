@@ -80,7 +80,7 @@ export type DataRow = [string, string][];
 
 /** Whether the step has what makes its effective cycle time differ from its process time. */
 function hasCapacity(s: Step): boolean {
-  return s.servers != null || s.uptime != null || s.changeover != null || s.batch != null;
+  return s.servers != null || s.uptime != null || s.changeover != null || s.batch != null || s.epe != null;
 }
 
 /**
@@ -112,11 +112,14 @@ export function dataRows(step: Step, map: ValueStream, metrics?: StepMetrics | n
         ["Uptime", `${step.uptime ?? 100}%`],
       ]);
     }
-    if (step.changeover != null || step.batch != null) {
-      rows.push([
-        ["C/O", fmtDuration(step.changeover ?? undefined) || "—"],
-        ["Batch", String(step.batch ?? 1)],
-      ]);
+    // The changeover with what it is shared among: a batch, or the demand in an EPE interval.
+    if (step.changeover != null || step.batch != null || step.epe != null) {
+      const co: [string, string] = ["C/O", fmtDuration(step.changeover ?? undefined) || "—"];
+      const epe: [string, string] = ["EPE", fmtDuration(step.epe ?? undefined)];
+      if (step.batch != null) {
+        rows.push([co, ["Batch", String(step.batch)]]);
+        if (step.epe != null) rows.push([epe]);
+      } else rows.push(step.epe != null ? [co, epe] : [co]);
     }
   }
   // The team (and how automated the step is) across the box, unlabelled: its lane says whose.
@@ -135,7 +138,8 @@ function rowCount(step: Step): number {
     n++; // PT, LT
     if (kind === "process" || step.pca != null || hasCapacity(step)) n++;
     if (step.servers != null || step.uptime != null) n++;
-    if (step.changeover != null || step.batch != null) n++;
+    if (step.changeover != null || step.batch != null || step.epe != null) n++;
+    if (step.batch != null && step.epe != null) n++;
   }
   return n;
 }

@@ -14,7 +14,7 @@ interface Case {
 // Written by the core's tests (crates/takt-core/tests/units.rs) from its own formatter: the
 // CLI, the warnings, the app and the exports write one text for one figure.
 
-const cases = shared as Case[];
+const cases = shared.times as Case[];
 
 describe("time figures", () => {
   it("are written as the core writes them, for every unit and calendar", () => {
@@ -42,6 +42,12 @@ describe("time figures", () => {
 });
 
 describe("shares and counts", () => {
+  it("are written as the core writes them", () => {
+    for (const c of shared.shares) {
+      expect(fmtPercent(c.share), `${c.share}`).toBe(c.text);
+      expect(fmtPercent(c.share, 0), `${c.share}`).toBe(c.whole);
+    }
+  });
   it("keep a small share from reading as zero", () => {
     expect(fmtPercent(0.000046)).toBe("0.0046%");
     expect(fmtPercent(0.123)).toBe("12.3%");

@@ -123,10 +123,15 @@ export function fmtDuration(d: Duration | undefined): string {
 export function fmtPercent(x: number | null | undefined, digits = 1): string {
   if (x == null || !Number.isFinite(x)) return "—";
   const p = x * 100;
+  const rounded = (d: number) => {
+    const scale = 10 ** d;
+    const r = Math.round(Math.abs(p) * scale) / scale;
+    return p < 0 && r !== 0 ? -r : r;
+  };
   let d = digits;
-  while (p !== 0 && d < 8 && Math.abs(Number(p.toFixed(d))) === 0) d++;
+  while (p !== 0 && d < 8 && rounded(d) === 0) d++;
   if (p !== 0 && d > digits) d++; // two significant digits once the share is that small
-  const text = p.toFixed(d);
+  const text = rounded(d).toFixed(d);
   return `${text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text}%`;
 }
 
