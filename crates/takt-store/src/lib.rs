@@ -236,37 +236,50 @@ impl Document {
                 source: e,
             },
         };
-        // Every check runs on a read-only connection, which cannot change the file: only a file
-        // known to be ours, sound, not too new and with a current state that loads is opened
-        // for writing.
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(classify)?;
-        // Another process holding the file: refuse at once rather than wait.
+        // A file with a log beside it (a crash, or another Takt using it) is checked on a
+        // private copy of both, which SQLite may replay and change as it likes; its header is
+        // read after the replay. Any other file is checked where it is, through a connection
+        // that can write nothing and make nothing beside it (`immutable=1`: no locks, no
+        // journal, no wal-index), after its header's bytes say it is ours, not too new and not
+        // cut short: a file that is not is refused before SQLite sees it.
+        let copy = PrivateCopy::of(path)?;
+        let header = match &copy {
+            None => Some(check_header(path)?),
+            Some(c) => {
+                // The copy's header bytes say what the log will make them: only the SQLite
+                // magic is checked from them.
+                check_magic(&c.file).map_err(|_| StoreError::NotTakt {
+                    path: path.into(),
+                    why: "it is not a SQLite database".into(),
+                })?;
+                None
+            }
+        };
+        let probe_path = copy.as_ref().map_or(path, |c| c.file.as_path());
+        let uri = if copy.is_some() {
+            file_uri(probe_path, false)
+        } else {
+            file_uri(probe_path, true)
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&uri, flags).map_err(classify)?;
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(classify)?;
-        let app: i32 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(classify)?;
-        let version: i32 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(classify)?;
-        if app != APPLICATION_ID {
-            return Err(StoreError::NotTakt {
-                path: path.into(),
-                why: if app == 0 {
-                    "a SQLite database of another program".into()
-                } else {
-                    format!("its application id is {app:#x}, not Takt's")
-                },
-            });
-        }
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: path.into(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        let version = match header {
+            Some(v) => v,
+            None => {
+                let app: i32 = conn
+                    .pragma_query_value(None, "application_id", |r| r.get(0))
+                    .map_err(classify)?;
+                let version: i32 = conn
+                    .pragma_query_value(None, "user_version", |r| r.get(0))
+                    .map_err(classify)?;
+                check_ids(path, app, version)?;
+                version
+            }
+        };
         let check: Vec<String> = {
             let mut st = conn.prepare("PRAGMA quick_check").map_err(classify)?;
             let rows = st
@@ -280,6 +293,21 @@ impl Document {
                 detail: check.join("; "),
             });
         }
+        // The schema must be the one Takt's migrations make for the file's version.
+        let found = schema::entries(&conn).map_err(classify)?;
+        let want = schema::expected(version).map_err(sql)?;
+        if found != want {
+            let differs = found
+                .iter()
+                .zip(&want)
+                .find(|(a, b)| a != b)
+                .map(|(a, _)| a.1.clone())
+                .unwrap_or_else(|| "its tables".into());
+            return Err(StoreError::Corrupt {
+                path: path.into(),
+                detail: format!("its schema is not the one Takt writes ({differs} differs)"),
+            });
+        }
         // Load and validate the current state now, so a damaged record is refused at open.
         let preloaded = if version == SCHEMA_VERSION {
             let mut probe = Document::over(conn, path, false)?;
@@ -290,6 +318,7 @@ impl Document {
             drop(conn);
             None
         };
+        drop(copy);
         // Ours: take the file for this process, then bring its schema up to date.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(classify)?;
@@ -772,6 +801,157 @@ impl Document {
             .execute("VACUUM INTO ?1", [name])
             .map_err(self.sql())?;
         Ok(())
+    }
+}
+
+/// The first bytes of a SQLite file's header that tell whether it is a Takt document: the
+/// magic string, the page size, the page count, the user version and the application id.
+const HEADER_LEN: usize = 100;
+
+/// Checks what the header of the file says, from its bytes alone, and returns its schema
+/// version: a file that is not SQLite, not Takt's, newer than this program, or shorter than its
+/// header says is refused here, before SQLite opens it.
+fn check_header(path: &Path) -> Result<i32> {
+    use std::io::Read;
+    let not_takt = |why: &str| StoreError::NotTakt {
+        path: path.into(),
+        why: why.into(),
+    };
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.into(),
+        detail,
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::Sqlite {
+        path: path.into(),
+        source: rusqlite::Error::InvalidPath(format!("{}: {e}", path.display()).into()),
+    })?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = Vec::with_capacity(HEADER_LEN);
+    f.by_ref()
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| corrupt(format!("its header cannot be read: {e}")))?;
+    if head.len() < SQLITE_MAGIC.len() || &head[..SQLITE_MAGIC.len()] != SQLITE_MAGIC {
+        return Err(not_takt("it is not a SQLite database"));
+    }
+    if head.len() < HEADER_LEN {
+        return Err(corrupt(format!(
+            "it is cut short: {len} bytes, less than a database header"
+        )));
+    }
+    let be16 = |i: usize| u16::from_be_bytes([head[i], head[i + 1]]);
+    let be32 = |i: usize| u32::from_be_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+    let page = match be16(16) {
+        1 => 65_536,
+        p if p >= 512 && p.is_power_of_two() => p as u64,
+        p => {
+            return Err(corrupt(format!(
+                "its page size, {p}, is not one SQLite writes"
+            )))
+        }
+    };
+    let version = be32(60) as i32;
+    check_ids(path, be32(68) as i32, version)?;
+    // The page count is valid when the change counter matches the version-valid-for number.
+    let pages = be32(28) as u64;
+    if len % page != 0 || (be32(24) == be32(92) && pages > 0 && len < pages * page) {
+        return Err(corrupt(format!(
+            "it is cut short: {len} bytes, where its header says {} pages of {page} bytes",
+            pages
+        )));
+    }
+    Ok(version)
+}
+
+/// Refuses a file whose application id is not Takt's, or whose schema is newer than this
+/// program's.
+fn check_ids(path: &Path, app: i32, version: i32) -> Result<()> {
+    if app != APPLICATION_ID {
+        return Err(StoreError::NotTakt {
+            path: path.into(),
+            why: if app == 0 {
+                "a SQLite database of another program".to_string()
+            } else {
+                format!("its application id is {app:#x}, not Takt's")
+            },
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Whether a file starts with the SQLite magic string.
+fn check_magic(path: &Path) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)?.read_exact(&mut head)?;
+    if &head != SQLITE_MAGIC {
+        return Err(std::io::Error::other("not SQLite"));
+    }
+    Ok(())
+}
+
+/// A `file:` URI for SQLite, read-only; `immutable`: nothing locked, journaled or made beside.
+fn file_uri(path: &Path, immutable: bool) -> String {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri.push_str(if immutable {
+        "?mode=ro&immutable=1"
+    } else {
+        "?mode=ro"
+    });
+    uri
+}
+
+/// A document and the log beside it, copied into a private folder to be checked there (and
+/// removed with it).
+struct PrivateCopy {
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+impl PrivateCopy {
+    /// A copy of `path` with its log, if it has one beside it; `None` when it has none.
+    fn of(path: &Path) -> Result<Option<PrivateCopy>> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
+        if !wal.exists() {
+            return Ok(None);
+        }
+        let fail = |e: std::io::Error| StoreError::Sqlite {
+            path: path.into(),
+            source: rusqlite::Error::InvalidPath(format!("a private copy to check: {e}").into()),
+        };
+        static COPIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("takt-check-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        let copy = PrivateCopy {
+            file: dir.join("check.takt"),
+            dir,
+        };
+        std::fs::copy(path, &copy.file).map_err(fail)?;
+        std::fs::copy(&wal, copy.dir.join("check.takt-wal")).map_err(fail)?;
+        Ok(Some(copy))
+    }
+}
+
+impl Drop for PrivateCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

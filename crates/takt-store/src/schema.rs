@@ -66,3 +66,44 @@ pub fn migrate(conn: &mut Connection, from: i32) -> rusqlite::Result<()> {
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()
 }
+
+/// The schema a Takt file of `version` has: every table, index and trigger with its SQL, by
+/// name, as the migrations make it (in memory). A file whose schema differs is not one Takt
+/// wrote, or is damaged: SQLite reads some damage (a CHECK that names no column) without a
+/// complaint through a read-only connection and finds it only when it writes.
+pub fn expected(version: i32) -> rusqlite::Result<Vec<SchemaEntry>> {
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch("BEGIN")?;
+    for sql in MIGRATIONS.iter().take(version.max(0) as usize) {
+        conn.execute_batch(sql)?;
+    }
+    let entries = entries(&conn)?;
+    conn.execute_batch("COMMIT")?;
+    Ok(entries)
+}
+
+/// One object of a schema: type, name, table and SQL.
+pub type SchemaEntry = (String, String, String, Option<String>);
+
+/// The schema of a connection's main database, by name.
+pub fn entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
+    let mut st =
+        conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
+    // Read as bytes: damaged text is compared (and found different), not an error.
+    let text = |r: &rusqlite::Row, i: usize| -> rusqlite::Result<Option<String>> {
+        Ok(r.get_ref(i)?
+            .as_bytes_or_null()
+            .ok()
+            .flatten()
+            .map(|b| String::from_utf8_lossy(b).into_owned()))
+    };
+    let rows = st.query_map([], |r| {
+        Ok((
+            text(r, 0)?.unwrap_or_default(),
+            text(r, 1)?.unwrap_or_default(),
+            text(r, 2)?.unwrap_or_default(),
+            text(r, 3)?,
+        ))
+    })?;
+    rows.collect()
+}

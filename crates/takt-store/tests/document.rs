@@ -259,8 +259,14 @@ fn a_document_open_elsewhere_is_refused_without_harm() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("busy.takt");
     let mut doc = Document::create(&file, &sample()).unwrap();
+    let before = listing(dir.path());
     let err = Document::open(&file).err().expect("refused");
     assert!(matches!(err, StoreError::InUse { .. }), "{err}");
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "the refusal made nothing beside it"
+    );
     assert!(err.to_string().contains("open in another Takt"), "{err}");
     // The first holder goes on working.
     let s = doc.current();
@@ -271,15 +277,44 @@ fn a_document_open_elsewhere_is_refused_without_harm() {
     assert!(Document::open(&file).is_ok());
 }
 
-/// Opens `bytes` as a document: the error, and whether the file is byte for byte as before.
+/// Opens `bytes` as a document, in a folder of its own: the error. The file must be byte for
+/// byte as before and its folder exactly as it was: nothing made beside it (no -wal, -shm or
+/// -journal), even for a moment that outlives the refusal.
 fn refuse(dir: &Path, name: &str, bytes: &[u8]) -> StoreError {
-    let file = dir.join(name);
+    let folder = dir.join(format!("{name}.d"));
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join(name);
     std::fs::write(&file, bytes).unwrap();
     let err = Document::open(&file)
         .err()
         .unwrap_or_else(|| panic!("{name} was opened"));
-    assert_eq!(std::fs::read(&file).unwrap(), bytes, "{name} was modified");
+    assert!(
+        std::fs::read(&file).unwrap() == bytes,
+        "{name} was modified"
+    );
+    assert_eq!(listing(&folder), [name], "{name} left something beside it");
+    assert!(
+        err.to_string().contains(&*file.to_string_lossy()),
+        "the error names the file: {err}"
+    );
     err
+}
+
+#[test]
+fn the_fuzzers_damaged_schemas_are_refused_without_a_byte_changed() {
+    // Found by fuzzing open_document (shared/fuzz-findings): SQLite found the schema damaged
+    // only after it had rewritten header fields and made a -shm beside the file.
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for name in [
+        "damaged-schema-rewrites-header.takt",
+        "damaged-history-schema-rewrites-header.takt",
+    ] {
+        let bytes = std::fs::read(data.join(name)).unwrap();
+        let e = refuse(dir.path(), name, &bytes);
+        assert!(matches!(e, StoreError::Corrupt { .. }), "{name}: {e}");
+        assert!(e.to_string().contains("it was not changed"), "{e}");
+    }
 }
 
 #[test]
