@@ -5,8 +5,8 @@
 use crate::error::AppError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use takt_core::analysis::{analyze, Analysis};
-use takt_core::compare::{compare_analysed, Comparison};
+use takt_core::analysis::Analysis;
+use takt_core::compare::Comparison;
 use takt_core::model::ValueStream;
 use takt_core::ops::{Diff, Op};
 use takt_store::{Document, ScenarioId, ScenarioKind};
@@ -98,8 +98,8 @@ impl Session {
 
     pub fn loaded(&mut self) -> Result<Loaded, AppError> {
         let map = self.doc.map(self.scenario)?.clone();
-        let analysis = analyze(&map).map_err(AppError::from_validation)?;
-        let comparison = self.comparison(&map, &analysis)?;
+        let analysis = self.doc.analysis(self.scenario)?.clone();
+        let comparison = self.comparison(&analysis)?;
         let (can_undo, can_redo) = self.doc.undo_state(self.scenario)?;
         Ok(Loaded {
             path: self.doc.path().display().to_string(),
@@ -123,23 +123,12 @@ impl Session {
     }
 
     /// A future state's metrics against the current state's; `None` on the current state.
-    fn comparison(
-        &mut self,
-        map: &ValueStream,
-        analysis: &Analysis,
-    ) -> Result<Option<Comparison>, AppError> {
-        let base = self.doc.current();
-        if base == self.scenario {
-            return Ok(None);
-        }
-        let before = self.doc.map(base)?;
-        let a = analyze(before).map_err(AppError::from_validation)?;
-        Ok(Some(compare_analysed(before, &a, map, analysis)))
+    fn comparison(&mut self, analysis: &Analysis) -> Result<Option<Comparison>, AppError> {
+        Ok(self.doc.comparison(self.scenario, analysis)?)
     }
 
     fn edited(&mut self, diff: Diff, analysis: Analysis) -> Result<Edited, AppError> {
-        let map = self.doc.map(self.scenario)?.clone();
-        let comparison = self.comparison(&map, &analysis)?;
+        let comparison = self.comparison(&analysis)?;
         let (can_undo, can_redo) = self.doc.undo_state(self.scenario)?;
         Ok(Edited {
             diff,
@@ -165,19 +154,22 @@ impl Session {
     }
 
     pub fn undo(&mut self) -> Result<Edited, AppError> {
-        let diff = self.doc.undo(self.scenario)?;
-        self.stepped(diff)
+        let stepped = self.doc.undo(self.scenario)?;
+        self.stepped(stepped)
     }
 
     pub fn redo(&mut self) -> Result<Edited, AppError> {
-        let diff = self.doc.redo(self.scenario)?;
-        self.stepped(diff)
+        let stepped = self.doc.redo(self.scenario)?;
+        self.stepped(stepped)
     }
 
-    /// After an undo or redo (`None`: there was nothing to step over).
-    fn stepped(&mut self, diff: Option<Diff>) -> Result<Edited, AppError> {
-        let analysis = analyze(self.doc.map(self.scenario)?).map_err(AppError::from_validation)?;
-        self.edited(diff.unwrap_or_default(), analysis)
+    /// After an undo or redo (`None`: there was nothing to step over, and nothing changed).
+    fn stepped(&mut self, stepped: Option<(Diff, Analysis)>) -> Result<Edited, AppError> {
+        let (diff, analysis) = match stepped {
+            Some(x) => x,
+            None => (Diff::default(), self.doc.analysis(self.scenario)?.clone()),
+        };
+        self.edited(diff, analysis)
     }
 
     pub fn switch(&mut self, name: &str) -> Result<Loaded, AppError> {

@@ -93,7 +93,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Data lineage questions.
+    /// Data lineage questions (ask one).
+    #[command(group = clap::ArgGroup::new("question").required(true).multiple(false))]
     Lineage {
         file: PathBuf,
         /// Everything downstream of this asset, and the steps that read it.
@@ -323,7 +324,7 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     u.iter().map(|x| format!("{x}\n")).collect()
                 })
             } else {
-                Err(Failure("lineage: ask a question: --impact ASSET, --upstream ASSET, --lead-time ASSET or --unconsumed".into()))
+                unreachable!("clap requires one question (exit 2 with the usage otherwise)")
             }
         }
         Command::Diff {

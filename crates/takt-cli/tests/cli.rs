@@ -251,6 +251,15 @@ fn lineage_questions_need_an_existing_asset() {
     let o = takt(&["lineage", &f, "--impact", "nope"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("there is no data asset 'nope'"));
+    // No question, or two at once: wrong usage (exit 2), with the usage.
+    for args in [
+        vec!["lineage", &f],
+        vec!["lineage", &f, "--unconsumed", "--upstream", "x"],
+    ] {
+        let o = takt(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("Usage: takt lineage"), "{}", stderr(&o));
+    }
 }
 
 #[test]

@@ -72,40 +72,46 @@ pub fn compare_analysed(
             },
         })
         .collect();
-    let mut steps_changed = Vec::new();
-    let mut steps_removed = Vec::new();
-    for s in &before.steps {
-        match after.step(&s.id) {
-            None => steps_removed.push(s.id.clone()),
-            Some(t) if t != s => {
-                let (x, y) = (
-                    serde_json::to_value(s).unwrap_or_default(),
-                    serde_json::to_value(t).unwrap_or_default(),
-                );
-                let mut fields: Vec<String> = x
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|o| o.keys())
-                    .chain(y.as_object().into_iter().flat_map(|o| o.keys()))
-                    .filter(|k| x.get(k.as_str()) != y.get(k.as_str()))
-                    .cloned()
-                    .collect();
-                fields.sort();
-                fields.dedup();
-                steps_changed.push(StepChange {
-                    id: s.id.clone(),
-                    fields,
-                });
-            }
-            Some(_) => {}
-        }
-    }
-    let steps_added = after
+    // Steps matched by id, linear in the steps: a future state keeps its steps mostly where the
+    // current state has them, so each is looked for at the same position first, then by id.
+    let at: rustc_hash::FxHashMap<&str, usize> = after
         .steps
         .iter()
-        .filter(|s| before.step(&s.id).is_none())
-        .map(|s| s.id.clone())
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
         .collect();
+    let find = |i: usize, id: &str| match after.steps.get(i) {
+        Some(t) if t.id == id => Some(t),
+        _ => at.get(id).map(|&k| &after.steps[k]),
+    };
+    let mut steps_changed = Vec::new();
+    let mut steps_removed = Vec::new();
+    let mut kept = 0;
+    for (i, s) in before.steps.iter().enumerate() {
+        match find(i, &s.id) {
+            None => steps_removed.push(s.id.clone()),
+            Some(t) => {
+                kept += 1;
+                if t != s {
+                    steps_changed.push(StepChange {
+                        id: s.id.clone(),
+                        fields: changed_fields(s, t),
+                    });
+                }
+            }
+        }
+    }
+    let steps_added = if kept == after.steps.len() {
+        Vec::new()
+    } else {
+        let was: rustc_hash::FxHashSet<&str> = before.steps.iter().map(|s| s.id.as_str()).collect();
+        after
+            .steps
+            .iter()
+            .filter(|s| !was.contains(s.id.as_str()))
+            .map(|s| s.id.clone())
+            .collect()
+    };
     Comparison {
         metrics,
         steps_added,
@@ -113,6 +119,25 @@ pub fn compare_analysed(
         steps_changed,
         bottleneck: [a.bottleneck.clone(), b.bottleneck.clone()],
     }
+}
+
+/// The fields of two versions of a step that differ, by name.
+fn changed_fields(s: &crate::model::Step, t: &crate::model::Step) -> Vec<String> {
+    let (x, y) = (
+        serde_json::to_value(s).unwrap_or_default(),
+        serde_json::to_value(t).unwrap_or_default(),
+    );
+    let mut fields: Vec<String> = x
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .chain(y.as_object().into_iter().flat_map(|o| o.keys()))
+        .filter(|k| x.get(k.as_str()) != y.get(k.as_str()))
+        .cloned()
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields
 }
 
 /// Validates, analyses and compares two maps.

@@ -2,6 +2,9 @@
 
 use crate::model::*;
 use crate::validate::ValidationErrors;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Dfs, IntoNeighbors, Reversed, Visitable};
+use petgraph::{algo::toposort, Direction};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -73,10 +76,11 @@ pub enum LineageError {
     Invalid(#[from] ValidationErrors),
 }
 
+/// The lineage as a graph (petgraph): node `i` is `doc.assets[i]`, an edge runs from an asset
+/// to one that derives from it. Off the measured path (the analysis does not use it).
 struct Index<'a> {
     ids: FxHashMap<&'a str, usize>,
-    up: Vec<Vec<usize>>,
-    down: Vec<Vec<usize>>,
+    graph: DiGraph<(), ()>,
 }
 
 fn index(doc: &ValueStream) -> Index<'_> {
@@ -86,29 +90,28 @@ fn index(doc: &ValueStream) -> Index<'_> {
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let mut up = vec![Vec::new(); doc.assets.len()];
-    let mut down = vec![Vec::new(); doc.assets.len()];
+    let mut graph = DiGraph::with_capacity(doc.assets.len(), doc.lineage.len());
+    for _ in &doc.assets {
+        graph.add_node(());
+    }
     for e in &doc.lineage {
         if let (Some(&a), Some(&b)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
-            down[a].push(b);
-            up[b].push(a);
+            graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
         }
     }
-    Index { ids, up, down }
+    Index { ids, graph }
 }
 
-fn reach(adj: &[Vec<usize>], start: usize) -> Vec<usize> {
-    let mut seen = vec![false; adj.len()];
+/// Every asset reachable from `start` (not itself), in document order.
+fn reach<G>(graph: G, start: usize) -> Vec<usize>
+where
+    G: IntoNeighbors<NodeId = NodeIndex> + Visitable<NodeId = NodeIndex>,
+{
     let mut out = Vec::new();
-    let mut stack = vec![start];
-    seen[start] = true;
-    while let Some(v) = stack.pop() {
-        for &w in &adj[v] {
-            if !seen[w] {
-                seen[w] = true;
-                out.push(w);
-                stack.push(w);
-            }
+    let mut dfs = Dfs::new(graph, NodeIndex::new(start));
+    while let Some(v) = dfs.next(graph) {
+        if v.index() != start {
+            out.push(v.index());
         }
     }
     out.sort_unstable();
@@ -127,14 +130,15 @@ fn lookup(doc: &ValueStream, ix: &Index, asset: &str) -> Result<usize, LineageEr
 pub fn impact(doc: &ValueStream, asset: &str) -> Result<Impact, LineageError> {
     let ix = index(doc);
     let a = lookup(doc, &ix, asset)?;
-    let mut hit = reach(&ix.down, a);
+    let mut hit = reach(&ix.graph, a);
     let assets = hit.iter().map(|&i| doc.assets[i].id.clone()).collect();
     hit.push(a);
-    let hit_ids: Vec<&str> = hit.iter().map(|&i| doc.assets[i].id.as_str()).collect();
+    let hit_ids: rustc_hash::FxHashSet<&str> =
+        hit.iter().map(|&i| doc.assets[i].id.as_str()).collect();
     let mut steps: Vec<String> = doc
         .links
         .iter()
-        .filter(|l| l.mode == LinkMode::Read && hit_ids.contains(&l.asset.as_str()))
+        .filter(|l| l.mode == LinkMode::Read && hit_ids.contains(l.asset.as_str()))
         .map(|l| l.step.clone())
         .collect();
     steps.sort();
@@ -150,31 +154,32 @@ pub fn impact(doc: &ValueStream, asset: &str) -> Result<Impact, LineageError> {
 pub fn upstream(doc: &ValueStream, asset: &str) -> Result<Vec<String>, LineageError> {
     let ix = index(doc);
     let a = lookup(doc, &ix, asset)?;
-    Ok(reach(&ix.up, a)
+    Ok(reach(Reversed(&ix.graph), a)
         .into_iter()
         .map(|i| doc.assets[i].id.clone())
         .collect())
 }
 
 /// How stale an asset's data can be at best: its own latency plus the slowest chain of upstream
-/// latencies, in seconds.
+/// latencies, in seconds. Computed in topological order, without recursion: a chain of any
+/// length takes no stack.
 pub fn lead_time(doc: &ValueStream, asset: &str) -> Result<f64, LineageError> {
     let ix = index(doc);
     let a = lookup(doc, &ix, asset)?;
-    let mut memo = vec![f64::NAN; doc.assets.len()];
-    fn go(doc: &ValueStream, ix: &Index, v: usize, memo: &mut [f64]) -> f64 {
-        if !memo[v].is_nan() {
-            return memo[v];
-        }
-        let own = doc.assets[v].lt.map_or(0.0, |d| d.seconds(&doc.calendar));
-        let up = ix.up[v]
-            .iter()
-            .map(|&u| go(doc, ix, u, memo))
+    // Validated above: the lineage has no loop.
+    let order = toposort(&ix.graph, None).expect("validated lineage has no loop");
+    let mut fresh = vec![0.0f64; doc.assets.len()];
+    for v in order {
+        let i = v.index();
+        let own = doc.assets[i].lt.map_or(0.0, |d| d.seconds(&doc.calendar));
+        let up = ix
+            .graph
+            .neighbors_directed(v, Direction::Incoming)
+            .map(|u| fresh[u.index()])
             .fold(0.0, f64::max);
-        memo[v] = own + up;
-        memo[v]
+        fresh[i] = own + up;
     }
-    Ok(go(doc, &ix, a, &mut memo))
+    Ok(fresh[a])
 }
 
 /// Assets nothing consumes: no asset derives from them and no step reads them (endpoints are

@@ -1742,21 +1742,14 @@ fn check_kaizen(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) 
 
 /// A calendar date written YYYY-MM-DD.
 pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
+    parse_date(s).is_some()
+}
+
+/// A calendar date written as YYYY-MM-DD (a kaizen item's due date, a snapshot's date), by
+/// chrono: the day exists in its month and year (2028-02-29, not 2027-02-29).
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    if s.len() != 10 {
+        return None;
     }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }

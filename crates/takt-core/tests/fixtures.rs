@@ -1366,3 +1366,21 @@ fn unclassified_process_steps_add_value_and_gates_are_business_necessary() {
     // The NVA step's whole lead time is waste.
     close(a.waste_s["untagged"], H);
 }
+
+#[test]
+fn lineage_freshness_of_a_long_chain_takes_no_stack() {
+    // 30,000 assets in a chain, each 1 min behind the one it derives from: the last is
+    // 30,000 min stale. (The recursion this replaced overflowed a test thread's stack.)
+    let n = 30_000;
+    let assets: Vec<serde_json::Value> = (0..n)
+        .map(|i| json!({"id": format!("a{i}"), "name": format!("A{i}"), "kind": "dataset", "lt": "1min"}))
+        .collect();
+    let lineage: Vec<serde_json::Value> = (1..n)
+        .map(|i| json!({"from": format!("a{}", i - 1), "to": format!("a{i}")}))
+        .collect();
+    let doc = map(json!({"steps": [], "assets": assets, "lineage": lineage}));
+    let t = takt_core::lineage::lead_time(&doc, &format!("a{}", n - 1)).unwrap();
+    close(t, n as f64 * 60.0);
+    let up = takt_core::lineage::upstream(&doc, "a3").unwrap();
+    assert_eq!(up, ["a0", "a1", "a2"]);
+}

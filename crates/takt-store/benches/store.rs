@@ -93,7 +93,48 @@ fn main() {
         doc.undo(s).unwrap().expect("an edit to undo");
         undos.push(t.elapsed());
     }
-    report("undo, 10,000 steps", undos);
+    report("undo, 10,000 steps (with its analysis)", undos);
+
+    // A future state of the 10,000-step document: an edit, committed, analysed and compared
+    // with the current state (what the app shows after each edit of a future state).
+    let future = doc.fork(s, "Future").unwrap();
+    let compared = (0..reps * 5)
+        .map(|k| {
+            let op = Op::Set {
+                key: Key::step(&id),
+                field: "pt".into(),
+                value: serde_json::json!(format!("{}min", 10 + k % 50)),
+            };
+            let t = Instant::now();
+            let (_, analysis) = doc.apply(future, &op).unwrap();
+            let c = doc
+                .comparison(future, &analysis)
+                .unwrap()
+                .expect("a future state");
+            let e = t.elapsed();
+            assert_eq!(c.steps_changed.len(), 1);
+            e
+        })
+        .collect();
+    report("future state, 10,000 steps: edit to comparison", compared);
+    let (_, analysis) = doc
+        .apply(
+            future,
+            &Op::Set {
+                key: Key::step(&id),
+                field: "pt".into(),
+                value: serde_json::json!("5min"),
+            },
+        )
+        .unwrap();
+    let alone = (0..reps * 5)
+        .map(|_| {
+            let t = Instant::now();
+            let _ = doc.comparison(future, &analysis).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    report("  of which the comparison", alone);
 
     let saves = (0..reps)
         .map(|k| {

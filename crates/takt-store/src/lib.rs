@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Tran
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use takt_core::analysis::Analysis;
+use takt_core::compare::Comparison;
 use takt_core::ops::{self, Change, Diff, EditError, Kind, Op, Record};
 use takt_core::{format, ValueStream};
 
@@ -117,6 +118,11 @@ pub struct Document {
     path: PathBuf,
     scenarios: Vec<Scenario>,
     maps: HashMap<ScenarioId, ValueStream>,
+    /// Each scenario's analysis, with the version of its map it is of (see `versions`).
+    analyses: HashMap<ScenarioId, (u64, Analysis)>,
+    /// Bumped for a scenario on every change to its map: what a cached analysis is checked
+    /// against.
+    versions: HashMap<ScenarioId, u64>,
     /// Open for writing (the checks at open read through a connection that is not), and not
     /// yet closed: what dropping it must close.
     writable: bool,
@@ -173,6 +179,8 @@ impl Document {
             path: path.into(),
             scenarios: Vec::new(),
             maps: HashMap::new(),
+            analyses: HashMap::new(),
+            versions: HashMap::new(),
             writable,
         };
         doc.reload_scenarios()?;
@@ -496,6 +504,47 @@ impl Document {
         Ok(&self.maps[&s])
     }
 
+    /// A scenario's analysis: kept from the last edit, undo or redo, or computed once for
+    /// each version of its map.
+    pub fn analysis(&mut self, s: ScenarioId) -> Result<&Analysis> {
+        let version = self.version(s);
+        if self.analyses.get(&s).is_none_or(|(v, _)| *v != version) {
+            let a = takt_core::analyze(self.map(s)?)
+                .map_err(|e| StoreError::Edit(EditError::Invalid(e)))?;
+            self.analyses.insert(s, (version, a));
+        }
+        Ok(&self.analyses[&s].1)
+    }
+
+    fn version(&self, s: ScenarioId) -> u64 {
+        self.versions.get(&s).copied().unwrap_or(0)
+    }
+
+    /// Keeps `analysis` as the scenario's, for its current version.
+    fn keep(&mut self, s: ScenarioId, analysis: &Analysis) {
+        let version = self.version(s);
+        self.analyses.insert(s, (version, analysis.clone()));
+    }
+
+    /// A future state's comparison with the current state (`None` for the current state):
+    /// every headline metric's delta, the steps added, removed and changed. The current state's
+    /// analysis is kept between edits of a future state, so an edit costs one analysis, of the
+    /// scenario edited, and a comparison linear in the steps.
+    pub fn comparison(&mut self, s: ScenarioId, analysis: &Analysis) -> Result<Option<Comparison>> {
+        let base = self.current();
+        if s == base {
+            return Ok(None);
+        }
+        self.analysis(base)?;
+        self.map(s)?;
+        let before = &self.maps[&base];
+        let a = &self.analyses[&base].1;
+        let after = &self.maps[&s];
+        Ok(Some(takt_core::compare::compare_analysed(
+            before, a, after, analysis,
+        )))
+    }
+
     /// Applies an edit to a scenario and commits it with its history entry; returns the diff
     /// and the fresh analysis. On any error nothing changes, in memory or on disk.
     pub fn apply(&mut self, s: ScenarioId, op: &Op) -> Result<(Diff, Analysis)> {
@@ -521,6 +570,7 @@ impl Document {
             )?;
             Ok(())
         })?;
+        self.keep(s, &analysis);
         Ok((diff, analysis))
     }
 
@@ -546,20 +596,22 @@ impl Document {
                 source,
             });
         }
+        *self.versions.entry(s).or_insert(0) += 1;
         Ok(())
     }
 
-    /// Undoes the scenario's last edit; `None` when there is nothing to undo.
-    pub fn undo(&mut self, s: ScenarioId) -> Result<Option<Diff>> {
+    /// Undoes the scenario's last edit: what it changed and the fresh analysis, as an edit
+    /// returns them; `None` when there is nothing to undo.
+    pub fn undo(&mut self, s: ScenarioId) -> Result<Option<(Diff, Analysis)>> {
         self.step_history(s, true)
     }
 
     /// Redoes the edit undone last; `None` when there is nothing to redo.
-    pub fn redo(&mut self, s: ScenarioId) -> Result<Option<Diff>> {
+    pub fn redo(&mut self, s: ScenarioId) -> Result<Option<(Diff, Analysis)>> {
         self.step_history(s, false)
     }
 
-    fn step_history(&mut self, s: ScenarioId, undo: bool) -> Result<Option<Diff>> {
+    fn step_history(&mut self, s: ScenarioId, undo: bool) -> Result<Option<(Diff, Analysis)>> {
         self.map(s)?;
         let query = if undo {
             "SELECT seq, diff FROM history WHERE scenario = ?1 AND undone = 0 ORDER BY seq DESC LIMIT 1"
@@ -591,7 +643,8 @@ impl Document {
             )?;
             Ok(())
         })?;
-        Ok(Some(diff))
+        let analysis = self.analysis(s)?.clone();
+        Ok(Some((diff, analysis)))
     }
 
     /// Whether the scenario has an edit to undo and one to redo (two indexed lookups; cheap
@@ -702,6 +755,7 @@ impl Document {
             .execute("DELETE FROM scenarios WHERE id = ?1", [s])
             .map_err(self.sql())?;
         self.maps.remove(&s);
+        self.analyses.remove(&s);
         self.reload_scenarios()
     }
 
