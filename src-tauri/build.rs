@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "save_as",
     "export_map",
     "startup_error",
+    "retry_startup",
     "quit",
 ];
 

@@ -346,6 +346,29 @@ pub async fn startup_error(state: State<'_, AppState>) -> Result<Option<AppError
         .take())
 }
 
+/// Tries again to open the document named on the command line, which could not be opened at
+/// start (it may have been open in another Takt since closed). On failure the document on
+/// screen stays, and the error says why.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_startup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let path = state
+        .startup_path
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| AppError::Input {
+            field: "startup".into(),
+            message: "no document named at start is waiting to be opened".into(),
+        })?;
+    let loaded = open_path(&app, &state, &path)?;
+    *state.startup_path.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(loaded)
+}
+
 /// Quits: the document is closed whole (its log copied into it, nothing left beside it), then
 /// the app ends. The menu's Quit does the same from Rust.
 #[tauri::command]

@@ -30,6 +30,9 @@ pub struct AppState {
     recent: Mutex<Vec<PathBuf>>,
     /// Why the document asked for at start could not be opened, for the UI to say.
     pub startup_error: Mutex<Option<AppError>>,
+    /// The document named on the command line, while it could not be opened (the page offers
+    /// to try again: it may have been open in another Takt).
+    pub startup_path: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             data_dir,
             recent: Mutex::new(recent),
             startup_error: Mutex::new(None),
+            startup_path: Mutex::new(None),
         }
     }
 
@@ -128,6 +132,7 @@ macro_rules! specta_builder {
                 save_as::<$r>,
                 export_map::<$r>,
                 startup_error,
+                retry_startup::<$r>,
                 quit::<$r>,
             ])
             .events(tauri_specta::collect_events![$crate::MenuAction])
@@ -167,7 +172,11 @@ pub fn open_first<R: Runtime>(app: &AppHandle<R>, state: &AppState, arg: Option<
     if let Some(path) = arg {
         match commands::open_path(app, state, &path) {
             Ok(_) => return,
-            Err(e) => state.report_startup(e),
+            Err(e) => {
+                // Another document is shown, but the page says so, and offers to try again.
+                *state.startup_path.lock().unwrap_or_else(|p| p.into_inner()) = Some(path);
+                state.report_startup(e);
+            }
         }
     }
     for path in state.recent() {

@@ -198,6 +198,18 @@ fn a_file_named_at_start_that_cannot_open_is_reported_and_the_sample_opens() {
         h.ok("current", json!({}))["title"],
         "Sample - Model retraining"
     );
+    // Trying again fails the same way, and the sample stays.
+    let again = h.call("retry_startup", json!({})).unwrap_err();
+    assert_eq!(again["kind"], "file");
+    // Once the file is a document, trying again opens it.
+    std::fs::remove_file(&bad).unwrap();
+    takt_store::Document::create(&bad, &takt_core::format::parse(crate::SAMPLE).unwrap())
+        .unwrap()
+        .close()
+        .unwrap();
+    let opened = h.ok("retry_startup", json!({}));
+    assert_eq!(opened["title"], "not-a-map");
+    assert_eq!(h.ok("current", json!({}))["title"], "not-a-map");
 }
 
 #[test]

@@ -47,10 +47,15 @@ async function waitPort(port, ms = 30_000) {
 }
 
 let xvfb = null;
+/** The display the tests were given, if any: without one they start an Xvfb of their own. */
+const GIVEN_DISPLAY = process.env.DISPLAY ?? null;
 
-/** Whether the tests run on a display of their own (a private Xvfb), where keys may be typed. */
+/**
+ * Whether the tests run on a display of their own (a private Xvfb, started by the first
+ * launch), where keys may be typed and windows closed through the X server.
+ */
 export function ownDisplay() {
-  return xvfb !== null;
+  return xvfb !== null || !GIVEN_DISPLAY;
 }
 
 /** A display: the one we have, or a private Xvfb. */

@@ -475,3 +475,34 @@ describe("a step's box shows what the map has", () => {
     await app.screenshot("data-boxes");
   });
 });
+
+describe("a document open in another Takt", () => {
+  test("is said to be so at start, not silently replaced, and opens when tried again once free", async () => {
+    const dir = tempDir("held");
+    const file = path.join(dir, "Held plan.takt");
+    execFileSync(CLI, ["convert", example("manufacturing.json"), file]);
+    const first = await launch({ dataDir: tempDir("holder"), args: [file] });
+    let second;
+    try {
+      assert.equal(await title(first.browser), "Held plan — Current state — Takt");
+      second = await launch({ dataDir: tempDir("second"), args: [file] });
+      const { browser } = second;
+      const dialog = await browser.$("#startup-dialog");
+      await dialog.waitForDisplayed({ timeout: 10_000 });
+      assert.match(await browser.$("#startup-message").getText(), /Held plan\.takt: the document is open in another Takt window or process/);
+      assert.match(await browser.$("#startup-instead").getText(), /^Takt shows “Sample - Model retraining” instead\.$/);
+      // Still held: trying again says so again.
+      await browser.$("#startup-retry").click();
+      await browser.waitUntil(async () => /open in another Takt/.test(await browser.$("#startup-message").getText()), { timeout: 5000 });
+      assert.ok(await dialog.isDisplayed());
+      // The first Takt closes it; now it opens.
+      await first.close();
+      await browser.$("#startup-retry").click();
+      await browser.waitUntil(async () => (await title(browser)) === "Held plan — Current state — Takt", { timeout: 10_000 });
+      assert.equal(await browser.execute(() => document.querySelector("#startup-dialog")), null);
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  });
+});

@@ -41,6 +41,12 @@ export const commands = {
 	 */
 	startupError: () => typedError<AppError | null, AppError>(__TAURI_INVOKE("startup_error")),
 	/**
+	 *  Tries again to open the document named on the command line, which could not be opened at
+	 *  start (it may have been open in another Takt since closed). On failure the document on
+	 *  screen stays, and the error says why.
+	 */
+	retryStartup: () => typedError<Loaded, AppError>(__TAURI_INVOKE("retry_startup")),
+	/**
 	 *  Quits: the document is closed whole (its log copied into it, nothing left beside it), then
 	 *  the app ends. The menu's Quit does the same from Rust.
 	 */

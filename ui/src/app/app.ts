@@ -60,8 +60,8 @@ export class App {
       this.error(e);
     }
     const startup = await call(commands.startupError()).catch(() => null);
-    if (startup) this.toast(messageOf(startup), true);
     this.root.classList.add("ready");
+    if (startup) void this.startupFailed(startup);
   }
 
   // --- document and analysis ----------------------------------------------------------------
@@ -304,6 +304,45 @@ export class App {
         this.error(e);
       }
     });
+  }
+
+  /**
+   * The document named at start could not be opened: said in a dialog that stays until it is
+   * answered (another document is on screen instead), with a way to try again, for a document
+   * that was open in another Takt and has been closed there since.
+   */
+  private async startupFailed(e: AppError): Promise<void> {
+    const shown = this.loaded ? `Takt shows “${this.loaded.title}” instead.` : "";
+    const message = h("p", { id: "startup-message" }, `${messageOf(e)}`);
+    const retry = h("button", { class: "primary", id: "startup-retry" }, "Try again");
+    const close = () => dialog.remove();
+    const dialog = h(
+      "div",
+      { class: "modal", role: "alertdialog", id: "startup-dialog", "aria-labelledby": "startup-title" },
+      h(
+        "div",
+        { class: "modal-box" },
+        h("h2", { id: "startup-title" }, "The document could not be opened"),
+        message,
+        h("p", { class: "muted", id: "startup-instead" }, shown),
+        h("div", { class: "modal-actions" }, h("button", { id: "startup-close", onclick: close }, "Keep this one"), retry),
+      ),
+    );
+    retry.addEventListener("click", () =>
+      this.serial(async () => {
+        try {
+          this.show(await call(commands.retryStartup()));
+          close();
+        } catch (err) {
+          message.textContent = err instanceof CoreError ? messageOf(err.error) : String(err);
+        }
+      }),
+    );
+    dialog.addEventListener("keydown", (k) => {
+      if (k.key === "Escape") close();
+    });
+    document.body.append(dialog);
+    retry.focus();
   }
 
   /** A yes/no question in the page. */

@@ -1,5 +1,5 @@
 //! Arbitrary bytes opened as a Takt document: never a panic. Either a clear error, with the
-//! file's bytes unchanged, or a document whose current state loads, validates, analyses and
+//! file's bytes unchanged and nothing made beside it, or a document whose current state loads, validates, analyses and
 //! exports.
 #![no_main]
 
@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => {
             let message = e.to_string();
             assert!(message.contains(&*file.to_string_lossy()), "the error names the file: {message}");
-            assert_eq!(std::fs::read(&file).unwrap(), data, "a refused file is left as it was");
+            assert!(std::fs::read(&file).unwrap() == data, "a refused file is left as it was");
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let side = format!("{}{suffix}", file.display());
+                assert!(!std::path::Path::new(&side).exists(), "a refused file leaves nothing beside it: {side}");
+            }
         }
         Ok(mut doc) => {
             let s = doc.current();
