@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 use takt_core::ops::{EditError, Key};
-use takt_core::validate::{Element, ValidationErrors};
+use takt_core::model::Element;
+use takt_core::validate::ValidationErrors;
 use takt_store::StoreError;
 
 /// One rule an edit would break.

@@ -572,6 +572,7 @@ export type ValueStream = {
 	kaizen?: Kaizen[],
 };
 
+/**  Something a map may legally contain but a practitioner should look at. */
 export type Warning = {
 	code: string,
 	element?: Element | null,

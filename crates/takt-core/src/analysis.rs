@@ -25,7 +25,10 @@
 //! - Supplier and customer steps stand outside the stream: their own times are not counted.
 
 use crate::model::*;
-use crate::validate::{Element, Graph, ValidationErrors};
+use crate::graph::{Graph, PARALLEL_FROM};
+use crate::figures::human_working;
+pub use crate::lint::Warning;
+use crate::validate::ValidationErrors;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -142,14 +145,6 @@ pub struct StepMetrics {
     pub rework_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Warning {
-    pub code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<Element>,
-    pub message: String,
-}
 
 impl Analysis {
     /// The analysis as JSON for people and other programs: what the struct holds, with step ids
@@ -589,9 +584,6 @@ fn side(g: &Graph) -> Side {
     }
 }
 
-/// Maps at least this large use the second core.
-pub(crate) const PARALLEL_FROM: usize = 2_000;
-
 pub(crate) fn analyze_graph(g: &Graph) -> Analysis {
     if g.n < PARALLEL_FROM {
         return finish(g, main_part(g), side(g));
@@ -626,8 +618,94 @@ fn finish(g: &Graph, main: (Analysis, Vec<u32>), side: Side) -> Analysis {
                 .collect();
         }
     }
-    a.warnings = crate::lint::warnings(g, &a, &side.duplicate_names);
+    let mut warnings = crate::lint::warnings(g, &side.duplicate_names);
+    warnings.extend(analysis_warnings(g, &a));
+    a.warnings = warnings;
     a
+}
+
+/// The warnings the analysis finds: a map in pieces, steps over takt, a WIP count Little's law
+/// does not bear out, redundant gates.
+fn analysis_warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
+    let doc = g.doc;
+    let mut w = Vec::new();
+    let step = |id: &str| Some(Element::Step(id.to_string()));
+    if let Some(&first) = a.disconnected.first() {
+        let names: Vec<String> = a
+            .disconnected
+            .iter()
+            .take(3)
+            .map(|&i| format!("'{}'", doc.steps[i as usize].label()))
+            .collect();
+        let more = a.disconnected.len().saturating_sub(names.len());
+        w.push(Warning {
+            code: "disconnected",
+            element: step(&doc.steps[first as usize].id),
+            message: format!(
+                "the map is in pieces: {}{} {} not joined by flows to the steps that set the lead time, so {} not counted in it",
+                names.join(", "),
+                match more {
+                    0 => String::new(),
+                    1 => " and 1 more step".into(),
+                    k => format!(" and {k} more steps"),
+                },
+                if a.disconnected.len() == 1 { "is" } else { "are" },
+                if a.disconnected.len() == 1 { "it is" } else { "they are" },
+            ),
+        });
+    }
+    if let Some(t) = a.takt_s {
+        let unit = doc.unit;
+        // The analysis listed them; their positions from the index (not a pass over every
+        // step's metrics).
+        for id in &a.over_takt {
+            let Some(i) = g.step_index.get(id) else {
+                continue;
+            };
+            let (s, sm) = (&doc.steps[i as usize], &a.steps[i as usize]);
+            w.push(Warning {
+                code: "over_takt",
+                element: step(&s.id),
+                message: format!(
+                    "step '{}' needs {} of work per item, more than the takt of {}",
+                    s.label(),
+                    human_working(sm.ect_s, unit, &doc.calendar),
+                    human_working(t, unit, &doc.calendar)
+                ),
+            });
+        }
+    }
+    if let Some(l) = &a.littles_law {
+        if !l.consistent {
+            w.push(Warning {
+                code: "littles_law",
+                element: Some(Element::Map),
+                message: format!(
+                    "Little's law: {:.1} items are waiting, but throughput x lead time gives {:.1} ({:.0}% apart); the WIP counts or the times are off",
+                    l.wip,
+                    l.expected_wip,
+                    l.deviation * 100.0
+                ),
+            });
+        }
+    }
+    for [x, y] in &a.redundant_gates {
+        let name = |id: &str| {
+            g.step_index.get(id).map_or(id.to_string(), |i| {
+                doc.steps[i as usize].label().to_string()
+            })
+        };
+        w.push(Warning {
+            code: "redundant_gate",
+            element: step(y),
+            message: format!(
+                "gates '{}' and '{}' are on one path and check the same control: a redundancy candidate",
+                name(x),
+                name(y)
+            ),
+        });
+    }
+    w
 }
 
 /// The lead-time recursion and everything that follows from it; handoffs, redundant gates and

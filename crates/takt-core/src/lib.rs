@@ -5,8 +5,10 @@
 pub mod analysis;
 pub mod compare;
 pub mod duration;
+pub mod figures;
 pub mod format;
 pub mod gen;
+pub mod graph;
 pub mod lineage;
 mod lint;
 pub mod model;
@@ -19,4 +21,4 @@ pub use analysis::{analyze, Analysis};
 pub use duration::{Calendar, Duration, Unit};
 pub use model::*;
 pub use ops::{apply, apply_diff, Diff, EditError, Key, Kind, Op, Record};
-pub use validate::{validate, Element, ModelError, ValidationErrors};
+pub use validate::{validate, ModelError, ValidationErrors};

@@ -8,58 +8,6 @@ use petgraph::{algo::toposort, Direction};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-/// A loop among directed `edges` of `n` nodes, as node indices starting from the lowest, if
-/// there is one.
-pub(crate) fn find_cycle(n: usize, edges: &[(u32, u32)]) -> Option<Vec<u32>> {
-    // Compressed adjacency, then Kahn's algorithm: what it cannot order holds a loop.
-    let mut start = vec![0u32; n + 1];
-    let mut indeg = vec![0u32; n];
-    for &(a, b) in edges {
-        start[a as usize + 1] += 1;
-        indeg[b as usize] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut adj = vec![0u32; edges.len()];
-    for &(a, b) in edges {
-        adj[fill[a as usize] as usize] = b;
-        fill[a as usize] += 1;
-    }
-    let mut ready: Vec<u32> = (0..n as u32).filter(|&v| indeg[v as usize] == 0).collect();
-    let mut done = 0;
-    while let Some(v) = ready.pop() {
-        done += 1;
-        for &w in &adj[start[v as usize] as usize..start[v as usize + 1] as usize] {
-            indeg[w as usize] -= 1;
-            if indeg[w as usize] == 0 {
-                ready.push(w);
-            }
-        }
-    }
-    if done == n {
-        return None;
-    }
-    // Every unordered node has an unordered successor: walk until a node repeats.
-    let mut seen = vec![usize::MAX; n];
-    let mut path = Vec::new();
-    let mut v = (0..n as u32).find(|&v| indeg[v as usize] > 0)?;
-    loop {
-        if seen[v as usize] != usize::MAX {
-            let mut cyc = path[seen[v as usize]..].to_vec();
-            let first = (0..cyc.len()).min_by_key(|&k| cyc[k]).unwrap_or(0);
-            cyc.rotate_left(first);
-            return Some(cyc);
-        }
-        seen[v as usize] = path.len();
-        path.push(v);
-        v = *adj[start[v as usize] as usize..start[v as usize + 1] as usize]
-            .iter()
-            .find(|&&w| indeg[w as usize] > 0)?;
-    }
-}
-
 /// What lies downstream of an asset: the assets that derive from it and the steps that read them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Impact {

@@ -8,6 +8,10 @@ use crate::duration::{Calendar, Duration, Unit};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// The interchange format version this program reads and writes.
+pub const VERSION: u32 = 1;
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -59,7 +63,7 @@ impl ValueStream {
     pub fn new(name: impl Into<String>) -> Self {
         ValueStream {
             format: "takt".into(),
-            version: crate::format::VERSION,
+            version: VERSION,
             name: name.into(),
             scenario: None,
             description: String::new(),
@@ -648,4 +652,50 @@ pub struct Kaizen {
     pub x: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
+}
+
+/// An element of the document, as errors and warnings name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Element {
+    Map,
+    Team(String),
+    Step(String),
+    Flow(String),
+    Asset(String),
+    Lineage(String),
+    Link(String),
+    Kaizen(String),
+}
+
+impl fmt::Display for Element {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Element::Map => write!(f, "the map"),
+            Element::Team(id) => write!(f, "team '{id}'"),
+            Element::Step(id) => write!(f, "step '{id}'"),
+            Element::Flow(id) => write!(f, "flow '{id}'"),
+            Element::Asset(id) => write!(f, "data asset '{id}'"),
+            Element::Lineage(id) => write!(f, "lineage edge '{id}'"),
+            Element::Link(id) => write!(f, "asset link '{id}'"),
+            Element::Kaizen(id) => write!(f, "kaizen item '{id}'"),
+        }
+    }
+}
+
+impl Element {
+    /// The id, where the element has one.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Element::Map => None,
+            Element::Team(id)
+            | Element::Step(id)
+            | Element::Flow(id)
+            | Element::Asset(id)
+            | Element::Lineage(id)
+            | Element::Link(id)
+            | Element::Kaizen(id) => Some(id),
+        }
+    }
 }

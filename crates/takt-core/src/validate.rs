@@ -3,6 +3,7 @@
 //! analysis never sees an invalid map.
 
 use crate::duration::{Calendar, Duration};
+pub use crate::graph::{FlowC, Graph, IdIndex, StepInfo, TagRuns};
 use crate::model::*;
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -16,52 +17,6 @@ pub const MAX_SECONDS: f64 = 1e12;
 pub const MIN_AMOUNT: f64 = 1e-6;
 /// The largest WIP a map may give: the analysis multiplies it by the time per demanded item.
 pub const MAX_AMOUNT: f64 = 1e12;
-
-/// An element of the document, as errors and warnings name it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
-pub enum Element {
-    Map,
-    Team(String),
-    Step(String),
-    Flow(String),
-    Asset(String),
-    Lineage(String),
-    Link(String),
-    Kaizen(String),
-}
-
-impl fmt::Display for Element {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Element::Map => write!(f, "the map"),
-            Element::Team(id) => write!(f, "team '{id}'"),
-            Element::Step(id) => write!(f, "step '{id}'"),
-            Element::Flow(id) => write!(f, "flow '{id}'"),
-            Element::Asset(id) => write!(f, "data asset '{id}'"),
-            Element::Lineage(id) => write!(f, "lineage edge '{id}'"),
-            Element::Link(id) => write!(f, "asset link '{id}'"),
-            Element::Kaizen(id) => write!(f, "kaizen item '{id}'"),
-        }
-    }
-}
-
-impl Element {
-    /// The id, where the element has one.
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Element::Map => None,
-            Element::Team(id)
-            | Element::Step(id)
-            | Element::Flow(id)
-            | Element::Asset(id)
-            | Element::Lineage(id)
-            | Element::Link(id)
-            | Element::Kaizen(id) => Some(id),
-        }
-    }
-}
 
 /// A rule the document breaks.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -210,264 +165,7 @@ pub fn validate(doc: &ValueStream) -> Result<(), ValidationErrors> {
     Graph::build(doc).map(|_| ())
 }
 
-/// A flow as the analysis sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct FlowC {
-    pub from: u32,
-    pub to: u32,
-    pub kind: FlowKind,
-    /// Expected queue time, seconds (WIP converted through demand).
-    pub wait: f64,
-    /// Branch probability (XOR) or failure probability (rework); 1 otherwise.
-    pub p: f64,
-    /// Has waste tags of its own.
-    pub tagged: bool,
-    /// `p` was given in the document (not derived).
-    pub given_p: bool,
-}
-
-/// Ids to positions (of steps, or of data assets). Ids of up to 15 bytes (slugs, the usual
-/// case) are packed into a 128-bit key, kept by position, and found through an open-addressed
-/// table of positions: 4 bytes a slot, so that at a hundred thousand steps it still fits in the
-/// cache next to the keys. Longer ids fall back to a map of string slices.
-pub struct IdIndex<'a> {
-    /// Each id's `key`, by position.
-    keys: Vec<u128>,
-    /// Position + 1 of an id whose key hashes to the slot or, probing linearly, before it; 0
-    /// for an empty slot.
-    slots: Vec<u32>,
-    shift: u32,
-    long: FxHashMap<&'a str, u32>,
-}
-
-/// The key of every id longer than 15 bytes: no packed id has it (their last byte is the
-/// length, at most 15).
-const LONG: u128 = u128::MAX;
-
-/// Little-endian bytes of `b` (at most 8) in a word, from at most two loads each of a fixed
-/// size (a copy of variable length would be a call to `memcpy`, in the hottest loop of
-/// validation).
-fn word(b: &[u8]) -> u64 {
-    let n = b.len();
-    let load4 = |s: &[u8]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as u64;
-    match n {
-        0 => 0,
-        1..=3 => {
-            b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
-        }
-        4..=7 => load4(b) | load4(&b[n - 4..]) << (8 * (n - 4)),
-        _ => u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
-    }
-}
-
-impl<'a> IdIndex<'a> {
-    /// The id's bytes and its length in one number, or `LONG`.
-    fn key(id: &str) -> u128 {
-        let b = id.as_bytes();
-        let n = b.len();
-        if n > 15 {
-            return LONG;
-        }
-        let (lo, hi) = if n <= 8 {
-            (word(b), 0)
-        } else {
-            (word(&b[..8]), word(&b[8..]))
-        };
-        (lo as u128) | (hi as u128) << 64 | (n as u128) << 120
-    }
-
-    /// Indexes ids by their `keys` (`id(i)`, the id at position `i`, is read only when it is
-    /// long). Also returns the positions whose id an earlier position has, ascending.
-    fn build(keys: Vec<u128>, id: impl Fn(usize) -> &'a str) -> (Self, Vec<u32>) {
-        let bits = (2 * keys.len()).next_power_of_two().trailing_zeros().max(4);
-        let mut index = IdIndex {
-            slots: vec![0; 1 << bits],
-            shift: 64 - bits,
-            keys,
-            long: FxHashMap::default(),
-        };
-        let mut duplicates = Vec::new();
-        for (i, &key) in index.keys.iter().enumerate() {
-            let fresh = if key == LONG {
-                index.long.insert(id(i), i as u32).is_none()
-            } else {
-                match index.probe(key) {
-                    Ok(_) => false,
-                    Err(s) => {
-                        index.slots[s] = i as u32 + 1;
-                        true
-                    }
-                }
-            };
-            if !fresh {
-                duplicates.push(i as u32);
-            }
-        }
-        (index, duplicates)
-    }
-
-    /// The position of the short id with this key (`Ok`), or the empty slot where it would go.
-    fn probe(&self, key: u128) -> Result<u32, usize> {
-        const K: u64 = 0x9e37_79b9_7f4a_7c15;
-        let x = (key as u64) ^ ((key >> 64) as u64).wrapping_mul(K).rotate_left(29);
-        let mask = self.slots.len() - 1;
-        let mut s = (x.wrapping_mul(K) >> self.shift) as usize;
-        loop {
-            match self.slots[s] {
-                0 => return Err(s),
-                v if self.keys[v as usize - 1] == key => return Ok(v - 1),
-                _ => s = (s + 1) & mask,
-            }
-        }
-    }
-
-    fn lookup(&self, key: u128, id: &str) -> Option<u32> {
-        if key == LONG {
-            self.long.get(id).copied()
-        } else {
-            self.probe(key).ok()
-        }
-    }
-
-    /// The positions of a reference's two ends (a flow's steps, a lineage edge's assets), each
-    /// looked for first near the last end found (`find`); `last` carries it from one reference
-    /// to the next (`u32::MAX` at first).
-    fn find_ends(&self, from: &str, to: &str, last: &mut u32) -> (Option<u32>, Option<u32>) {
-        let a = self.find(from, *last);
-        let b = self.find(to, a.unwrap_or(*last));
-        *last = b.unwrap_or(*last);
-        (a, b)
-    }
-
-    /// Like `get`, but first looks at the positions near `near` (`u32::MAX` for nowhere). A
-    /// reference usually points near the one before it (flows and lineage edges are listed in
-    /// the order of what they join), and those keys are in the cache.
-    fn find(&self, id: &str, near: u32) -> Option<u32> {
-        const RADIUS: u32 = 4;
-        let key = Self::key(id);
-        if key != LONG && (near as usize) < self.keys.len() {
-            let lo = near.saturating_sub(RADIUS) as usize;
-            let hi = (near as usize + RADIUS as usize + 1).min(self.keys.len());
-            if let Some(k) = self.keys[lo..hi].iter().position(|&k| k == key) {
-                return Some((lo + k) as u32);
-            }
-        }
-        self.lookup(key, id)
-    }
-
-    pub fn get(&self, id: &str) -> Option<u32> {
-        self.lookup(Self::key(id), id)
-    }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-}
-
-/// What the analysis needs of a step, packed (the step records are large; the analysis walks
-/// these instead).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct StepInfo {
-    pub xor: bool,
-    /// Supplier or customer: its own times are not counted.
-    pub endpoint: bool,
-    pub gate: bool,
-    pub value: Option<ValueClass>,
-    /// Has waste tags.
-    pub tagged: bool,
-    /// Percent complete and accurate, as a share.
-    pub pca: f64,
-    /// Servers x availability.
-    pub capacity: f64,
-    /// Changeover per item, seconds ([`changeover_per_item`]).
-    pub changeover: f64,
-    /// Team index, or `u32::MAX`.
-    pub team: u32,
-    /// What the lints found in the step (flags of `lint.rs`).
-    pub lint: u8,
-}
-
-/// The waste tags of the tagged elements of one kind (steps or flows), in document order: the
-/// k-th run belongs to the k-th tagged element.
-#[derive(Default)]
-pub struct TagRuns {
-    tags: Vec<WasteTag>,
-    ends: Vec<u32>,
-}
-
-impl TagRuns {
-    /// Adds an element's tags, and says whether it has any (an untagged element has no run).
-    fn push(&mut self, tags: &[WasteTag]) -> bool {
-        if tags.is_empty() {
-            return false;
-        }
-        self.tags.extend_from_slice(tags);
-        self.ends.push(self.tags.len() as u32);
-        true
-    }
-
-    /// The tags of the k-th tagged element.
-    pub fn get(&self, k: usize) -> &[WasteTag] {
-        let start = k.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
-        &self.tags[start..self.ends[k] as usize]
-    }
-}
-
-/// The validated, compiled routing of a map: dense indices, adjacency and a topological order.
-pub struct Graph<'a> {
-    pub doc: &'a ValueStream,
-    pub calendar: Calendar,
-    pub n: usize,
-    pub flows: Vec<FlowC>,
-    /// Forward (item) flows out of each step: `out[out_start[i]..out_start[i+1]]`, flow indices.
-    pub out_start: Vec<u32>,
-    pub out: Vec<u32>,
-    pub in_start: Vec<u32>,
-    pub inc: Vec<u32>,
-    /// Rework flows out of each step.
-    pub rework_start: Vec<u32>,
-    pub rework: Vec<u32>,
-    /// Steps in topological order of the forward flows, and each step's position in it.
-    pub topo: Vec<u32>,
-    pub pos: Vec<u32>,
-    /// Seconds of elapsed time per demanded item (the inverse of throughput), when there is demand.
-    pub seconds_per_item: Option<f64>,
-    /// Items counted waiting on the flows, all together (Little's law). Kept apart from the
-    /// flows: only the consistency check reads it.
-    pub wip_items: f64,
-    pub step_index: IdIndex<'a>,
-    /// Process and lead time of each step in seconds (0 for suppliers and customers).
-    pub pt: Vec<f64>,
-    pub lt: Vec<f64>,
-    pub info: Vec<StepInfo>,
-    /// The waste tags of the tagged steps and flows, copied out of their records: at a hundred
-    /// thousand steps every record the analysis read again would be a cache miss.
-    pub step_tags: TagRuns,
-    pub flow_tags: TagRuns,
-    /// Each step's name folded to lower case and hashed, for duplicate names (apart from
-    /// `info`: only the lints read it).
-    pub name_hash: Vec<u64>,
-    /// The steps the lints found something in (`StepInfo::lint` is not 0), in order.
-    pub linted: Vec<u32>,
-    /// Data assets nothing consumes (no asset derives from them, no step reads them), except
-    /// endpoints, which their callers consume.
-    pub unconsumed: Vec<u32>,
-    /// Each rework flow and its loop body (steps in topological order, the flow's target first
-    /// and its source last), ordered by the topological position of the source.
-    pub loops: Vec<(u32, Vec<u32>)>,
-}
-
 impl<'a> Graph<'a> {
-    pub fn outs(&self, i: usize) -> &[u32] {
-        &self.out[self.out_start[i] as usize..self.out_start[i + 1] as usize]
-    }
-    pub fn ins(&self, i: usize) -> &[u32] {
-        &self.inc[self.in_start[i] as usize..self.in_start[i + 1] as usize]
-    }
-    pub fn reworks(&self, i: usize) -> &[u32] {
-        &self.rework[self.rework_start[i] as usize..self.rework_start[i + 1] as usize]
-    }
-
     /// Validates the document and compiles its routing.
     pub fn build(doc: &'a ValueStream) -> Result<Graph<'a>, ValidationErrors> {
         let mut errs = Vec::new();
@@ -508,7 +206,7 @@ impl<'a> Graph<'a> {
                 blank_ids.push(i as u32);
             }
             let name = s.name.trim();
-            name_hash.push(crate::lint::fold_name(name));
+            name_hash.push(crate::graph::fold_name(name));
             let mut team_ix = u32::MAX;
             if let Some(team) = &s.team {
                 if let Some(&k) = team_ids.get(team.as_str()) {
@@ -535,7 +233,7 @@ impl<'a> Graph<'a> {
             } else {
                 s.lt.map_or(p, |d| d.seconds(&cal))
             });
-            let lint = crate::lint::step_flags(s, name.is_empty(), doc.demand.is_some());
+            let lint = crate::graph::step_flags(s, name.is_empty(), doc.demand.is_some());
             if lint != 0 {
                 linted.push(i as u32);
             }
@@ -584,7 +282,7 @@ impl<'a> Graph<'a> {
             check_kaizen(doc, &step_index, errs);
             unconsumed
         };
-        let (fp, unconsumed) = if n >= crate::analysis::PARALLEL_FROM {
+        let (fp, unconsumed) = if n >= crate::graph::PARALLEL_FROM {
             std::thread::scope(|scope| {
                 let side = scope.spawn(|| {
                     let mut errs = Vec::new();
@@ -921,37 +619,24 @@ fn round6(x: f64) -> f64 {
 
 /// Steps of one loop among the steps Kahn's algorithm could not order.
 fn find_cycle(g: &Graph, indeg: &[u32]) -> Vec<String> {
-    let n = g.n;
-    let start = (0..n).find(|&i| indeg[i] > 0).unwrap_or(0) as u32;
-    // Walk backwards along unordered predecessors until a step repeats.
-    let mut seen = vec![usize::MAX; n];
-    let mut path = Vec::new();
-    let mut v = start;
-    loop {
-        if seen[v as usize] != usize::MAX {
-            let from = seen[v as usize];
-            let mut cyc: Vec<u32> = path[from..].to_vec();
-            cyc.reverse();
-            // Start from the step that comes first in the document.
-            let first = (0..cyc.len()).min_by_key(|&k| cyc[k]).unwrap_or(0);
-            cyc.rotate_left(first);
-            return cyc
-                .into_iter()
-                .map(|i| g.doc.steps[i as usize].id.clone())
-                .collect();
-        }
-        seen[v as usize] = path.len();
-        path.push(v);
-        let pred = g
-            .ins(v as usize)
+    let start = (0..g.n).find(|&i| indeg[i] > 0).unwrap_or(0) as u32;
+    // Walked backwards along unordered predecessors, then turned to run with the flows,
+    // starting from the step that comes first in the document.
+    let back = |v: u32| {
+        g.ins(v as usize)
             .iter()
             .map(|&f| g.flows[f as usize].from)
-            .find(|&u| indeg[u as usize] > 0);
-        match pred {
-            Some(u) => v = u,
-            None => return vec![g.doc.steps[v as usize].id.clone()],
-        }
-    }
+            .find(|&u| indeg[u as usize] > 0)
+    };
+    let Some(mut cyc) = crate::graph::walk_to_cycle(g.n, start, back) else {
+        return vec![g.doc.steps[start as usize].id.clone()];
+    };
+    cyc.reverse();
+    let low = (0..cyc.len()).min_by_key(|&k| cyc[k]).unwrap_or(0);
+    cyc.rotate_left(low);
+    cyc.into_iter()
+        .map(|i| g.doc.steps[i as usize].id.clone())
+        .collect()
 }
 
 /// Flows whose key another flow before them has (by position, ascending). A flow without an id
@@ -1476,7 +1161,7 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
         }
     }
     if ok {
-        if let Some(cycle) = crate::lineage::find_cycle(doc.assets.len(), &edges) {
+        if let Some(cycle) = crate::graph::find_cycle(doc.assets.len(), &edges) {
             errs.push(ModelError::LineageCycle {
                 assets: cycle
                     .into_iter()
