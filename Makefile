@@ -69,6 +69,8 @@ app: deps ui
 lint: deps ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	# The TypeScript: type-checked by the ui build (tsc), linted by Biome (ui/biome.json).
+	cd ui && $(NPM) run lint
 
 unit: deps ui
 	$(CARGO) test --workspace

@@ -2,8 +2,8 @@
 //! enough for the UI to put the message beside the field at fault.
 
 use serde::Serialize;
-use takt_core::ops::{EditError, Key};
 use takt_core::model::Element;
+use takt_core::ops::{EditError, Key};
 use takt_core::validate::ValidationErrors;
 use takt_store::StoreError;
 

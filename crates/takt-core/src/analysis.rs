@@ -24,10 +24,10 @@
 //!   recursion as the lead time, so PCE and the activity ratio never exceed 100%.
 //! - Supplier and customer steps stand outside the stream: their own times are not counted.
 
-use crate::model::*;
-use crate::graph::{Graph, PARALLEL_FROM};
 use crate::figures::human_working;
+use crate::graph::{Graph, PARALLEL_FROM};
 pub use crate::lint::Warning;
+use crate::model::*;
 use crate::validate::ValidationErrors;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -144,7 +144,6 @@ pub struct StepMetrics {
     /// Expected extra time from rework flows leaving this step.
     pub rework_s: f64,
 }
-
 
 impl Analysis {
     /// The analysis as JSON for people and other programs: what the struct holds, with step ids

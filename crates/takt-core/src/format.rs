@@ -2,14 +2,14 @@
 //! a stable field order, two-space indents, defaults left out and whole numbers without a
 //! fraction, so that reading and writing a canonical file gives back the same bytes.
 
-use crate::model::ValueStream;
 use crate::model::Element;
+use crate::model::ValueStream;
 use crate::validate::{validate, ValidationErrors};
 
-/// The interchange format version this program reads and writes.
-pub use crate::model::VERSION;
 /// Times and shares for people, as the CLI, the warnings and the app write them.
 pub use crate::figures::{figure, human, human_working, percent};
+/// The interchange format version this program reads and writes.
+pub use crate::model::VERSION;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormatError {

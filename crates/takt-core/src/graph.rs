@@ -132,7 +132,12 @@ impl<'a> IdIndex<'a> {
     /// The positions of a reference's two ends (a flow's steps, a lineage edge's assets), each
     /// looked for first near the last end found (`find`); `last` carries it from one reference
     /// to the next (`u32::MAX` at first).
-    pub(crate) fn find_ends(&self, from: &str, to: &str, last: &mut u32) -> (Option<u32>, Option<u32>) {
+    pub(crate) fn find_ends(
+        &self,
+        from: &str,
+        to: &str,
+        last: &mut u32,
+    ) -> (Option<u32>, Option<u32>) {
         let a = self.find(from, *last);
         let b = self.find(to, a.unwrap_or(*last));
         *last = b.unwrap_or(*last);
@@ -335,7 +340,6 @@ pub(crate) fn fold_name(name: &str) -> u64 {
     }
     h
 }
-
 
 /// A loop among directed `edges` of `n` nodes, as node indices starting from the lowest, if
 /// there is one.

@@ -375,7 +375,18 @@ export class App {
         dialog.remove();
         resolve(v);
       };
-      const ok = h("button", { class: "primary", id: "ask-ok", onclick: () => (input.value.trim() ? close(input.value.trim()) : (error.textContent = "A name is needed")) }, "OK");
+      const ok = h(
+        "button",
+        {
+          class: "primary",
+          id: "ask-ok",
+          onclick: () => {
+            if (input.value.trim()) close(input.value.trim());
+            else error.textContent = "A name is needed";
+          },
+        },
+        "OK",
+      );
       const dialog = h(
         "div",
         { class: "modal", role: "dialog" },

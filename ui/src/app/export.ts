@@ -126,7 +126,9 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx:
     const name = m.kind === "name";
     ctx.font = name ? `700 12px ${t.font}` : `700 16px ${t.font}`;
     const text = m.key === "gate_time_s" ? `${metricText(m, a, map)} (${fmtPercent(a.gate_share, 0)})` : metricText(m, a, map);
-    wrap(ctx, text, cell - 24, name ? 2 : 1).forEach((l, k) => ctx.fillText(l, x + 8, y + (name ? 22 : 24) + k * 14));
+    wrap(ctx, text, cell - 24, name ? 2 : 1).forEach((l, k) => {
+      ctx.fillText(l, x + 8, y + (name ? 22 : 24) + k * 14);
+    });
     const d = m.delta ? deltaView(m, deltas.get(m.delta), map) : null;
     if (d) {
       ctx.font = `600 12px ${t.font}`;
@@ -165,7 +167,9 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx:
     const s = steps[si];
     ctx.font = `11px ${t.font}`;
     ctx.fillStyle = t.text;
-    wrap(ctx, s ? s.name || s.id : "?", w - 6, NAME_LINES).forEach((l, k) => ctx.fillText(l, x + 3, y0 + 86 + k * 13));
+    wrap(ctx, s ? s.name || s.id : "?", w - 6, NAME_LINES).forEach((l, k) => {
+      ctx.fillText(l, x + 3, y0 + 86 + k * 13);
+    });
   });
   ctx.fillStyle = t.text;
   ctx.font = `700 13px ${t.font}`;

@@ -224,7 +224,7 @@ function kaizenFields(map: ValueStream): FieldSpec[] {
 }
 
 /** The value an edit sets, from the typed text. */
-function valueOf(spec: FieldSpec, text: string | boolean): unknown {
+function typedValue(spec: FieldSpec, text: string | boolean): unknown {
   if (typeof text === "boolean") return text;
   switch (spec.kind) {
     case "duration":
@@ -409,7 +409,7 @@ export class Inspector {
         // Built from the record as it is when the edit's turn comes.
         const ok = await this.host.edit(() => {
           const now = (this.host.record(key) ?? record) as never;
-          return spec.op ? spec.op(key, text, now) : setOp(key, spec.field, valueOf(spec, text));
+          return spec.op ? spec.op(key, text, now) : setOp(key, spec.field, typedValue(spec, text));
         });
         if (ok) {
           last = text;

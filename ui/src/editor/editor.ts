@@ -217,7 +217,12 @@ export class Editor implements ToolHost {
     while (stack.length) {
       const x = stack.pop()!;
       if (x === b) return true;
-      for (const y of outs.get(x) ?? []) if (!seen.has(y)) (seen.add(y), stack.push(y));
+      for (const y of outs.get(x) ?? []) {
+        if (!seen.has(y)) {
+          seen.add(y);
+          stack.push(y);
+        }
+      }
     }
     return false;
   }
@@ -289,7 +294,10 @@ export class Editor implements ToolHost {
   private paintRegion(rects: Rect[]): void {
     const plan = regionPlan(rects, this.viewport, window.devicePixelRatio || 1);
     if (plan === "none") return;
-    if (plan === "all") return this.drawView(this.ctx, this.viewport);
+    if (plan === "all") {
+      this.drawView(this.ctx, this.viewport);
+      return;
+    }
     const ctx = this.ctx;
     const { clip } = plan;
     ctx.save();
@@ -551,7 +559,8 @@ export class Editor implements ToolHost {
 
   /** Pans so that a step is on screen. */
   reveal(id: string): void {
-    const b = this.scene.box(id) ?? (this.rebuild(), this.scene.box(id));
+    if (!this.scene.box(id)) this.rebuild();
+    const b = this.scene.box(id);
     if (b) this.revealRect(b.rect);
   }
 

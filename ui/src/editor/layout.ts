@@ -16,7 +16,9 @@ export function autoLayout(map: ValueStream): Layout {
   const flows = map.flows ?? [];
   const n = steps.length;
   const index = new Map<string, number>();
-  steps.forEach((s, i) => index.set(s.id, i));
+  steps.forEach((s, i) => {
+    index.set(s.id, i);
+  });
   const outs: number[][] = Array.from({ length: n }, () => []);
   const indeg = new Array<number>(n).fill(0);
   for (const f of flows) {
@@ -40,7 +42,9 @@ export function autoLayout(map: ValueStream): Layout {
   }
   // Customers sit after everything they receive from; suppliers stay first.
   const teams = new Map<string, number>();
-  (map.teams ?? []).forEach((t, i) => teams.set(t.id, i));
+  (map.teams ?? []).forEach((t, i) => {
+    teams.set(t.id, i);
+  });
   const laneOf = (i: number) => {
     const t = steps[i].team;
     return t != null && teams.has(t) ? teams.get(t)! : teams.size;

@@ -99,7 +99,8 @@ export class Mirror {
       return;
     }
     const name = COLLECTION[c.key.kind];
-    const list = (this.map[name] ??= []) as unknown[];
+    this.map[name] ??= [];
+    const list = this.map[name] as unknown[];
     if (c.before && c.after && c.before.index === c.after.index) {
       list[c.after.index] = recordBody(c.after.record);
       return;
@@ -110,9 +111,13 @@ export class Mirror {
 
   private reindex(): void {
     this.stepIndex.clear();
-    this.steps.forEach((s, i) => this.stepIndex.set(s.id, i));
+    this.steps.forEach((s, i) => {
+      this.stepIndex.set(s.id, i);
+    });
     this.flowIndex.clear();
-    this.flows.forEach((f, i) => this.flowIndex.set(flowKey(f), i));
+    this.flows.forEach((f, i) => {
+      this.flowIndex.set(flowKey(f), i);
+    });
   }
 
   /** A fresh id for a new step, from its name: "Train model" -> "train-model", "train-model-2". */

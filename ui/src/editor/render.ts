@@ -146,7 +146,7 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
   const criticalFlows = new Set<string>();
   if (a) {
     const ids = a.critical_path.map((i) => steps[i]?.id).filter((x): x is string => !!x);
-    ids.forEach((id) => critical.add(id));
+    for (const id of ids) critical.add(id);
     for (let i = 1; i < ids.length; i++) criticalFlows.add(`${ids[i - 1]}>${ids[i]}`);
   }
   return {
@@ -458,7 +458,9 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     } else {
       // The whole name, on up to three lines (the box is as tall as they need).
       setFont("600", NAME_FONT, t.font);
-      nameLines(name).forEach((l, i) => drawText(ctx, l, r.x + 10, r.y + 15 + i * NAME_LINE, r.w - 20));
+      nameLines(name).forEach((l, i) => {
+        drawText(ctx, l, r.x + 10, r.y + 15 + i * NAME_LINE, r.w - 20);
+      });
       const metrics = s.analysis ? s.analysis.steps[b.index] : null;
       drawDataBox(ctx, step, r, band, t, s.map, metrics);
     }
@@ -827,8 +829,8 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: numb
   let hi = text.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (measure(ctx, text.slice(0, mid) + "…") <= max) lo = mid;
+    if (measure(ctx, `${text.slice(0, mid)}…`) <= max) lo = mid;
     else hi = mid - 1;
   }
-  drawText(ctx, text.slice(0, lo) + "…", x, y);
+  drawText(ctx, `${text.slice(0, lo)}…`, x, y);
 }

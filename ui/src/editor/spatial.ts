@@ -26,7 +26,10 @@ export class SpatialIndex<T> {
       for (let cy = y0; cy <= y1; cy++) {
         const k = this.key(cx, cy);
         let b = this.buckets.get(k);
-        if (!b) this.buckets.set(k, (b = []));
+        if (!b) {
+          b = [];
+          this.buckets.set(k, b);
+        }
         b.push(item);
       }
     }
