@@ -110,31 +110,16 @@ pub struct MenuAction {
     pub id: String,
 }
 
+// `takt_commands!`: every command of `commands.rs`, listed by build.rs from there.
+include!(concat!(env!("OUT_DIR"), "/commands.rs"));
+
 /// The commands and events for runtime `$r` (a macro: the command list names each generic
 /// command at one concrete runtime).
 macro_rules! specta_builder {
     ($r:ty) => {{
         use $crate::commands::*;
         tauri_specta::Builder::<$r>::new()
-            .commands(tauri_specta::collect_commands![
-                current,
-                apply,
-                undo,
-                redo,
-                switch_scenario::<$r>,
-                fork_scenario::<$r>,
-                rename_scenario::<$r>,
-                delete_scenario::<$r>,
-                new_document::<$r>,
-                open_document::<$r>,
-                recent_documents,
-                open_recent::<$r>,
-                save_as::<$r>,
-                export_map::<$r>,
-                startup_error,
-                retry_startup::<$r>,
-                quit::<$r>,
-            ])
+            .commands(takt_commands!($r))
             .events(tauri_specta::collect_events![$crate::MenuAction])
             // Only `serde_json::Value` (a field value in `Op::Set`) holds an i64: a number in
             // JSON, and a number in JavaScript, as JSON.parse would make it anyway.

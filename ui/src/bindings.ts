@@ -342,12 +342,16 @@ export type MenuAction = {
 	id: string,
 };
 
-/**  The map's own fields: everything but its collections. */
+/**
+ *  The map's own fields: everything but its collections (the record an edit of them
+ *  carries).
+ */
 export type Meta = {
 	name: string,
 	description?: string,
 	calendar?: Calendar,
 	demand?: Demand | null,
+	/**  The unit the map's times are shown in (the core always computes in seconds). */
 	unit?: Unit | null,
 	simulation?: SimulationSettings | null,
 };
@@ -551,17 +555,18 @@ export type ValueStream = {
 	/**  Interchange format version; this program reads and writes version 1. */
 	version: number,
 	name: string,
-	/**
-	 *  The scenario of a document this map was exported from ("Current state", "Future A"):
-	 *  said in an exported file, not kept in a document (its scenarios have names of their own).
-	 */
-	scenario?: string | null,
 	description?: string,
 	calendar?: Calendar,
 	demand?: Demand | null,
 	/**  The unit the map's times are shown in (the core always computes in seconds). */
 	unit?: Unit | null,
 	simulation?: SimulationSettings | null,
+	/**
+	 *  The scenario of a document this map was exported from ("Current state",
+	 *  "Future A"): said in an exported file, not kept in a document (its scenarios
+	 *  have names of their own).
+	 */
+	scenario?: string | null,
 	teams?: Team[],
 	steps?: Step[],
 	flows?: Flow[],

@@ -17,46 +17,80 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A whole value stream: one scenario of a map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(deny_unknown_fields)]
-pub struct ValueStream {
-    /// Always "takt".
-    pub format: String,
-    /// Interchange format version; this program reads and writes version 1.
-    pub version: u32,
-    pub name: String,
-    /// The scenario of a document this map was exported from ("Current state", "Future A"):
-    /// said in an exported file, not kept in a document (its scenarios have names of their own).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<String>,
+/// The map's own fields (everything but its collections), declared once. They make both the
+/// head of [`ValueStream`] and [`Meta`], the record an edit of the map's fields carries, with
+/// [`ValueStream::meta`] and [`ValueStream::set_meta`] between them; the edit operations, the
+/// schema and the page's mirror take them from there.
+macro_rules! map_with_fields {
+    ($( $(#[doc = $doc:literal])* #[serde($($serde:tt)*)] $name:ident : $ty:ty, )*) => {
+        /// A whole value stream: one scenario of a map.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(deny_unknown_fields)]
+        pub struct ValueStream {
+            /// Always "takt".
+            pub format: String,
+            /// Interchange format version; this program reads and writes version 1.
+            pub version: u32,
+            $( $(#[doc = $doc])* #[serde($($serde)*)] pub $name: $ty, )*
+            /// The scenario of a document this map was exported from ("Current state",
+            /// "Future A"): said in an exported file, not kept in a document (its scenarios
+            /// have names of their own).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub scenario: Option<String>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub teams: Vec<Team>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub steps: Vec<Step>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub flows: Vec<Flow>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub assets: Vec<DataAsset>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub lineage: Vec<LineageEdge>,
+            /// Which steps read and write which data assets.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub links: Vec<AssetLink>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub kaizen: Vec<Kaizen>,
+        }
+
+        /// The map's own fields: everything but its collections (the record an edit of them
+        /// carries).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(deny_unknown_fields)]
+        pub struct Meta {
+            $( $(#[doc = $doc])* #[serde($($serde)*)] pub $name: $ty, )*
+        }
+
+        impl ValueStream {
+            /// The map's own fields.
+            pub fn meta(&self) -> Meta {
+                Meta { $( $name: self.$name.clone(), )* }
+            }
+            /// Sets the map's own fields.
+            pub fn set_meta(&mut self, m: Meta) {
+                $( self.$name = m.$name; )*
+            }
+        }
+    };
+}
+
+map_with_fields! {
+    #[serde()]
+    name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
+    description: String,
     #[serde(default, skip_serializing_if = "Calendar::is_default")]
-    pub calendar: Calendar,
+    calendar: Calendar,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub demand: Option<Demand>,
+    demand: Option<Demand>,
     /// The unit the map's times are shown in (the core always computes in seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Unit>,
+    unit: Option<Unit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub simulation: Option<SimulationSettings>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub teams: Vec<Team>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<Step>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flows: Vec<Flow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assets: Vec<DataAsset>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub lineage: Vec<LineageEdge>,
-    /// Which steps read and write which data assets.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<AssetLink>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kaizen: Vec<Kaizen>,
+    simulation: Option<SimulationSettings>,
 }
 
 impl ValueStream {

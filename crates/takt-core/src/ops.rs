@@ -60,22 +60,7 @@ impl std::fmt::Display for Key {
     }
 }
 
-/// The map's own fields: everything but its collections.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Meta {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub calendar: crate::duration::Calendar,
-    #[serde(default)]
-    pub demand: Option<Demand>,
-    #[serde(default)]
-    pub unit: Option<crate::duration::Unit>,
-    #[serde(default)]
-    pub simulation: Option<SimulationSettings>,
-}
+pub use crate::model::Meta;
 
 /// One record of any kind. (Steps are the largest and the most common record, so boxing them
 /// would save nothing.)
@@ -343,23 +328,11 @@ fn apply_change(doc: &mut ValueStream, c: &Change) -> Result<Change, EditError> 
 }
 
 pub fn meta(doc: &ValueStream) -> Meta {
-    Meta {
-        name: doc.name.clone(),
-        description: doc.description.clone(),
-        calendar: doc.calendar,
-        demand: doc.demand,
-        unit: doc.unit,
-        simulation: doc.simulation,
-    }
+    doc.meta()
 }
 
 fn set_meta(doc: &mut ValueStream, m: Meta) {
-    doc.name = m.name;
-    doc.description = m.description;
-    doc.calendar = m.calendar;
-    doc.demand = m.demand;
-    doc.unit = m.unit;
-    doc.simulation = m.simulation;
+    doc.set_meta(m);
 }
 
 /// Position of the record with this key.
@@ -590,7 +563,7 @@ fn set_field(
         .and_then(|v| v.as_object_mut())
         .expect("a record serialises as {kind: {fields}}");
     let known = known_fields(key.kind);
-    if !known.contains(&field) {
+    if !known.iter().any(|f| f == field) {
         return Err(EditError::UnknownField {
             key: key.clone(),
             field: field.to_string(),
@@ -707,62 +680,42 @@ fn in_words(path: &str, value: Option<&serde_json::Value>, serde: &str) -> Strin
     format!("{}: {serde}", field_words(path))
 }
 
-fn known_fields(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Meta => &[
-            "name",
-            "description",
-            "calendar",
-            "demand",
-            "unit",
-            "simulation",
-        ],
-        Kind::Team => &["id", "name", "color"],
-        Kind::Step => &[
-            "id",
-            "name",
-            "kind",
-            "team",
-            "pt",
-            "lt",
-            "pca",
-            "servers",
-            "uptime",
-            "changeover",
-            "batch",
-            "epe",
-            "value",
-            "automation",
-            "waste",
-            "split",
-            "gate",
-            "pt_range",
-            "lt_range",
-            "provenance",
-            "notes",
-            "x",
-            "y",
-        ],
-        Kind::Flow => &[
-            "id",
-            "from",
-            "to",
-            "kind",
-            "wait",
-            "wip",
-            "p",
-            "wait_range",
-            "waste",
-            "label",
-            "provenance",
-        ],
-        Kind::Asset => &["id", "name", "kind", "team", "lt", "x", "y"],
-        Kind::Lineage => &["from", "to"],
-        Kind::Link => &["step", "asset", "mode"],
-        Kind::Kaizen => &[
-            "id", "title", "target", "effect", "owner", "status", "due", "x", "y",
-        ],
+/// The fields a record of `kind` has, as the file format names them: from the types' JSON
+/// Schema (one source: the model), read once.
+fn known_fields(kind: Kind) -> &'static [String] {
+    use std::sync::OnceLock;
+    fn props<T: schemars::JsonSchema>() -> Vec<String> {
+        let schema = schemars::schema_for!(T);
+        schema
+            .schema
+            .object
+            .map(|o| o.properties.keys().cloned().collect())
+            .unwrap_or_default()
     }
+    static FIELDS: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    let all = FIELDS.get_or_init(|| {
+        vec![
+            props::<Meta>(),
+            props::<Team>(),
+            props::<Step>(),
+            props::<Flow>(),
+            props::<DataAsset>(),
+            props::<LineageEdge>(),
+            props::<AssetLink>(),
+            props::<Kaizen>(),
+        ]
+    });
+    let k = match kind {
+        Kind::Meta => 0,
+        Kind::Team => 1,
+        Kind::Step => 2,
+        Kind::Flow => 3,
+        Kind::Asset => 4,
+        Kind::Lineage => 5,
+        Kind::Link => 6,
+        Kind::Kaizen => 7,
+    };
+    &all[k]
 }
 
 /// Kaizen items pinned to a step or flow that goes are pinned to the map instead.

@@ -4,6 +4,7 @@
 import { events, type Analysis, type AppError, type Comparison, type Diff, type Key, type Loaded } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
+import { metaOf } from "../editor/mirror";
 import { exportPng, exportSvg } from "./export";
 import { byId, h } from "./dom";
 import { Inspector, type EditRequest } from "./inspector";
@@ -154,10 +155,8 @@ export class App {
   private record(key: Key): unknown {
     const m = this.editor.mirror;
     switch (key.kind) {
-      case "meta": {
-        const map = m.map;
-        return { name: map.name, description: map.description ?? "", calendar: map.calendar, demand: map.demand, unit: map.unit, simulation: map.simulation };
-      }
+      case "meta":
+        return metaOf(m.map);
       case "step":
         return m.step(key.id);
       case "flow":

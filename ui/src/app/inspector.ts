@@ -6,6 +6,7 @@
 
 import type { Analysis, Duration, Flow, Kaizen, Key, Op, Range, Step, Unit, ValueStream } from "../bindings";
 import { exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
+import { metaOf } from "../editor/mirror";
 import { h } from "./dom";
 import { WASTES } from "./vocabulary";
 
@@ -510,14 +511,7 @@ export class Inspector {
 
   private mapFields(map: ValueStream): HTMLElement[] {
     const key: Key = { kind: "meta", id: "" };
-    const meta = {
-      name: map.name,
-      description: map.description ?? "",
-      calendar: map.calendar,
-      demand: map.demand,
-      unit: map.unit,
-      simulation: map.simulation,
-    };
+    const meta = metaOf(map);
     const specs: FieldSpec[] = [
       { field: "name", label: "Map name", kind: "text", get: () => map.name },
       { field: "description", label: "Description", kind: "textarea", get: () => map.description ?? "" },

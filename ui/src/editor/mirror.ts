@@ -1,7 +1,7 @@
 // The page's copy of the scenario on screen. The core owns the document; the mirror only
 // applies the diffs the core returns, so it always matches what is on disk.
 
-import type { Change, Diff, Flow, Key, Record, Step, ValueStream } from "../bindings";
+import type { Change, Diff, Flow, Key, Meta, Record, Step, ValueStream } from "../bindings";
 import { stepHeight } from "./databox";
 
 type Collection = "teams" | "steps" | "flows" | "assets" | "lineage" | "links" | "kaizen";
@@ -15,6 +15,17 @@ const COLLECTION: { [k in Exclude<Key["kind"], "meta">]: Collection } = {
   link: "links",
   kaizen: "kaizen",
 };
+
+/** What of a map is not its own fields: its collections, and the file's format, version and scenario. */
+const NOT_OWN = new Set<string>([...Object.values(COLLECTION), "format", "version", "scenario"]);
+
+/**
+ * The map's own fields, as a `Meta` record: whatever the map holds but its collections (the
+ * core declares them once; nothing here lists them).
+ */
+export function metaOf(map: ValueStream): Meta {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => !NOT_OWN.has(k))) as Meta;
+}
 
 /** The record inside a `Record` union value. */
 export function recordBody(r: Record): unknown {
@@ -88,13 +99,10 @@ export class Mirror {
     if (c.key.kind === "meta") {
       const after = c.after?.record;
       if (after && "meta" in after && after.meta) {
-        const m = after.meta;
-        this.map.name = m.name;
-        this.map.description = m.description ?? "";
-        this.map.calendar = m.calendar;
-        this.map.demand = m.demand ?? null;
-        this.map.unit = m.unit ?? null;
-        this.map.simulation = m.simulation ?? null;
+        // The map's own fields are the record's: one left out is at its default.
+        const map = this.map as unknown as { [k: string]: unknown };
+        for (const k of Object.keys(map)) if (!NOT_OWN.has(k)) delete map[k];
+        Object.assign(map, after.meta);
       }
       return;
     }

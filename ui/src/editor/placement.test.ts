@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Flow, Step, ValueStream } from "../bindings";
 import { dataRows, nameLines, NAME_LINES, stepHeight } from "./databox";
 import { COL, ROW, STEP_H } from "./geometry";
-import { Mirror } from "./mirror";
+import { metaOf, Mirror } from "./mirror";
 import { freeSpot, healingFlows } from "./placement";
 import { Scene } from "./scene";
 
@@ -98,5 +98,26 @@ describe("a step's box", () => {
     const cut = nameLines(long);
     expect(cut.length).toBe(NAME_LINES);
     expect(cut[NAME_LINES - 1].endsWith("…")).toBe(true);
+  });
+});
+
+describe("the map's own fields in the mirror", () => {
+  it("are the core's meta record, whatever fields it has; one left out is at its default", () => {
+    const m = new Mirror({ format: "takt", version: 1, name: "Old", description: "Was here", unit: "wd", steps: [{ id: "a", name: "A" }] });
+    m.apply({
+      changes: [
+        {
+          key: { kind: "meta", id: "" },
+          before: { index: 0, record: { meta: { name: "Old", description: "Was here", unit: "wd" } } },
+          after: { index: 0, record: { meta: { name: "New", demand: { items: 6, per: "1w" } } } },
+        },
+      ],
+    });
+    expect(m.map.name).toBe("New");
+    expect(m.map.description).toBeUndefined();
+    expect(m.map.unit).toBeUndefined();
+    expect(m.map.demand).toEqual({ items: 6, per: "1w" });
+    expect(m.map.steps?.length).toBe(1);
+    expect(metaOf(m.map)).toEqual({ name: "New", demand: { items: 6, per: "1w" } });
   });
 });
