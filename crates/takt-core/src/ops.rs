@@ -574,7 +574,12 @@ fn set_field(
     } else {
         obj.insert(field.to_string(), value.clone());
     }
-    serde_path_to_error::deserialize(&json).map_err(|e| {
+    // The value is read as the file format reads it; only a refused one is read again with
+    // its path tracked (slower), to say which part of the field is at fault.
+    if let Ok(r) = Record::deserialize(&json) {
+        return Ok(r);
+    }
+    serde_path_to_error::deserialize::<_, Record>(&json).map_err(|e| {
         // The path inside the record ("step.gate.tier"): the part of the field at fault.
         let path: Vec<String> = e.path().iter().skip(1).map(|s| s.to_string()).collect();
         let at = path.join(".");
