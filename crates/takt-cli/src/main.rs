@@ -477,16 +477,8 @@ fn label(doc: &ValueStream, id: &str) -> String {
     }
 }
 
-/// Whether a metric is working time (takt, process and cycle times), not elapsed time.
-fn is_working(metric: &str) -> bool {
-    matches!(
-        metric,
-        "takt_s" | "process_time_s" | "work_content_s" | "va_time_s" | "ect_s"
-    )
-}
-
 fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
-    if is_working(metric) {
+    if takt_core::figures::is_working(metric) {
         human_working(v, doc.unit, &doc.calendar)
     } else if metric.ends_with("_s") {
         human(v, doc.unit, &doc.calendar)

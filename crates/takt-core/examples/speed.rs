@@ -18,7 +18,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10);
     let big = generate(10_000, 42);
     let mut small = generate(1_000, 42);
     let key = Key::step(&small.steps[500].id.clone());

@@ -5,6 +5,22 @@
 
 use crate::duration::{Calendar, Unit, DAY, HOUR};
 
+/// The time metrics of an analysis that are working time (VSM-REFERENCE section 1); every
+/// other time (`*_s`) is elapsed time.
+pub const WORKING_METRICS: &[&str] = &[
+    "takt_s",
+    "process_time_s",
+    "work_content_s",
+    "va_time_s",
+    "ect_s",
+];
+
+/// Whether a time metric is working time (shown with [`human_working`]) or elapsed time
+/// ([`human`]).
+pub fn is_working(metric: &str) -> bool {
+    WORKING_METRICS.contains(&metric)
+}
+
 /// A time for people: in the map's unit if it has one (and the figure reads in it: a tenth of the
 /// unit or more), else in the largest unit that keeps the number readable ("2.5 h", "3.2 d"). For **elapsed** time (lead time, waits, queues, gate
 /// time): a working day (`wd`) is elapsed time through the calendar, `7 / days_per_week` days.

@@ -64,7 +64,24 @@ fn cases() -> Value {
     .into_iter()
     .map(|x| json!({ "share": x, "text": percent(x, 1), "whole": percent(x, 0) }))
     .collect();
-    json!({ "times": out, "shares": shares })
+    // What kind of time each headline time metric is, for the page's metrics to be checked
+    // against.
+    let sample = takt_core::analyze(&takt_core::gen::generate(20, 1)).unwrap();
+    let kinds: serde_json::Map<String, Value> = takt_core::compare::headline(&sample)
+        .into_iter()
+        .map(|(m, _)| m)
+        .chain(["ect_s", "gate_time_s"])
+        .filter(|m| m.ends_with("_s"))
+        .map(|m| {
+            let kind = if takt_core::figures::is_working(m) {
+                "working"
+            } else {
+                "elapsed"
+            };
+            (m.to_string(), json!(kind))
+        })
+        .collect();
+    json!({ "times": out, "shares": shares, "metrics": kinds })
 }
 
 #[test]

@@ -41,6 +41,16 @@ describe("time figures", () => {
   });
 });
 
+describe("the kind of each time metric", () => {
+  it("is the core's: working time for takt and process times, elapsed for the rest", async () => {
+    const { METRICS } = await import("../app/metrics");
+    const kinds = shared.metrics as { [m: string]: string };
+    const times = METRICS.filter((m) => m.kind === "elapsed" || m.kind === "working");
+    expect(times.length).toBeGreaterThan(2);
+    for (const m of times) expect(m.kind, m.key).toBe(kinds[m.key]);
+  });
+});
+
 describe("shares and counts", () => {
   it("are written as the core writes them", () => {
     for (const c of shared.shares) {
