@@ -24,7 +24,7 @@ fn main() {
         .unwrap_or(10);
     let big = generate(10_000, 42);
     let mut small = generate(1_000, 42);
-    let key = Key::step(&small.steps[500].id.clone());
+    let key = Key::step(small.steps[500].id.clone());
     let mut flip = false;
     let mut analyses = Vec::new();
     let mut edits = Vec::new();
