@@ -118,11 +118,12 @@ pub struct Document {
     path: PathBuf,
     scenarios: Vec<Scenario>,
     maps: HashMap<ScenarioId, ValueStream>,
-    /// Each scenario's analysis, with the version of its map it is of (see `versions`).
-    analyses: HashMap<ScenarioId, (u64, Analysis)>,
+    /// Analyses of a scenario's recent states, each with the place in its history it is of
+    /// (see `places`): the state an undo or redo returns to is often one of them.
+    analyses: HashMap<ScenarioId, Vec<(i64, Analysis)>>,
     /// Bumped for a scenario on every change to its map: what a cached analysis is checked
     /// against.
-    versions: HashMap<ScenarioId, u64>,
+    places: HashMap<ScenarioId, i64>,
     /// Open for writing (the checks at open read through a connection that is not), and not
     /// yet closed: what dropping it must close.
     writable: bool,
@@ -180,7 +181,7 @@ impl Document {
             scenarios: Vec::new(),
             maps: HashMap::new(),
             analyses: HashMap::new(),
-            versions: HashMap::new(),
+            places: HashMap::new(),
             writable,
         };
         doc.reload_scenarios()?;
@@ -504,26 +505,54 @@ impl Document {
         Ok(&self.maps[&s])
     }
 
-    /// A scenario's analysis: kept from the last edit, undo or redo, or computed once for
-    /// each version of its map.
+    /// A scenario's analysis: kept from the edit, undo or redo that made its state (an undo
+    /// back to a state analysed before finds it kept), or computed once for it.
     pub fn analysis(&mut self, s: ScenarioId) -> Result<&Analysis> {
-        let version = self.version(s);
-        if self.analyses.get(&s).is_none_or(|(v, _)| *v != version) {
-            let a = takt_core::analyze(self.map(s)?)
-                .map_err(|e| StoreError::Edit(EditError::Invalid(e)))?;
-            self.analyses.insert(s, (version, a));
+        let place = self.place(s)?;
+        let kept = self
+            .analyses
+            .get(&s)
+            .and_then(|v| v.iter().position(|(p, _)| *p == place));
+        let k = match kept {
+            Some(k) => k,
+            None => {
+                let a = takt_core::analyze(self.map(s)?)
+                    .map_err(|e| StoreError::Edit(EditError::Invalid(e)))?;
+                self.keep(s, place, a);
+                self.analyses[&s].len() - 1
+            }
+        };
+        Ok(&self.analyses[&s][k].1)
+    }
+
+    /// Where a scenario is in its history: the number of edits applied and not undone. The
+    /// history is a line: every edit up to this place is applied, every one after it undone.
+    fn place(&mut self, s: ScenarioId) -> Result<i64> {
+        if let Some(&p) = self.places.get(&s) {
+            return Ok(p);
         }
-        Ok(&self.analyses[&s].1)
+        let p: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM history WHERE scenario = ?1 AND undone = 0",
+                [s],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())?;
+        self.places.insert(s, p);
+        Ok(p)
     }
 
-    fn version(&self, s: ScenarioId) -> u64 {
-        self.versions.get(&s).copied().unwrap_or(0)
-    }
-
-    /// Keeps `analysis` as the scenario's, for its current version.
-    fn keep(&mut self, s: ScenarioId, analysis: &Analysis) {
-        let version = self.version(s);
-        self.analyses.insert(s, (version, analysis.clone()));
+    /// Keeps `analysis` as the scenario's at `place`, with the few before it (the states an
+    /// undo returns to).
+    fn keep(&mut self, s: ScenarioId, place: i64, analysis: Analysis) {
+        const KEPT: usize = 3;
+        let v = self.analyses.entry(s).or_default();
+        v.retain(|(p, _)| *p != place);
+        v.push((place, analysis));
+        if v.len() > KEPT {
+            v.remove(0);
+        }
     }
 
     /// A future state's comparison with the current state (`None` for the current state):
@@ -535,10 +564,15 @@ impl Document {
         if s == base {
             return Ok(None);
         }
+        let place = self.place(base)?;
         self.analysis(base)?;
         self.map(s)?;
         let before = &self.maps[&base];
-        let a = &self.analyses[&base].1;
+        let a = &self.analyses[&base]
+            .iter()
+            .find(|(p, _)| *p == place)
+            .expect("analysed above")
+            .1;
         let after = &self.maps[&s];
         Ok(Some(takt_core::compare::compare_analysed(
             before, a, after, analysis,
@@ -554,12 +588,13 @@ impl Document {
         if diff.is_empty() {
             return Ok((diff, analysis));
         }
+        let mut seq = 0;
         self.commit(s, &diff, |tx| {
             tx.execute(
                 "DELETE FROM history WHERE scenario = ?1 AND undone = 1",
                 [s],
             )?;
-            let seq: i64 = tx.query_row(
+            seq = tx.query_row(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM history WHERE scenario = ?1",
                 [s],
                 |r| r.get(0),
@@ -570,7 +605,13 @@ impl Document {
             )?;
             Ok(())
         })?;
-        self.keep(s, &analysis);
+        // The undone edits are gone: analyses of the states after this place are of another
+        // line of history.
+        self.places.insert(s, seq);
+        if let Some(v) = self.analyses.get_mut(&s) {
+            v.retain(|(p, _)| *p < seq);
+        }
+        self.keep(s, seq, analysis.clone());
         Ok((diff, analysis))
     }
 
@@ -596,7 +637,6 @@ impl Document {
                 source,
             });
         }
-        *self.versions.entry(s).or_insert(0) += 1;
         Ok(())
     }
 
@@ -643,6 +683,8 @@ impl Document {
             )?;
             Ok(())
         })?;
+        // Undoing edit `seq` goes back to the place before it; redoing it, to it.
+        self.places.insert(s, if undo { seq - 1 } else { seq });
         let analysis = self.analysis(s)?.clone();
         Ok(Some((diff, analysis)))
     }
@@ -756,6 +798,7 @@ impl Document {
             .map_err(self.sql())?;
         self.maps.remove(&s);
         self.analyses.remove(&s);
+        self.places.remove(&s);
         self.reload_scenarios()
     }
 

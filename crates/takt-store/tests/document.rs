@@ -476,3 +476,48 @@ fn a_closed_document_is_whole_on_its_own() {
     doc.close().unwrap();
     assert_eq!(listing(other.path()), ["copy.takt"]);
 }
+
+#[test]
+fn the_analyses_kept_for_undo_and_redo_are_the_states_own() {
+    // Every analysis the document returns, kept or not, equals one made afresh of the map it
+    // returns it with: through edits, undos back to kept states, redos, and a new edit that
+    // cuts off what was undone (its states' analyses must not come back).
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("kept.takt"), &sample()).unwrap();
+    let s = doc.current();
+    let id = sample().steps[2].id.clone();
+    let fresh = |doc: &mut Document| takt_core::analyze(doc.map(s).unwrap()).unwrap();
+    for pt in ["1h", "2h", "3h"] {
+        let (_, a) = doc.apply(s, &set(&id, "pt", json!(pt))).unwrap();
+        assert_eq!(a, fresh(&mut doc));
+    }
+    for _ in 0..2 {
+        let (_, a) = doc.undo(s).unwrap().expect("an edit to undo");
+        assert_eq!(a, fresh(&mut doc));
+    }
+    let (_, a) = doc.redo(s).unwrap().expect("an edit to redo");
+    assert_eq!(a, fresh(&mut doc));
+    assert_eq!(doc.analysis(s).unwrap().clone(), fresh(&mut doc));
+    // A new edit at place 2 drops the undone third; undo it and redo nothing.
+    let (_, a) = doc.apply(s, &set(&id, "pt", json!("5h"))).unwrap();
+    assert_eq!(a, fresh(&mut doc));
+    let (_, a) = doc.undo(s).unwrap().expect("the new edit");
+    assert_eq!(a, fresh(&mut doc));
+    let (_, a) = doc.redo(s).unwrap().expect("the new edit again");
+    assert_eq!(a, fresh(&mut doc));
+    assert_eq!(
+        doc.map(s)
+            .unwrap()
+            .step(&id)
+            .unwrap()
+            .pt
+            .unwrap()
+            .to_string(),
+        "5h"
+    );
+    // Reopened, the places are read from the history.
+    drop(doc);
+    let mut doc = Document::open(&dir.path().join("kept.takt")).unwrap();
+    let (_, a) = doc.undo(s).unwrap().expect("after reopening");
+    assert_eq!(a, fresh(&mut doc));
+}
