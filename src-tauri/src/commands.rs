@@ -165,7 +165,10 @@ pub fn open_path<R: Runtime>(
         .unwrap_or_else(|p| p.into_inner())
         .as_ref()
         .map(|s| s.path().to_path_buf());
-    if current.as_deref() == Some(path) {
+    if current
+        .as_deref()
+        .is_some_and(|c| crate::session::same_file(c, path))
+    {
         let mut guard = state.session.lock().unwrap_or_else(|p| p.into_inner());
         return guard.as_mut().ok_or(AppError::NoDocument)?.loaded();
     }

@@ -196,6 +196,20 @@ fn path_argument() -> Option<PathBuf> {
         .find(|p| !p.to_string_lossy().starts_with('-'))
 }
 
+/// Asks the page to quit (File > Quit, the window's close button): it commits the field being
+/// typed in and the edits on their way, then calls `quit`, which closes the document whole and
+/// ends the app. A page that does not answer within 3 s (busy, or broken) is not waited for:
+/// the app ends anyway, closing the document on the way out (`RunEvent::Exit`).
+pub fn request_quit<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_specta::Event;
+    let _ = MenuAction { id: "quit".into() }.emit(app);
+    let app = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        app.exit(0);
+    });
+}
+
 /// On SIGTERM, SIGINT or SIGHUP the document is closed (whole, nothing beside it) and the app
 /// exits, as if quit.
 #[cfg(unix)]
@@ -231,6 +245,14 @@ pub fn run() {
             open_first(&handle, &state, path_argument());
             menu::install(&handle, &state)?;
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // The close button quits as File > Quit does: through the page, which saves what
+            // is on its way first.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                request_quit(window.app_handle());
+            }
         })
         .build(tauri::generate_context!())
         .expect("Takt could not start its window");

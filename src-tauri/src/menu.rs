@@ -1,6 +1,6 @@
 //! The native menu. Every item but Quit is sent to the page as a [`MenuAction`], which runs the
-//! same action as the item's shortcut or button there. Quit ends the app here, in Rust: the
-//! document is closed whole on the way out (`RunEvent::Exit`).
+//! same action as the item's shortcut or button there. Quit asks the page to quit
+//! (`request_quit`): it commits what is being typed and the edits on their way first.
 
 use crate::{AppState, MenuAction};
 use std::sync::Mutex;
@@ -108,7 +108,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Resul
     app.on_menu_event(|app, event| {
         let id = event.id().as_ref().to_string();
         if id == "quit" {
-            app.exit(0);
+            crate::request_quit(app);
             return;
         }
         let _ = MenuAction { id }.emit(app);

@@ -204,7 +204,9 @@ impl Session {
     /// If anything fails, the session stays on the original file.
     pub fn save_as(&mut self, target: &Path) -> Result<(), AppError> {
         let name = self.scenario_name();
-        if target == self.doc.path() {
+        // The open file itself, however its path is spelled: nothing to copy (and renaming a
+        // copy over it would cut the open connection off from its file).
+        if same_file(target, self.doc.path()) {
             return Ok(());
         }
         if target.exists() {
@@ -242,6 +244,22 @@ fn new_name(name: &str) -> Result<&str, AppError> {
         });
     }
     Ok(name)
+}
+
+/// Whether two paths name one file: the same file on disk (device and inode) where both
+/// exist, else the same path once resolved.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// A document's name: its file name without the extension.

@@ -167,6 +167,23 @@ describe("a closed document is whole on its own", () => {
     await app.close();
   });
 
+  test("Quit commits the value being typed, not yet entered", async () => {
+    const dir = tempDir("close-typed");
+    const app = await launch({ dataDir: dir, args: [example("manufacturing.json")] });
+    const file = path.join(dir, "manufacturing.takt");
+    const { browser } = app;
+    await browser.execute(() => window.takt.editor.setSelection([], null));
+    await browser.$("#f-name").click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys(["Backspace"]);
+    for (const c of "Typed, not entered") await browser.keys([c]);
+    // Quit from the menu: the page is asked, leaves the field (which commits it) and quits.
+    await browser.execute(() => window.takt.action("quit"));
+    await app.exited();
+    whole(file, "Typed, not entered");
+    await app.close();
+  });
+
   test("a signal (SIGTERM)", async () => {
     const { app, file } = await edited("SIGTERM");
     process.kill(app.pid, "SIGTERM");
@@ -373,6 +390,27 @@ describe("the sample, as facilitators and leaders use it", () => {
     assert.ok(apart.length > 0, "steps cut off are marked on the canvas");
     await browser.waitUntil(() => browser.execute(() => document.querySelector('#warnings [data-code="disconnected"]') !== null), { timeout: 5000 });
     await app.screenshot("disconnected");
+    await browser.keys(["Control", "z"]);
+    await settle(browser);
+  });
+
+  test("Tab commits a field, and what is typed in the next one stays through the edit", async () => {
+    const { browser } = app;
+    await clickStep(browser, "train");
+    await browser.$("#f-pt").click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys(["Backspace"]);
+    for (const c of "7h") await browser.keys([c]);
+    await browser.keys(["Tab"]);
+    // Straight on into the next field (the range's minimum), while the edit comes back.
+    for (const c of "5h") await browser.keys([c]);
+    await settle(browser);
+    assert.equal(await browser.execute(() => window.takt.editor.mirror.step("train").pt), "7h");
+    const next = await browser.execute(() => ({ id: document.activeElement?.id, value: document.activeElement?.value }));
+    assert.equal(next.id, "f-pt-range-min");
+    assert.equal(next.value, "5h");
+    await browser.keys(["Escape"]);
+    await browser.execute(() => window.takt.editor.canvas.focus());
     await browser.keys(["Control", "z"]);
     await settle(browser);
   });

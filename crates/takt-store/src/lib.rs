@@ -980,6 +980,15 @@ fn check_ids(path: &Path, app: i32, version: i32) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
+    // Takt writes its application id and schema version in one transaction with the schema:
+    // a file with the id and no version has no Takt schema. (An older schema, once there is
+    // one, is to be migrated and checked on a private copy before the file is written.)
+    if version < 1 {
+        return Err(StoreError::Corrupt {
+            path: path.into(),
+            detail: format!("it has Takt's application id but no Takt schema (version {version})"),
+        });
+    }
     Ok(())
 }
 
@@ -1011,44 +1020,44 @@ fn file_uri(path: &Path, immutable: bool) -> String {
     uri
 }
 
-/// A document and the log beside it, copied into a private folder to be checked there (and
-/// removed with it).
+/// A document and the log or journal beside it, copied into a private folder (a random name,
+/// readable by this user alone) to be checked there; removed with it.
 struct PrivateCopy {
-    dir: PathBuf,
+    _dir: tempfile::TempDir,
     file: PathBuf,
 }
 
 impl PrivateCopy {
-    /// A copy of `path` with its log, if it has one beside it; `None` when it has none.
+    /// A copy of `path` with what is beside it (a write-ahead log, or a hot rollback journal,
+    /// which SQLite replays or rolls back when it opens the file), if there is any; `None`
+    /// when there is nothing beside it.
     fn of(path: &Path) -> Result<Option<PrivateCopy>> {
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let wal = PathBuf::from(wal);
-        if !wal.exists() {
+        let side = |suffix: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        let beside: Vec<&str> = ["-wal", "-journal"]
+            .into_iter()
+            .filter(|s| side(s).exists())
+            .collect();
+        if beside.is_empty() {
             return Ok(None);
         }
         let fail = |e: std::io::Error| StoreError::Sqlite {
             path: path.into(),
             source: rusqlite::Error::InvalidPath(format!("a private copy to check: {e}").into()),
         };
-        static COPIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("takt-check-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(fail)?;
-        let copy = PrivateCopy {
-            file: dir.join("check.takt"),
-            dir,
-        };
-        std::fs::copy(path, &copy.file).map_err(fail)?;
-        std::fs::copy(&wal, copy.dir.join("check.takt-wal")).map_err(fail)?;
-        Ok(Some(copy))
-    }
-}
-
-impl Drop for PrivateCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let dir = tempfile::Builder::new()
+            .prefix("takt-check-")
+            .tempdir()
+            .map_err(fail)?;
+        let file = dir.path().join("check.takt");
+        std::fs::copy(path, &file).map_err(fail)?;
+        for s in beside {
+            std::fs::copy(side(s), dir.path().join(format!("check.takt{s}"))).map_err(fail)?;
+        }
+        Ok(Some(PrivateCopy { _dir: dir, file }))
     }
 }
 

@@ -339,6 +339,23 @@ fn files_that_are_not_takt_documents_are_refused_and_untouched() {
 }
 
 #[test]
+fn a_file_with_takts_id_but_no_schema_is_refused_untouched() {
+    // Takt writes its id and its schema version together: an id without a version is no
+    // document of ours, and must not be migrated (written) before it is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("id-only.db");
+    {
+        let c = rusqlite::Connection::open(&file).unwrap();
+        c.execute_batch("CREATE TABLE t (x); PRAGMA application_id = 1413565268;")
+            .unwrap();
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    let e = refuse(dir.path(), "id-only.takt", &bytes);
+    assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("no Takt schema"), "{e}");
+}
+
+#[test]
 fn a_document_from_a_newer_takt_is_refused_naming_the_version() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.takt");

@@ -108,7 +108,9 @@ export class App {
       try {
         const r = await call(commands.apply(op));
         this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
-        await nextFrame();
+        // Until the frame that shows it (for the edit-latency harness); a hidden window draws
+        // no frames, and the queue must not wait for one.
+        await Promise.race([nextFrame(), new Promise((r) => setTimeout(r, 100))]);
         this.perf.edits.push(performance.now() - t0);
         return true;
       } catch (e) {
@@ -285,11 +287,13 @@ export class App {
   private async renameScenario(name: string): Promise<void> {
     const to = await this.ask("Rename scenario", name);
     if (!to || to === name) return;
-    try {
-      this.show(await call(commands.renameScenario(name, to)), false);
-    } catch (e) {
-      this.error(e);
-    }
+    return this.serial(async () => {
+      try {
+        this.show(await call(commands.renameScenario(name, to)), false);
+      } catch (e) {
+        this.error(e);
+      }
+    });
   }
 
   private async deleteScenario(name: string): Promise<void> {
@@ -487,14 +491,21 @@ export class App {
         if (!inField) ed.deleteSelection(false);
         return;
       case "select-all":
-        if (inField) (document.activeElement as HTMLInputElement).select();
+        if (inField) {
+          const el = document.activeElement;
+          if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) el.select();
+        }
         // After the edits on their way (a step being added is selected too).
         else void this.serial(async () => ed.selectAll());
         return;
-      case "quit":
-        // After the edits on their way; the document is closed whole on the way out.
+      case "quit": {
+        // What is being typed is committed (leaving a field commits it), then the edits on
+        // their way are made, then the app quits, closing the document whole.
+        const active = document.activeElement;
+        if (active instanceof HTMLElement && active !== document.body) active.blur();
         void this.serial(() => commands.quit());
         return;
+      }
       case "zoom-in":
         ed.zoom(1.25);
         return;

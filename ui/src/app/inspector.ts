@@ -262,6 +262,33 @@ export class Inspector {
 
   /** Shows the fields of a step, a flow, several steps, a kaizen item, or the map. */
   show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null, analysis: Analysis | null = null): void {
+    // The field being typed in keeps its focus, and what was typed into it, through the
+    // rebuild that each edit brings (Tab commits a field and moves on to the next).
+    const active = document.activeElement;
+    const typing =
+      (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement || active instanceof HTMLSelectElement) && this.el.contains(active) && active.id
+        ? {
+            id: active.id,
+            value: active.value,
+            changed: active.value !== active.dataset.shown,
+            start: active instanceof HTMLSelectElement ? null : active.selectionStart,
+            end: active instanceof HTMLSelectElement ? null : active.selectionEnd,
+          }
+        : null;
+    this.render(map, steps, flow, flowKey, kaizen, analysis);
+    if (typing) {
+      const again = this.el.querySelector(`#${CSS.escape(typing.id)}`);
+      if (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement || again instanceof HTMLSelectElement) {
+        if (typing.changed) again.value = typing.value;
+        again.focus();
+        if (!(again instanceof HTMLSelectElement) && typing.start != null && typing.end != null && again.type !== "checkbox") {
+          again.setSelectionRange(typing.start, typing.end);
+        }
+      }
+    }
+  }
+
+  private render(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null, analysis: Analysis | null): void {
     this.errors.clear();
     this.inputs.clear();
     this.refused.clear();
@@ -394,6 +421,8 @@ export class Inspector {
       input.value = String(current);
     }
     input.dataset.field = spec.field;
+    // What the field showed when drawn: a value that differs was typed (see `show`).
+    input.dataset.shown = spec.kind === "check" ? "" : String(current);
     const error = h("div", { class: "field-error", role: "alert", "data-error-for": spec.field });
     this.errors.set(spec.field, error);
     this.inputs.set(spec.field, input);
@@ -405,10 +434,11 @@ export class Inspector {
       if (text === last || text === refused) return;
       this.clearError(spec.field);
       if (typeof text === "string") this.refused.set(spec.field, { key, text });
-      this.pending = spec.field;
       try {
-        // Built from the record as it is when the edit's turn comes.
+        // Built from the record as it is when the edit's turn comes; its error, if any, is
+        // this field's (the field is marked pending when the edit is sent, not before).
         const ok = await this.host.edit(() => {
+          this.pending = spec.field;
           const now = (this.host.record(key) ?? record) as never;
           return spec.op ? spec.op(key, text, now) : setOp(key, spec.field, typedValue(spec, text));
         });
@@ -418,7 +448,7 @@ export class Inspector {
           this.refused.delete(spec.field);
         } else refused = text;
       } finally {
-        this.pending = null;
+        if (this.pending === spec.field) this.pending = null;
       }
     };
     input.addEventListener("change", commit);
@@ -459,16 +489,16 @@ export class Inspector {
         error.textContent = `A range needs both a minimum and a maximum (leave both empty for none).`;
         return;
       }
-      this.pending = r.range;
       try {
         const ok = await this.host.edit(() => {
+          this.pending = r.range;
           const cur = (this.host.record(key) as { [k: string]: unknown } | undefined)?.[r.range] as Range | null | undefined;
           const value = lo == null || hi == null ? null : { ...(cur?.likely != null ? { likely: cur.likely } : {}), min: lo, max: hi };
           return setOp(key, r.range, value);
         });
         if (ok) last = now;
       } finally {
-        this.pending = null;
+        if (this.pending === r.range) this.pending = null;
       }
     };
     for (const input of [min, max]) {

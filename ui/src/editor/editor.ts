@@ -475,6 +475,8 @@ export class Editor implements ToolHost {
   copy(): void {
     const ids = this.selection;
     if (!ids.size) return;
+    // Positions from the scene as the document now is (an undo may not be drawn yet).
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
     this.clip = {
       steps: this.mirror.steps
         .filter((s) => ids.has(s.id))
