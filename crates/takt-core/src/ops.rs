@@ -21,6 +21,22 @@ pub enum Kind {
     Kaizen,
 }
 
+impl Kind {
+    /// The kind's name, as the file format and the document's tables write it ("step").
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Meta => "meta",
+            Kind::Team => "team",
+            Kind::Step => "step",
+            Kind::Flow => "flow",
+            Kind::Asset => "asset",
+            Kind::Lineage => "lineage",
+            Kind::Link => "link",
+            Kind::Kaizen => "kaizen",
+        }
+    }
+}
+
 /// A record's stable address: its kind and id (flows, lineage edges and links have derived ids).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -585,7 +601,7 @@ fn set_field(
         let at = path.join(".");
         let shown = path
             .iter()
-            .try_fold(&json[kind_key(key.kind)], |v, k| v.get(k.as_str()))
+            .try_fold(&json[key.kind.name()], |v, k| v.get(k.as_str()))
             .filter(|v| !v.is_object());
         EditError::BadValue {
             key: key.clone(),
@@ -597,20 +613,6 @@ fn set_field(
             ),
         }
     })
-}
-
-/// The key of a kind's records in their JSON form (`{"step": {...}}`).
-fn kind_key(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Meta => "meta",
-        Kind::Team => "team",
-        Kind::Step => "step",
-        Kind::Flow => "flow",
-        Kind::Asset => "asset",
-        Kind::Lineage => "lineage",
-        Kind::Link => "link",
-        Kind::Kaizen => "kaizen",
-    }
 }
 
 /// A field's name in words ("the process time").

@@ -139,19 +139,6 @@ impl Drop for Document {
     }
 }
 
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Meta => "meta",
-        Kind::Team => "team",
-        Kind::Step => "step",
-        Kind::Flow => "flow",
-        Kind::Asset => "asset",
-        Kind::Lineage => "lineage",
-        Kind::Link => "link",
-        Kind::Kaizen => "kaizen",
-    }
-}
-
 /// The first bytes of every SQLite file.
 pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -1095,7 +1082,7 @@ fn insert_map(tx: &Transaction, s: ScenarioId, map: &ValueStream) -> rusqlite::R
     for r in records_of(map) {
         let key = r.key();
         let p = position.entry(key.kind).or_insert(0);
-        st.execute(params![s, kind_name(key.kind), key.id, *p, json(&r)])?;
+        st.execute(params![s, key.kind.name(), key.id, *p, json(&r)])?;
         *p += 1;
     }
     Ok(())
@@ -1125,7 +1112,7 @@ fn load_map(conn: &Connection, s: ScenarioId) -> std::result::Result<ValueStream
         let (kind, id, body) = row.map_err(LoadError::Sqlite)?;
         let record: Record = serde_json::from_str(&body)
             .map_err(|e| LoadError::Bad(format!("record {kind} '{id}': {e}")))?;
-        if kind_name(record.key().kind) != kind || record.key().id != id {
+        if record.key().kind.name() != kind || record.key().id != id {
             return Err(LoadError::Bad(format!(
                 "record {kind} '{id}' holds {}",
                 record.key()
@@ -1165,7 +1152,7 @@ fn load_map(conn: &Connection, s: ScenarioId) -> std::result::Result<ValueStream
 /// collections.
 fn write_diff(tx: &Transaction, s: ScenarioId, diff: &Diff) -> rusqlite::Result<()> {
     for c in &diff.changes {
-        let kind = kind_name(c.key.kind);
+        let kind = c.key.kind.name();
         if c.key.kind == Kind::Meta {
             if let Some(a) = &c.after {
                 tx.execute(

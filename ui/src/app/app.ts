@@ -110,7 +110,7 @@ export class App {
         this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
         // Until the frame that shows it (for the edit-latency harness); a hidden window draws
         // no frames, and the queue must not wait for one.
-        await Promise.race([nextFrame(), new Promise((r) => setTimeout(r, 100))]);
+        await Promise.race([nextFrame(), new Promise((done) => setTimeout(done, FRAME_WAIT_MS))]);
         this.perf.edits.push(performance.now() - t0);
         return true;
       } catch (e) {
@@ -759,6 +759,9 @@ export class App {
     input.onblur = () => finish(true);
   }
 }
+
+/** How long an edit waits for the frame that shows it, at most (a hidden window draws none). */
+const FRAME_WAIT_MS = 100;
 
 function nextFrame(): Promise<void> {
   return new Promise((r) => requestAnimationFrame(() => r()));

@@ -51,6 +51,21 @@ export function segmentDistance(p: Point, a: Point, b: Point): number {
   return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
+/** The point a share `t` of the way along a polyline (its last point for an empty one's end). */
+export function along(points: Point[], t: number): Point {
+  let total = 0;
+  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
+  let want = total * t;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    const d = Math.hypot(b.x - a.x, b.y - a.y);
+    if (want <= d && d > 0) return { x: a.x + ((b.x - a.x) * want) / d, y: a.y + ((b.y - a.y) * want) / d };
+    want -= d;
+  }
+  return points[points.length - 1] ?? { x: 0, y: 0 };
+}
+
 /** Where the line from a box's centre towards `toward` leaves the box. */
 export function boxExit(r: Rect, toward: Point): Point {
   const cx = r.x + r.w / 2;

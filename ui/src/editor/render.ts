@@ -5,7 +5,7 @@ import type { Analysis, Flow, Kaizen, Step, StepMetrics, ValueStream } from "../
 import { dataRows, headerHeight, NAME_FONT, NAME_LINE, nameLines, ROW_H } from "./databox";
 import { fmtDuration, fmtPercent, plural } from "./format";
 import { burstCentre, burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
-import type { Point, Rect } from "./geometry";
+import { along, type Point, type Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
 export interface Theme {
@@ -804,20 +804,6 @@ function midpoint(points: Point[]): Point {
   return along(points, 0.5);
 }
 
-/** The point a share `t` of the way along a polyline. */
-function along(points: Point[], t: number): Point {
-  let total = 0;
-  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
-  let want = total * t;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1];
-    const b = points[i];
-    const d = Math.hypot(b.x - a.x, b.y - a.y);
-    if (want <= d && d > 0) return { x: a.x + ((b.x - a.x) * want) / d, y: a.y + ((b.y - a.y) * want) / d };
-    want -= d;
-  }
-  return points[points.length - 1];
-}
 
 /** Draws `text` cut with an ellipsis to `max` width. */
 function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number): void {

@@ -7,6 +7,7 @@ import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
 import { stepHeight } from "./databox";
 import {
+  along,
   boxExit,
   contains,
   intersects,
@@ -172,7 +173,7 @@ export class Scene {
         anchor = "above";
       } else if (flow) {
         const k = next(`f:${flow.key}`);
-        const p = midpointOf(flow.points);
+        const p = along(flow.points, 0.5);
         x = p.x + k * 2.2 * BURST.w;
         y = p.y - BURST.h - 26;
       } else {
@@ -393,19 +394,6 @@ function flowPoints(flow: Flow, a: Rect, b: Rect): Point[] {
   return [boxExit(a, cb), boxExit(b, ca)];
 }
 
-function midpointOf(points: Point[]): Point {
-  let total = 0;
-  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
-  let want = total / 2;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1];
-    const b = points[i];
-    const d = Math.hypot(b.x - a.x, b.y - a.y);
-    if (want <= d && d > 0) return { x: a.x + ((b.x - a.x) * want) / d, y: a.y + ((b.y - a.y) * want) / d };
-    want -= d;
-  }
-  return points[points.length - 1] ?? { x: 0, y: 0 };
-}
 
 function boundsOf(points: Point[], pad: number): Rect {
   let x0 = Infinity,
