@@ -22,8 +22,9 @@ pub fn is_working(metric: &str) -> bool {
 }
 
 /// A time for people: in the map's unit if it has one (and the figure reads in it: a tenth of the
-/// unit or more), else in the largest unit that keeps the number readable ("2.5 h", "3.2 d"). For **elapsed** time (lead time, waits, queues, gate
-/// time): a working day (`wd`) is elapsed time through the calendar, `7 / days_per_week` days.
+/// unit or more), else in the largest unit that keeps the number readable ("2.5 h", "3.2 d").
+/// For **elapsed** time (lead time, waits, queues, gate time): a working day (`wd`) is elapsed
+/// time through the calendar, `7 / days_per_week` days.
 /// Working time (takt, process and cycle times) is [`human_working`].
 ///
 /// The page's `fmtElapsed` (`ui/src/editor/format.ts`) is the same function; both are checked

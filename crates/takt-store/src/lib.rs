@@ -244,10 +244,12 @@ impl Document {
             Some(c) => {
                 // The copy's header bytes say what the log will make them: only the SQLite
                 // magic is checked from them.
-                check_magic(&c.file).map_err(|_| StoreError::NotTakt {
-                    path: path.into(),
-                    why: "it is not a SQLite database".into(),
-                })?;
+                if !looks_like_document(&c.file) {
+                    return Err(StoreError::NotTakt {
+                        path: path.into(),
+                        why: "it is not a SQLite database".into(),
+                    });
+                }
                 None
             }
         };
@@ -975,17 +977,6 @@ fn check_ids(path: &Path, app: i32, version: i32) -> Result<()> {
             path: path.into(),
             detail: format!("it has Takt's application id but no Takt schema (version {version})"),
         });
-    }
-    Ok(())
-}
-
-/// Whether a file starts with the SQLite magic string.
-fn check_magic(path: &Path) -> std::io::Result<()> {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    std::fs::File::open(path)?.read_exact(&mut head)?;
-    if &head != SQLITE_MAGIC {
-        return Err(std::io::Error::other("not SQLite"));
     }
     Ok(())
 }

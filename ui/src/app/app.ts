@@ -586,28 +586,10 @@ export class App {
   private editNameInPlace(id: string, at: { x: number; y: number; w: number; h: number }): void {
     const step = this.editor.mirror.step(id);
     if (!step) return;
-    const input = byId<HTMLInputElement>("inline-edit");
-    input.value = step.name ?? "";
-    input.hidden = false;
-    input.style.left = `${at.x}px`;
-    input.style.top = `${at.y}px`;
-    input.style.width = `${Math.max(140, at.w)}px`;
-    input.style.height = `${Math.max(28, at.h)}px`;
-    input.focus();
-    input.select();
-    const done = async (save: boolean) => {
-      input.onkeydown = null;
-      input.onblur = null;
-      input.hidden = true;
-      const name = input.value.trim();
-      if (save && name !== (step.name ?? "")) await this.edit({ op: "set", key: { kind: "step", id }, field: "name", value: name });
-      this.editor.canvas.focus();
-    };
-    input.onkeydown = (e) => {
-      if (e.key === "Enter") void done(true);
-      if (e.key === "Escape") void done(false);
-    };
-    input.onblur = () => void done(true);
+    const was = step.name ?? "";
+    this.askName(at, was, "", (name) => {
+      if (name !== was) void this.edit({ op: "set", key: { kind: "step", id }, field: "name", value: name });
+    });
   }
 
   // --- the page -----------------------------------------------------------------------------------
@@ -722,7 +704,10 @@ export class App {
     ed.revealRect({ ...at, w: STEP_W, h: STEP_H });
     const team = sel?.step.team ?? null;
     const screen = ed.viewport.toScreen(at);
-    this.askName({ x: screen.x, y: screen.y, w: STEP_W * ed.viewport.scale, h: 30 * ed.viewport.scale }, label, async (name) => {
+    const field = { x: screen.x, y: screen.y, w: Math.max(160, STEP_W * ed.viewport.scale), h: 30 * ed.viewport.scale };
+    this.askName(field, "", label, async (name) => {
+      // An empty name (Enter on nothing, or leaving the field) makes no step.
+      if (!name) return;
       let id = "";
       const ok = await this.edit(() => {
         id = ed.mirror.newStepId(name);
@@ -732,24 +717,27 @@ export class App {
     });
   }
 
-  /** The in-place name field over the canvas: `done` gets the trimmed name, unless cancelled. */
-  private askName(at: { x: number; y: number; w: number; h: number }, placeholder: string, done: (name: string) => void): void {
+  /**
+   * The in-place name field over the canvas, holding `value` (selected) or `placeholder`: `done`
+   * gets the trimmed name when Enter is pressed or the field is left, not when Escape is.
+   */
+  private askName(at: { x: number; y: number; w: number; h: number }, value: string, placeholder: string, done: (name: string) => void): void {
     const input = byId<HTMLInputElement>("inline-edit");
-    input.value = "";
+    input.value = value;
     input.placeholder = placeholder;
     input.hidden = false;
     input.style.left = `${at.x}px`;
     input.style.top = `${at.y}px`;
-    input.style.width = `${Math.max(160, at.w)}px`;
+    input.style.width = `${Math.max(140, at.w)}px`;
     input.style.height = `${Math.max(28, at.h)}px`;
     input.focus();
+    input.select();
     const finish = (save: boolean) => {
       input.onkeydown = null;
       input.onblur = null;
       input.hidden = true;
       input.placeholder = "";
-      const name = input.value.trim();
-      if (save && name) done(name);
+      if (save) done(input.value.trim());
       this.editor.canvas.focus();
     };
     input.onkeydown = (e) => {

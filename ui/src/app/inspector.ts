@@ -4,8 +4,8 @@
 // unchanged. Each edit is built when its turn comes (after the edits sent before it), from the
 // record as it then is: two fields committed in quick succession never undo each other.
 
-import type { Analysis, Duration, Flow, Kaizen, Key, Op, Range, Step, Unit, ValueStream } from "../bindings";
-import { exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
+import type { Analysis, Flow, Kaizen, Key, Op, Range, Step, ValueStream } from "../bindings";
+import { durationSeconds, exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
 import { metaOf } from "../editor/mirror";
 import { h } from "./dom";
 import { WASTES } from "./vocabulary";
@@ -55,18 +55,6 @@ function gateOp(sub: string, parse: (t: string | boolean) => unknown) {
     else gate[sub] = v;
     return setOp(key, "gate", Object.keys(gate).length ? gate : null);
   };
-}
-
-/** Seconds of elapsed time in a duration, through the map's calendar (for comparing with a range). */
-export function durationSeconds(d: Duration | null | undefined, map: ValueStream): number | null {
-  if (d == null) return null;
-  if (typeof d === "number") return d;
-  const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*([a-z]+)\s*$/i.exec(d);
-  if (!m) return null;
-  const days = map.calendar?.days_per_week ?? 5;
-  const per: { [u in Unit]: number } = { s: 1, min: 60, h: 3600, d: 86400, wd: (7 * 86400) / days, w: 7 * 86400 };
-  const u = per[m[2] as Unit];
-  return u == null ? null : Number(m[1]) * u;
 }
 
 /** The range fields and the point value each belongs to. */

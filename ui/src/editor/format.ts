@@ -40,6 +40,15 @@ function elapsedSeconds(unit: Unit, cal: { days: number }): number {
   }
 }
 
+/** Seconds of elapsed time in a duration as written ("5wd", 90), through the map's calendar. */
+export function durationSeconds(d: Duration | null | undefined, clock?: Clock | null): number | null {
+  if (d == null) return null;
+  if (typeof d === "number") return d;
+  const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*([a-z]+)\s*$/i.exec(d);
+  if (!m || !["s", "min", "h", "d", "wd", "w"].includes(m[2])) return null;
+  return Number(m[1]) * elapsedSeconds(m[2] as Unit, calendarOf(clock?.calendar));
+}
+
 /**
  * A number as the figures show it: 3 significant digits or the whole number (0 decimals from
  * 100, 1 from 10, else 2), trailing zeros dropped, rounded half away from zero (by hand:
