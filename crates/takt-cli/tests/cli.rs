@@ -155,12 +155,12 @@ fn a_loop_of_ordinary_flows_is_named() {
 #[test]
 fn a_newer_format_is_refused_with_the_version() {
     let f = temp_file(
-        "v2.json",
-        &RETRAIN.replace("\"version\": 1", "\"version\": 2"),
+        "v3.json",
+        &RETRAIN.replace("\"version\": 1", "\"version\": 3"),
     );
     let o = takt(&["analyze", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("version 2"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("version 3"), "{}", stderr(&o));
 }
 
 #[test]

@@ -67,7 +67,8 @@ pub struct Analysis {
     /// Time in gates on the critical path, and its share of the lead time.
     pub gate_time_s: f64,
     pub gate_share: f64,
-    /// Pairs of gates on one path that check the same control.
+    /// Pairs of gates on one path that check the same control, or that are consecutive
+    /// approvals by the same role.
     pub redundant_gates: Vec<[String; 2]>,
     /// Non-value time by waste category, per item, over the whole map.
     pub waste_s: BTreeMap<String, f64>,
@@ -698,13 +699,39 @@ fn analysis_warnings(g: &Graph, a: &Analysis) -> Vec<Warning> {
             code: "redundant_gate",
             element: step(y),
             message: format!(
-                "gates '{}' and '{}' are on one path and check the same control: a redundancy candidate",
+                "gates '{}' and '{}' {}: a redundancy candidate",
                 name(x),
-                name(y)
+                name(y),
+                redundancy_reason(doc, x, y)
             ),
         });
     }
     w
+}
+
+/// Why two gates are redundant, in words: they check one control, or one role approves twice.
+pub fn redundancy_reason(doc: &ValueStream, x: &str, y: &str) -> String {
+    let gate = |id: &str| doc.step(id).and_then(|s| s.gate.as_deref());
+    let (a, b) = (gate(x), gate(y));
+    let same = |f: fn(&GateDetails) -> Option<&String>| match (a.and_then(f), b.and_then(f)) {
+        (Some(p), Some(q)) => p.trim().eq_ignore_ascii_case(q.trim()) && !p.trim().is_empty(),
+        _ => false,
+    };
+    if same(|g| g.control.as_ref()) && same(|g| g.regulation.as_ref()) {
+        let g = a.unwrap();
+        format!(
+            "are on one path and check the same control ({} {})",
+            g.regulation.as_deref().unwrap_or("").trim(),
+            g.control.as_deref().unwrap_or("").trim()
+        )
+    } else if same(|g| g.control.as_ref()) {
+        "are on one path and check the same control".into()
+    } else {
+        format!(
+            "are consecutive approvals by the same role ({})",
+            a.and_then(|g| g.approver.as_deref()).unwrap_or("").trim()
+        )
+    }
 }
 
 /// The lead-time recursion and everything that follows from it; handoffs, redundant gates and
@@ -1063,7 +1090,9 @@ fn combine(g: &Graph, x: u32, stamp: &[(u32, u32)], j: u32, d: &[Acc]) -> Acc {
     }
 }
 
-/// Gates on one path that check the same control (same regulation, same control id).
+/// Gates on one path that check the same control (same regulation, same control id), and
+/// consecutive approvals by the same role (a gate's item flow straight into another gate with
+/// the same approver). A pair found both ways is listed once.
 fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
     let doc = g.doc;
     // Groups of gates checking one control, in the order the controls first appear.
@@ -1088,6 +1117,25 @@ fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
         groups[k].push(i as u32);
     }
     let mut out = Vec::new();
+    // Consecutive approvals by one role: a gate whose item flow leads straight to another gate
+    // with the same approver.
+    let approver = |i: usize| {
+        doc.steps[i]
+            .gate
+            .as_ref()
+            .and_then(|gd| gd.approver.as_deref())
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+    };
+    for (i, _) in g.info.iter().enumerate().filter(|(_, s)| s.gate) {
+        let Some(a) = approver(i) else { continue };
+        for &f in g.outs(i) {
+            let j = g.flows[f as usize].to as usize;
+            if g.info[j].gate && approver(j).is_some_and(|b| b.eq_ignore_ascii_case(a)) {
+                out.push([doc.steps[i].id.clone(), doc.steps[j].id.clone()]);
+            }
+        }
+    }
     for mut gates in groups {
         gates.sort_by_key(|&x| g.pos[x as usize]);
         // Small groups: every pair on one path. Large ones (generated maps): each gate against
@@ -1108,6 +1156,8 @@ fn redundant_gates(g: &Graph) -> Vec<[String; 2]> {
             }
         }
     }
+    let mut seen = rustc_hash::FxHashSet::default();
+    out.retain(|p| seen.insert(p.clone()));
     out
 }
 

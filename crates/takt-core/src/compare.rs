@@ -1,5 +1,6 @@
 //! Comparing two maps (two scenarios, or two versions of one): every headline metric's delta,
-//! and the steps added, removed and changed.
+//! the steps added, removed and changed, and what the second does to the first's mandatory
+//! gates.
 
 use crate::analysis::{analyze, Analysis};
 use crate::model::ValueStream;
@@ -24,6 +25,139 @@ pub struct Comparison {
     /// Steps in both maps whose records differ, with the fields that differ.
     pub steps_changed: Vec<StepChange>,
     pub bottleneck: [Option<String>; 2],
+    /// Every mandatory gate of the first map that the second removes, bypasses or changes,
+    /// with the second map's justification for it.
+    pub mandatory: Vec<MandatoryChange>,
+}
+
+/// What a future state does to a mandatory gate of the current state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum GateChange {
+    /// The gate is gone (or is no longer a gate).
+    Removed,
+    /// The gate is there, but items no longer all pass it: flows go around it, an XOR split
+    /// skips it, or it is cut off from the stream.
+    Bypassed,
+    /// Still a gate, no longer marked mandatory.
+    Unmarked,
+    /// Still a mandatory gate on every item's way, with fields changed.
+    Changed,
+}
+
+impl GateChange {
+    /// Whether the change needs a recorded justification (removing or bypassing).
+    pub fn needs_justification(self) -> bool {
+        self != GateChange::Changed
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MandatoryChange {
+    pub gate: String,
+    pub name: String,
+    pub change: GateChange,
+    /// The fields that differ (for a changed gate).
+    pub fields: Vec<String>,
+    pub justification: Option<crate::model::Justification>,
+}
+
+impl MandatoryChange {
+    /// Removed or bypassed, with no justification recorded.
+    pub fn unjustified(&self) -> bool {
+        self.change.needs_justification() && self.justification.is_none()
+    }
+    /// The change in words: "removes the mandatory gate 'MRM review'".
+    pub fn sentence(&self) -> String {
+        let what = match self.change {
+            GateChange::Removed => "removes",
+            GateChange::Bypassed => "bypasses",
+            GateChange::Unmarked => "no longer marks as mandatory",
+            GateChange::Changed => "changes",
+        };
+        let mut s = format!("{what} the mandatory gate '{}'", self.name);
+        if self.change == GateChange::Changed {
+            s.push_str(&format!(" ({})", self.fields.join(", ")));
+        }
+        s
+    }
+}
+
+/// The mandatory gates of `before` that `after` removes, bypasses, unmarks or changes. A gate is
+/// bypassed when items reach it less often than before (a split skips it) or not at all (it is
+/// cut off from the piece of the map that sets the lead time).
+pub fn mandatory_changes(
+    before: &ValueStream,
+    a: &Analysis,
+    after: &ValueStream,
+    b: &Analysis,
+) -> Vec<MandatoryChange> {
+    use crate::model::StepKind;
+    let mut out = Vec::new();
+    let index: rustc_hash::FxHashMap<&str, usize> = after
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    for (i, s) in before.steps.iter().enumerate() {
+        let mandatory = |s: &crate::model::Step| {
+            s.kind == StepKind::Gate && s.gate.as_ref().is_some_and(|g| g.mandatory)
+        };
+        if !mandatory(s) {
+            continue;
+        }
+        let found = index.get(s.id.as_str()).map(|&k| (k, &after.steps[k]));
+        let (change, fields) = match found {
+            None => (GateChange::Removed, vec![]),
+            Some((_, t)) if t.kind != StepKind::Gate => (GateChange::Removed, vec![]),
+            Some((k, t)) => {
+                let cut_off = b.disconnected.contains(&(k as u32));
+                let visits = |an: &Analysis, at: usize| an.steps.get(at).map_or(0.0, |m| m.visits);
+                // Rework passes aside: the chance one item reaches the gate at all.
+                let reached_before = visits(a, i).min(1.0);
+                let reached_after = visits(b, k).min(1.0);
+                if cut_off || reached_after + 1e-9 < reached_before {
+                    (GateChange::Bypassed, vec![])
+                } else if !mandatory(t) {
+                    (GateChange::Unmarked, vec![])
+                } else if t != s {
+                    let mut fields: Vec<String> = Vec::new();
+                    for f in changed_fields(s, t) {
+                        match f.as_str() {
+                            "x" | "y" => {}
+                            "gate" => fields.extend(
+                                value_fields(&s.gate, &t.gate)
+                                    .into_iter()
+                                    .map(|g| format!("gate.{g}")),
+                            ),
+                            _ => fields.push(f),
+                        }
+                    }
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    (GateChange::Changed, fields)
+                } else {
+                    continue;
+                }
+            }
+        };
+        out.push(MandatoryChange {
+            gate: s.id.clone(),
+            name: s.label().to_string(),
+            change,
+            fields,
+            justification: after
+                .justifications
+                .iter()
+                .find(|j| j.gate == s.id)
+                .cloned(),
+        });
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,11 +252,17 @@ pub fn compare_analysed(
         steps_removed,
         steps_changed,
         bottleneck: [a.bottleneck.clone(), b.bottleneck.clone()],
+        mandatory: mandatory_changes(before, a, after, b),
     }
 }
 
 /// The fields of two versions of a step that differ, by name.
 fn changed_fields(s: &crate::model::Step, t: &crate::model::Step) -> Vec<String> {
+    value_fields(s, t)
+}
+
+/// The fields of two versions of a record that differ, by name.
+fn value_fields<T: Serialize>(s: &T, t: &T) -> Vec<String> {
     let (x, y) = (
         serde_json::to_value(s).unwrap_or_default(),
         serde_json::to_value(t).unwrap_or_default(),

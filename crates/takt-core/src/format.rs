@@ -1,4 +1,4 @@
-//! The interchange file: JSON, format "takt", version 1. Hand-editable and diffable: written with
+//! The interchange file: JSON, format "takt", version 2 (version 1 is read too). Hand-editable and diffable: written with
 //! a stable field order, two-space indents, defaults left out and whole numbers without a
 //! fraction, so that reading and writing a canonical file gives back the same bytes.
 
@@ -8,8 +8,8 @@ use crate::validate::{validate, ValidationErrors};
 
 /// Times and shares for people, as the CLI, the warnings and the app write them.
 pub use crate::figures::{figure, human, human_working, percent};
-/// The interchange format version this program reads and writes.
-pub use crate::model::VERSION;
+/// The interchange format version this program writes, and the oldest it reads.
+pub use crate::model::{OLDEST_VERSION, VERSION};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormatError {
@@ -49,14 +49,18 @@ pub fn parse(text: &str) -> Result<ValueStream, FormatError> {
     match obj.get("version").and_then(|v| v.as_u64()) {
         Some(v) if v > VERSION as u64 => return Err(FormatError::TooNew { found: v }),
         Some(0) | None => {
-            return Err(FormatError::NotTakt(
-                "it has no valid \"version\" (1)".into(),
-            ))
+            return Err(FormatError::NotTakt(format!(
+                "it has no valid \"version\" ({OLDEST_VERSION} to {VERSION})"
+            )))
         }
         Some(_) => {}
     }
     // Parse the text again (not the value) so that errors carry their line and column.
-    serde_json::from_str(text).map_err(syntax)
+    let mut doc: ValueStream = serde_json::from_str(text).map_err(syntax)?;
+    // An older version reads into this one's records (version 1's evidence strings become
+    // items); written back, it is this version.
+    doc.version = VERSION;
+    Ok(doc)
 }
 
 /// Reads and validates a map.

@@ -3,10 +3,12 @@
 //! network or clock access; callers pass in what it needs.
 
 pub mod analysis;
+pub mod catalogue;
 pub mod compare;
 pub mod duration;
 pub mod figures;
 pub mod format;
+pub mod gates;
 pub mod gen;
 pub mod graph;
 pub mod lineage;

@@ -3,7 +3,7 @@
 //! unused data). The warnings that need the analysis (takt, Little's law, redundant gates, a map
 //! in pieces) are the analysis's own (`analysis::analysis_warnings`).
 
-use crate::figures::human_working;
+use crate::figures::{human, human_working};
 use crate::graph::*;
 use crate::model::*;
 use serde::Serialize;
@@ -183,6 +183,65 @@ pub(crate) fn warnings(g: &Graph, groups: &[Vec<usize>]) -> Vec<Warning> {
             ),
         });
     }
-    let _ = g;
+    gate_warnings(g, &mut w);
     w
+}
+
+/// Gates over their SLA, and required controls no gate checks (coverage).
+fn gate_warnings(g: &Graph, w: &mut Vec<Warning>) {
+    let doc = g.doc;
+    let cal = &doc.calendar;
+    let mut gates = Vec::new();
+    for (i, _) in g.info.iter().enumerate().filter(|(_, s)| s.gate) {
+        let s = &doc.steps[i];
+        gates.push(s);
+        let Some(sla) = s.gate.as_ref().and_then(|gd| gd.sla) else {
+            continue;
+        };
+        let lt = g.lt[i];
+        let sla = sla.seconds(cal);
+        if lt > sla {
+            w.push(Warning {
+                code: "gate_over_sla",
+                element: Some(Element::Step(s.id.clone())),
+                message: format!(
+                    "gate '{}' takes {}, over its SLA of {}",
+                    s.label(),
+                    human(lt, doc.unit, cal),
+                    human(sla, doc.unit, cal)
+                ),
+            });
+        }
+    }
+    if doc.catalogue.iter().any(|c| c.required) {
+        for c in crate::catalogue::required(doc) {
+            let checked = gates.iter().any(|s| {
+                s.gate.as_ref().is_some_and(|gd| {
+                    gd.regulation
+                        .as_deref()
+                        .is_some_and(|r| crate::catalogue::regulation_matches(r, &c.regulation))
+                        && gd
+                            .control
+                            .as_deref()
+                            .is_some_and(|k| crate::catalogue::control_matches(k, &c.control))
+                })
+            });
+            if !checked {
+                w.push(Warning {
+                    code: "uncovered_control",
+                    element: Some(Element::Map),
+                    message: format!(
+                        "no gate checks {} {}{}, which the catalogue marks as required",
+                        c.regulation,
+                        c.control,
+                        if c.title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", c.title)
+                        }
+                    ),
+                });
+            }
+        }
+    }
 }

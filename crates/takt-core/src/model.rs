@@ -11,7 +11,25 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The interchange format version this program reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The oldest interchange format version this program still reads: version 1 wrote a gate's
+/// evidence as plain strings, read as titles with the status "missing".
+pub const OLDEST_VERSION: u32 = 1;
+
+/// A calendar date written YYYY-MM-DD.
+pub fn is_date(s: &str) -> bool {
+    parse_date(s).is_some()
+}
+
+/// A calendar date written as YYYY-MM-DD (a kaizen item's due date, a snapshot's date), by
+/// chrono: the day exists in its month and year (2028-02-29, not 2027-02-29).
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    if s.len() != 10 {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -30,7 +48,7 @@ macro_rules! map_with_fields {
         pub struct ValueStream {
             /// Always "takt".
             pub format: String,
-            /// Interchange format version; this program reads and writes version 1.
+            /// Interchange format version; this program writes version 2 and reads 1 and 2.
             pub version: u32,
             $( $(#[doc = $doc])* #[serde($($serde)*)] pub $name: $ty, )*
             /// The scenario of a document this map was exported from ("Current state",
@@ -91,6 +109,13 @@ map_with_fields! {
     unit: Option<Unit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     simulation: Option<SimulationSettings>,
+    /// The document's own regulation catalogue: controls added to the one Takt ships, or shipped
+    /// ones given the document's own wording or marked as required.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    catalogue: Vec<Control>,
+    /// Why a future state removes or bypasses a mandatory gate of the current state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    justifications: Vec<Justification>,
 }
 
 impl ValueStream {
@@ -105,6 +130,8 @@ impl ValueStream {
             demand: None,
             unit: None,
             simulation: None,
+            catalogue: vec![],
+            justifications: vec![],
             teams: vec![],
             steps: vec![],
             flows: vec![],
@@ -349,11 +376,168 @@ pub struct GateDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Evidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<Duration>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub mandatory: bool,
+}
+
+/// What an evidence item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    #[default]
+    Document,
+    TestReport,
+    SignOff,
+    LogExtract,
+    DatasetCard,
+    ModelCard,
+}
+
+/// Where an evidence item stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Default,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceStatus {
+    #[default]
+    Missing,
+    Requested,
+    Provided,
+    Accepted,
+    Expired,
+}
+
+/// One item of evidence a gate needs: a record, not a string. Version 1 files wrote a title
+/// alone ("Validation report"); it reads as an item of that title with the status "missing".
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub title: String,
+    #[serde(default)]
+    pub kind: EvidenceKind,
+    #[serde(default)]
+    pub status: EvidenceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Due date, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Where the item is: a URL or a path (shown; opened only by the user's click).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The record form of [`Evidence`], read field by field (so that an unknown status is named).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceRecord {
+    title: String,
+    #[serde(default)]
+    kind: EvidenceKind,
+    #[serde(default)]
+    status: EvidenceStatus,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    due: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Evidence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an evidence item: a record with a title, or a title alone")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Evidence, E> {
+                Ok(Evidence {
+                    title: v.to_string(),
+                    ..Evidence::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Evidence, A::Error> {
+                let r =
+                    EvidenceRecord::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Evidence {
+                    title: r.title,
+                    kind: r.kind,
+                    status: r.status,
+                    owner: r.owner,
+                    due: r.due,
+                    link: r.link,
+                    note: r.note,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An entry of a regulation catalogue: a control (an article, a section, a control group) a
+/// gate can check, with where it was transcribed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    /// The regulation or framework, as gates name it ("EU AI Act", "SR 11-7").
+    pub regulation: String,
+    /// The article, section or control id ("Art. 14", "GOVERN 1").
+    pub control: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// A group of controls within the regulation ("Govern", "Annex A").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// The source document and the place in it ("Regulation (EU) 2024/1689, Article 14").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// When the entry was transcribed from its source, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcribed: Option<String>,
+    /// Some gate must check this control (coverage): a future state that drops the only gate
+    /// for it is flagged.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+}
+
+/// Why a future state removes or bypasses a mandatory gate of the current state: recorded
+/// with its author and date, or the edit is refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct Justification {
+    /// The id of the gate (a step of the current state).
+    pub gate: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 /// A step of the stream: a process box, a gate, a supplier or a customer.

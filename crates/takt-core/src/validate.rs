@@ -5,6 +5,7 @@
 use crate::duration::{Calendar, Duration};
 pub use crate::graph::{FlowC, Graph, IdIndex, StepInfo, TagRuns};
 use crate::model::*;
+pub use crate::model::{is_date, parse_date};
 use rustc_hash::FxHashMap;
 use std::fmt;
 
@@ -1004,8 +1005,89 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
         if let Some(sla) = &g.sla {
             check_time(&el, "gate.sla", sla, cal, errs);
         }
+        for e in &g.evidence {
+            check_evidence(&el, e, errs);
+        }
     }
     check_waste(&el, &s.waste, errs);
+}
+
+/// An evidence item: a title, a due date that is a date, a link that is a URL or a path.
+fn check_evidence(el: &dyn Fn() -> Element, e: &Evidence, errs: &mut Vec<ModelError>) {
+    let invalid = |field, message| ModelError::Invalid {
+        element: el(),
+        field,
+        message,
+    };
+    if e.title.trim().is_empty() {
+        errs.push(invalid(
+            "gate.evidence.title",
+            "an evidence item needs a title".into(),
+        ));
+    }
+    let named = || format!("evidence '{}'", e.title.trim());
+    if let Some(due) = &e.due {
+        if !is_date(due) {
+            errs.push(invalid(
+                "gate.evidence.due",
+                format!(
+                    "{}: the due date '{due}' is not a date; write it as YYYY-MM-DD",
+                    named()
+                ),
+            ));
+        }
+    }
+    if let Some(link) = &e.link {
+        if let Err(why) = check_link(link) {
+            errs.push(invalid(
+                "gate.evidence.link",
+                format!("{}: the link '{link}' {why}", named()),
+            ));
+        }
+    }
+}
+
+/// A link is a URL (`https://…`, `file:///…`, `mailto:…`) or a path (`/…`, `~/…`, `./…`,
+/// `C:\…`, `reports/x.pdf`): something the operating system can open, on the user's click.
+pub fn check_link(link: &str) -> Result<(), &'static str> {
+    let l = link.trim();
+    if l.is_empty() || l != link {
+        return Err("has spaces around it or is empty");
+    }
+    if l.chars().any(char::is_control) {
+        return Err("holds control characters");
+    }
+    if let Some((scheme, rest)) = l.split_once(':') {
+        let is_scheme = scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if is_scheme {
+            let scheme = scheme.to_ascii_lowercase();
+            if ["javascript", "data", "vbscript"].contains(&scheme.as_str()) {
+                return Err("is a script or data URL, which Takt does not open");
+            }
+            if scheme == "mailto" {
+                return if rest.contains('@') {
+                    Ok(())
+                } else {
+                    Err("is not an e-mail address")
+                };
+            }
+            return if rest.starts_with("//") && rest.len() > 2 && !rest.contains(' ') {
+                Ok(())
+            } else {
+                Err("is not a URL (write it as https://host/path)")
+            };
+        }
+    }
+    let drive = l.len() > 2 && l.as_bytes()[1] == b':' && l.as_bytes()[0].is_ascii_alphabetic();
+    if l.contains('/') || l.contains('\\') || drive {
+        Ok(())
+    } else {
+        Err("is neither a URL (https://…) nor a path (/…, ~/…, ./…)")
+    }
 }
 
 /// The value class a step counts as: its own, or, unclassified, value-adding for a process
@@ -1043,6 +1125,29 @@ pub fn changeover_per_item(s: &Step, demand: Option<&Demand>, cal: &Calendar) ->
 }
 
 fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
+    check_catalogue(&doc.catalogue, errs);
+    for j in &doc.justifications {
+        let invalid = |field, message| ModelError::Invalid {
+            element: Element::Map,
+            field,
+            message,
+        };
+        if j.text.trim().is_empty() {
+            errs.push(invalid(
+                "justifications",
+                format!("the justification for gate '{}' says nothing", j.gate),
+            ));
+        }
+        if let Some(d) = j.date.as_deref().filter(|d| !is_date(d)) {
+            errs.push(invalid(
+                "justifications",
+                format!(
+                    "the justification for gate '{}' is dated '{d}', which is not a date; write it as YYYY-MM-DD",
+                    j.gate
+                ),
+            ));
+        }
+    }
     let c = &doc.calendar;
     let before = errs.len();
     if !(c.hours_per_day.is_finite() && c.hours_per_day > 0.0 && c.hours_per_day <= 24.0) {
@@ -1096,6 +1201,49 @@ fn check_map(doc: &ValueStream, errs: &mut Vec<ModelError>) {
                     ),
                 });
             }
+        }
+    }
+}
+
+/// A regulation catalogue's entries: each names its regulation and control, once, with a
+/// transcription date that is a date.
+pub fn check_catalogue(entries: &[Control], errs: &mut Vec<ModelError>) {
+    let mut seen = std::collections::HashSet::new();
+    for c in entries {
+        let invalid = |field, message| ModelError::Invalid {
+            element: Element::Map,
+            field,
+            message,
+        };
+        if c.regulation.trim().is_empty() || c.control.trim().is_empty() {
+            errs.push(invalid(
+                "catalogue",
+                format!(
+                    "a catalogue entry needs a regulation and a control; '{}' / '{}' lacks one",
+                    c.regulation, c.control
+                ),
+            ));
+            continue;
+        }
+        if !seen.insert((c.regulation.trim(), c.control.trim())) {
+            errs.push(invalid(
+                "catalogue",
+                format!(
+                    "the catalogue lists {} {} twice",
+                    c.regulation.trim(),
+                    c.control.trim()
+                ),
+            ));
+        }
+        if let Some(d) = c.transcribed.as_deref().filter(|d| !is_date(d)) {
+            errs.push(invalid(
+                "catalogue",
+                format!(
+                    "{} {}: transcribed '{d}' is not a date; write it as YYYY-MM-DD",
+                    c.regulation.trim(),
+                    c.control.trim()
+                ),
+            ));
         }
     }
 }
@@ -1423,18 +1571,4 @@ fn check_kaizen(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) 
             }
         }
     }
-}
-
-/// A calendar date written YYYY-MM-DD.
-pub fn is_date(s: &str) -> bool {
-    parse_date(s).is_some()
-}
-
-/// A calendar date written as YYYY-MM-DD (a kaizen item's due date, a snapshot's date), by
-/// chrono: the day exists in its month and year (2028-02-29, not 2027-02-29).
-pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
-    if s.len() != 10 {
-        return None;
-    }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }

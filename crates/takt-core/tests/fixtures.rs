@@ -1041,7 +1041,7 @@ fn two_gates_on_one_path_with_the_same_control_are_redundant() {
     // Named for people, by name.
     assert_eq!(
         w.message,
-        "gates 'Gate g1' and 'Gate g2' are on one path and check the same control: a redundancy candidate"
+        "gates 'Gate g1' and 'Gate g2' are on one path and check the same control (EU AI Act Art. 9): a redundancy candidate"
     );
     assert_eq!(codes(&a), vec!["redundant_gate"]);
 }

@@ -10,8 +10,9 @@ const LAYERS: &[&[&str]] = &[
     &["duration", "rng"],
     // The model (the document's records) and figures for people.
     &["model", "figures"],
-    // The compiled graph: indices, adjacency, order, the facts the lints read, loop finding.
-    &["graph"],
+    // The compiled graph: indices, adjacency, order, the facts the lints read, loop finding; the
+    // regulation catalogue.
+    &["graph", "catalogue"],
     // Validation: every rule, and the compiler that fills the graph.
     &["validate"],
     // Lints: what a valid map may hold that a practitioner should look at.
@@ -19,8 +20,8 @@ const LAYERS: &[&[&str]] = &[
     // The analysis, and lineage queries.
     &["analysis", "lineage"],
     // What reads analyses or maps whole: comparison, simulation, edits, the file format, the
-    // generator.
-    &["compare", "simulate", "ops", "format", "gen"],
+    // generator, the gate register.
+    &["compare", "simulate", "ops", "format", "gen", "gates"],
 ];
 
 fn layer_of() -> BTreeMap<&'static str, usize> {
