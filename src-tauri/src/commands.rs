@@ -84,6 +84,79 @@ pub async fn apply(op: Op, state: State<'_, AppState>) -> Result<Edited, AppErro
     with_session(&state, |s| s.apply(&op))
 }
 
+/// Applies an edit that removes or bypasses mandatory gates, with its justification.
+#[tauri::command]
+#[specta::specta]
+pub async fn apply_justified(
+    op: Op,
+    gates: Vec<String>,
+    justification: String,
+    state: State<'_, AppState>,
+) -> Result<Edited, AppError> {
+    with_session(&state, |s| s.apply_justified(&op, &gates, &justification))
+}
+
+/// Opens item `index` of gate `step`'s evidence with the operating system's application for it.
+/// The link is read from the document (the page names only the item), and checked again.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_evidence(
+    step: String,
+    index: u32,
+    state: State<'_, AppState>,
+) -> Result<(), AppError> {
+    let link = with_session(&state, |s| s.evidence_link(&step, index as usize))?;
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&link)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| AppError::Input {
+            field: "gate.evidence.link".into(),
+            message: format!("'{link}' could not be opened: {e}"),
+        })
+}
+
+/// The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
+/// from now on (the page shows it), or no longer.
+#[tauri::command]
+#[specta::specta]
+pub async fn gates(
+    watch: bool,
+    state: State<'_, AppState>,
+) -> Result<takt_core::gates::Register, AppError> {
+    with_session(&state, |s| {
+        s.watch_register = watch;
+        s.register()
+    })
+}
+
+/// The regulation catalogue: Takt's, with the document's own entries.
+#[tauri::command]
+#[specta::specta]
+pub async fn catalogue(
+    state: State<'_, AppState>,
+) -> Result<Vec<takt_core::model::Control>, AppError> {
+    with_session(&state, |s| s.catalogue())
+}
+
+/// The audit trail, newest first: of the scenario on screen, or of the whole document.
+#[tauri::command]
+#[specta::specta]
+pub async fn audit(
+    all: bool,
+    state: State<'_, AppState>,
+) -> Result<Vec<crate::session::AuditRow>, AppError> {
+    with_session(&state, |s| s.audit(all))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn undo(state: State<'_, AppState>) -> Result<Edited, AppError> {

@@ -32,6 +32,16 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// In a future state, the edit would remove or bypass mandatory gates of the current state
+    /// without a recorded justification; it was not applied (`apply_justified` applies it with
+    /// one).
+    #[error("{message}")]
+    Unjustified {
+        /// The gates' ids and names.
+        gates: Vec<String>,
+        names: Vec<String>,
+        message: String,
+    },
     /// A value typed into the app (not an edit of the map) is unusable.
     #[error("{message}")]
     Input { field: String, message: String },
@@ -97,6 +107,11 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::Edit(e) => e.into(),
+            StoreError::Unjustified { ref changes } => AppError::Unjustified {
+                gates: changes.iter().map(|c| c.gate.clone()).collect(),
+                names: changes.iter().map(|c| c.name.clone()).collect(),
+                message: e.to_string(),
+            },
             StoreError::ScenarioExists { .. } | StoreError::CurrentState { .. } => {
                 AppError::Input {
                     field: "name".into(),

@@ -47,11 +47,30 @@ pub struct Edited {
     pub comparison: Option<Comparison>,
     pub can_undo: bool,
     pub can_redo: bool,
+    /// The gate register after the change, while the page shows it (`watch_register`): it is
+    /// drawn with the edit, in the same frame.
+    pub register: Option<takt_core::gates::Register>,
+}
+
+/// One entry of the audit trail, as the audit panel lists it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AuditRow {
+    pub seq: f64,
+    /// RFC 3339, UTC; none for edits made before the trail was kept.
+    pub at: Option<String>,
+    /// The operating system's user; none: unknown.
+    pub author: Option<String>,
+    pub scenario: String,
+    pub action: String,
+    pub sentences: Vec<takt_core::audit::Sentence>,
+    pub note: String,
 }
 
 pub struct Session {
     doc: Document,
     scenario: ScenarioId,
+    /// The page shows the gate register: every edit returns it.
+    pub watch_register: bool,
 }
 
 impl Session {
@@ -59,14 +78,22 @@ impl Session {
     pub fn open(path: &Path) -> Result<Session, AppError> {
         let doc = Document::open(path)?;
         let scenario = doc.current();
-        Ok(Session { doc, scenario })
+        Ok(Session {
+            doc,
+            scenario,
+            watch_register: false,
+        })
     }
 
     /// Creates a document at `path` holding `map` as its current state.
     pub fn create(path: &Path, map: &ValueStream) -> Result<Session, AppError> {
         let doc = Document::create(path, map)?;
         let scenario = doc.current();
-        Ok(Session { doc, scenario })
+        Ok(Session {
+            doc,
+            scenario,
+            watch_register: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -130,12 +157,19 @@ impl Session {
     fn edited(&mut self, diff: Diff, analysis: Analysis) -> Result<Edited, AppError> {
         let comparison = self.comparison(&analysis)?;
         let (can_undo, can_redo) = self.doc.undo_state(self.scenario)?;
+        let register = if self.watch_register {
+            let map = self.doc.map(self.scenario)?;
+            Some(takt_core::gates::register(map, &analysis))
+        } else {
+            None
+        };
         Ok(Edited {
             diff,
             analysis,
             comparison,
             can_undo,
             can_redo,
+            register,
         })
     }
 
@@ -151,6 +185,101 @@ impl Session {
                 })
             }
         }
+    }
+
+    /// Applies an edit that removes or bypasses mandatory gates of the current state, with the
+    /// justification for each (the user's words; the author and today's date added here), as
+    /// one edit: the justifications and the edit commit together, or neither.
+    pub fn apply_justified(
+        &mut self,
+        op: &Op,
+        gates: &[String],
+        text: &str,
+    ) -> Result<Edited, AppError> {
+        if text.trim().is_empty() {
+            return Err(AppError::Input {
+                field: "justification".into(),
+                message: "say why the gate may go: the justification is what an auditor reads"
+                    .into(),
+            });
+        }
+        let mut meta = self.doc.map(self.scenario)?.meta();
+        let author = takt_store::os_user().unwrap_or_default();
+        let date = chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        meta.justifications.retain(|j| !gates.contains(&j.gate));
+        for g in gates {
+            meta.justifications.push(takt_core::model::Justification {
+                gate: g.clone(),
+                text: text.trim().to_string(),
+                author: author.clone(),
+                date: Some(date.clone()),
+            });
+        }
+        let batch = Op::Batch {
+            ops: vec![
+                Op::Update {
+                    record: takt_core::ops::Record::Meta(meta),
+                },
+                op.clone(),
+            ],
+        };
+        self.apply(&batch)
+    }
+
+    /// The link of a gate's evidence item, checked (a URL or a path).
+    pub fn evidence_link(&mut self, step: &str, index: usize) -> Result<String, AppError> {
+        let map = self.doc.map(self.scenario)?;
+        let link = map
+            .step(step)
+            .and_then(|s| s.gate.as_ref())
+            .and_then(|g| g.evidence.get(index))
+            .and_then(|e| e.link.clone());
+        let Some(link) = link else {
+            return Err(AppError::Input {
+                field: "gate.evidence.link".into(),
+                message: "this evidence item has no link".into(),
+            });
+        };
+        takt_core::validate::check_link(&link).map_err(|why| AppError::Input {
+            field: "gate.evidence.link".into(),
+            message: format!("the link '{link}' {why}"),
+        })?;
+        Ok(link)
+    }
+
+    /// The gate register of the scenario on screen.
+    pub fn register(&mut self) -> Result<takt_core::gates::Register, AppError> {
+        let (map, analysis) = self.doc.map_and_analysis(self.scenario)?;
+        Ok(takt_core::gates::register(map, analysis))
+    }
+
+    /// The document's regulation catalogue (the shipped one with the document's own entries).
+    pub fn catalogue(&mut self) -> Result<Vec<takt_core::model::Control>, AppError> {
+        Ok(takt_core::catalogue::merged(self.doc.map(self.scenario)?))
+    }
+
+    /// The audit trail, newest first: of the scenario on screen, or of the whole document.
+    pub fn audit(&mut self, all: bool) -> Result<Vec<AuditRow>, AppError> {
+        let only = if all { None } else { Some(self.scenario) };
+        let mut rows: Vec<AuditRow> = self
+            .doc
+            .audit(only)?
+            .into_iter()
+            .map(|e| AuditRow {
+                seq: e.seq as f64,
+                at: e.at,
+                author: e.author,
+                scenario: e.scenario_name,
+                action: e.action,
+                sentences: e.sentences,
+                note: e.note,
+            })
+            .collect();
+        rows.reverse();
+        Ok(rows)
     }
 
     pub fn undo(&mut self) -> Result<Edited, AppError> {

@@ -332,7 +332,7 @@ describe("the sample, as facilitators and leaders use it", () => {
     assert.deepEqual(back.lt_range, range);
   });
 
-  test("a gate's fields say what is wrong in words; evidence is one item a line, commas and all", async () => {
+  test("a gate's fields say what is wrong in words; an evidence title with commas is one item", async () => {
     const { browser } = app;
     await clickStep(browser, "mrm-review");
     await typeInto(browser, "#f-gate-tier", "high");
@@ -340,15 +340,13 @@ describe("the sample, as facilitators and leaders use it", () => {
     const error = await browser.$('[data-error-for="gate.tier"]');
     await error.waitForDisplayed({ timeout: 5000 });
     assert.equal(await error.getText(), "step 'Independent model validation': the tier is a whole number from 1 (1 = the lowest authority that may approve); 'high' is not");
-    await browser.$("#f-gate-evidence").click();
-    await browser.execute(() => {
-      const t = document.querySelector("#f-gate-evidence");
-      t.value = "Model card, signed by the owner\nOut-of-time test report";
-      t.dispatchEvent(new Event("change"));
-    });
+    // Evidence is records (issue 13): a title with commas is one item.
+    const before = await browser.execute(() => window.takt.editor.mirror.step("mrm-review").gate.evidence.length);
+    await typeInto(browser, "#ev-new", "Model card, signed by the owner");
     await settle(browser);
     const evidence = await browser.execute(() => window.takt.editor.mirror.step("mrm-review").gate.evidence);
-    assert.deepEqual(evidence, ["Model card, signed by the owner", "Out-of-time test report"]);
+    assert.equal(evidence.length, before + 1);
+    assert.deepEqual(evidence.at(-1), { title: "Model card, signed by the owner", kind: "document", status: "missing" });
     // The inspector names the step, not its id.
     assert.equal(await browser.$(".inspector-title .name").getText(), "Independent model validation");
   });

@@ -11,6 +11,22 @@ export const commands = {
 	current: () => typedError<Loaded, AppError>(__TAURI_INVOKE("current")),
 	/**  Applies one edit (a batch counts as one) to the scenario on screen. */
 	apply: (op: Op) => typedError<Edited, AppError>(__TAURI_INVOKE("apply", { op })),
+	/**  Applies an edit that removes or bypasses mandatory gates, with its justification. */
+	applyJustified: (op: Op, gates: string[], justification: string) => typedError<Edited, AppError>(__TAURI_INVOKE("apply_justified", { op, gates, justification })),
+	/**
+	 *  Opens item `index` of gate `step`'s evidence with the operating system's application for it.
+	 *  The link is read from the document (the page names only the item), and checked again.
+	 */
+	openEvidence: (step: string, index: number) => typedError<null, AppError>(__TAURI_INVOKE("open_evidence", { step, index })),
+	/**
+	 *  The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
+	 *  from now on (the page shows it), or no longer.
+	 */
+	gates: (watch: boolean) => typedError<Register, AppError>(__TAURI_INVOKE("gates", { watch })),
+	/**  The regulation catalogue: Takt's, with the document's own entries. */
+	catalogue: () => typedError<Control[], AppError>(__TAURI_INVOKE("catalogue")),
+	/**  The audit trail, newest first: of the scenario on screen, or of the whole document. */
+	audit: (all: boolean) => typedError<AuditRow[], AppError>(__TAURI_INVOKE("audit", { all })),
 	undo: () => typedError<Edited, AppError>(__TAURI_INVOKE("undo")),
 	redo: () => typedError<Edited, AppError>(__TAURI_INVOKE("redo")),
 	/**  Shows another scenario of the document. */
@@ -92,7 +108,10 @@ export type Analysis = {
 	/**  Time in gates on the critical path, and its share of the lead time. */
 	gate_time_s: number | null,
 	gate_share: number | null,
-	/**  Pairs of gates on one path that check the same control. */
+	/**
+	 *  Pairs of gates on one path that check the same control, or that are consecutive
+	 *  approvals by the same role.
+	 */
 	redundant_gates: ([string, string])[],
 	/**  Non-value time by waste category, per item, over the whole map. */
 	waste_s: { [key in string]: number | null },
@@ -115,6 +134,14 @@ export type AppError =
 { kind: "invalid"; problems: Problem[]; message: string } | 
 /**  The edit itself is malformed (a value of the wrong type, an unknown record or field). */
 { kind: "edit"; key: Key | null; field: string | null; message: string } | 
+/**
+ *  In a future state, the edit would remove or bypass mandatory gates of the current state
+ *  without a recorded justification; it was not applied (`apply_justified` applies it with
+ *  one).
+ */
+{ kind: "unjustified"; 
+/**  The gates' ids and names. */
+gates: string[]; names: string[]; message: string } | 
 /**  A value typed into the app (not an edit of the map) is unusable. */
 { kind: "input"; field: string; message: string } | 
 /**  Opening, writing or copying a file failed; the message names the file. */
@@ -129,6 +156,19 @@ export type AssetLink = {
 	step: string,
 	asset: string,
 	mode: LinkMode,
+};
+
+/**  One entry of the audit trail, as the audit panel lists it. */
+export type AuditRow = {
+	seq: number | null,
+	/**  RFC 3339, UTC; none for edits made before the trail was kept. */
+	at: string | null,
+	/**  The operating system's user; none: unknown. */
+	author: string | null,
+	scenario: string,
+	action: string,
+	sentences: Sentence[],
+	note: string,
 };
 
 export type Automation = "manual" | "automated" | "hybrid";
@@ -155,6 +195,34 @@ export type Comparison = {
 	/**  Steps in both maps whose records differ, with the fields that differ. */
 	steps_changed: StepChange[],
 	bottleneck: [(string | null), (string | null)],
+	/**
+	 *  Every mandatory gate of the first map that the second removes, bypasses or changes,
+	 *  with the second map's justification for it.
+	 */
+	mandatory: MandatoryChange[],
+};
+
+/**
+ *  An entry of a regulation catalogue: a control (an article, a section, a control group) a
+ *  gate can check, with where it was transcribed from.
+ */
+export type Control = {
+	/**  The regulation or framework, as gates name it ("EU AI Act", "SR 11-7"). */
+	regulation: string,
+	/**  The article, section or control id ("Art. 14", "GOVERN 1"). */
+	control: string,
+	title?: string,
+	/**  A group of controls within the regulation ("Govern", "Annex A"). */
+	group?: string,
+	/**  The source document and the place in it ("Regulation (EU) 2024/1689, Article 14"). */
+	source?: string,
+	/**  When the entry was transcribed from its source, YYYY-MM-DD. */
+	transcribed?: string | null,
+	/**
+	 *  Some gate must check this control (coverage): a future state that drops the only gate
+	 *  for it is flagged.
+	 */
+	required?: boolean,
 };
 
 /**
@@ -197,10 +265,37 @@ export type Edited = {
 	comparison: Comparison | null,
 	can_undo: boolean,
 	can_redo: boolean,
+	/**
+	 *  The gate register after the change, while the page shows it (`watch_register`): it is
+	 *  drawn with the edit, in the same frame.
+	 */
+	register: Register | null,
 };
 
 /**  An element of the document, as errors and warnings name it. */
 export type Element = { kind: "map" } | { kind: "team"; id: string } | { kind: "step"; id: string } | { kind: "flow"; id: string } | { kind: "asset"; id: string } | { kind: "lineage"; id: string } | { kind: "link"; id: string } | { kind: "kaizen"; id: string };
+
+/**
+ *  One item of evidence a gate needs: a record, not a string. Version 1 files wrote a title
+ *  alone ("Validation report"); it reads as an item of that title with the status "missing".
+ */
+export type Evidence = {
+	title: string,
+	kind?: EvidenceKind,
+	status?: EvidenceStatus,
+	owner?: string | null,
+	/**  Due date, YYYY-MM-DD. */
+	due?: string | null,
+	/**  Where the item is: a URL or a path (shown; opened only by the user's click). */
+	link?: string | null,
+	note?: string,
+};
+
+/**  What an evidence item is. */
+export type EvidenceKind = "document" | "test_report" | "sign_off" | "log_extract" | "dataset_card" | "model_card";
+
+/**  Where an evidence item stands. */
+export type EvidenceStatus = "missing" | "requested" | "provided" | "accepted" | "expired";
 
 /**  What an export wrote. */
 export type ExportFormat = "json" | "png" | "svg";
@@ -241,6 +336,20 @@ export type FlowMetrics = {
 	flow_efficiency: number | null,
 };
 
+/**  What a future state does to a mandatory gate of the current state. */
+export type GateChange = 
+/**  The gate is gone (or is no longer a gate). */
+"removed" | 
+/**
+ *  The gate is there, but items no longer all pass it: flows go around it, an XOR split
+ *  skips it, or it is cut off from the stream.
+ */
+"bypassed" | 
+/**  Still a gate, no longer marked mandatory. */
+"unmarked" | 
+/**  Still a mandatory gate on every item's way, with fields changed. */
+"changed";
+
 export type GateDetails = {
 	regulation?: string | null,
 	/**  The article of the regulation, or the control id, this gate checks. */
@@ -248,10 +357,48 @@ export type GateDetails = {
 	approver?: string | null,
 	/**  Approval tier (1 = the lowest authority that may approve). */
 	tier?: number | null,
-	evidence?: string[],
+	evidence?: Evidence[],
 	sla?: Duration | null,
 	mandatory?: boolean,
 };
+
+/**  One gate of the register. */
+export type GateRow = {
+	id: string,
+	name: string,
+	/**  The team's name (its id when it has none). */
+	team: string | null,
+	regulation: string | null,
+	control: string | null,
+	/**  The control's title in the document's catalogue, when the catalogue has it. */
+	control_title: string | null,
+	approver: string | null,
+	tier: number | null,
+	mandatory: boolean,
+	/**  The SLA in seconds of elapsed time. */
+	sla_s: number | null,
+	/**  Whether the gate's lead time is within its SLA (none without an SLA). */
+	meets_sla: boolean | null,
+	/**  The gate's own lead time, seconds. */
+	lt_s: number | null,
+	/**
+	 *  The expected time an item spends in the gate (its lead time times its expected visits,
+	 *  rework passes included) as a share of the map's lead time, 0-1.
+	 */
+	share: number | null,
+	critical: boolean,
+	/**  The gates it is redundant with (ids). */
+	redundant_with: string[],
+	evidence: Evidence[],
+	/**
+	 *  Where the gate stands, for filtering: over its SLA, redundant, evidence missing or
+	 *  expired, evidence outstanding (not yet all accepted), or in order.
+	 */
+	status: GateStatus,
+};
+
+/**  A gate's standing, worst first. */
+export type GateStatus = "over_sla" | "evidence_missing" | "redundant" | "evidence_outstanding" | "in_order";
 
 export type Handoffs = {
 	/**  Item and rework flows between steps of different teams. */
@@ -264,6 +411,19 @@ export type Handoffs = {
 	 *  with the map turns them into keys or highlights).
 	 */
 	flows: number[],
+};
+
+/**
+ *  Why a future state removes or bypasses a mandatory gate of the current state: recorded
+ *  with its author and date, or the edit is refused.
+ */
+export type Justification = {
+	/**  The id of the gate (a step of the current state). */
+	gate: string,
+	text: string,
+	author?: string,
+	/**  YYYY-MM-DD. */
+	date?: string | null,
 };
 
 /**  An improvement idea: a kaizen burst on the map, a line in the backlog. */
@@ -334,6 +494,15 @@ export type Loaded = {
 	can_redo: boolean,
 };
 
+export type MandatoryChange = {
+	gate: string,
+	name: string,
+	change: GateChange,
+	/**  The fields that differ (for a changed gate). */
+	fields: string[],
+	justification: Justification | null,
+};
+
 /**
  *  Sent to the page when a menu item is chosen; the page runs the action, so that a menu item
  *  and its shortcut do the same thing.
@@ -354,6 +523,13 @@ export type Meta = {
 	/**  The unit the map's times are shown in (the core always computes in seconds). */
 	unit?: Unit | null,
 	simulation?: SimulationSettings | null,
+	/**
+	 *  The document's own regulation catalogue: controls added to the one Takt ships, or shipped
+	 *  ones given the document's own wording or marked as required.
+	 */
+	catalogue?: Control[],
+	/**  Why a future state removes or bypasses a mandatory gate of the current state. */
+	justifications?: Justification[],
 };
 
 export type MetricDelta = {
@@ -412,6 +588,28 @@ export type Range = {
  */
 export type Record = ({ meta: Meta }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; step?: never; team?: never } | ({ team: Team }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never } | ({ step: Step }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; team?: never } | ({ flow: Flow }) & { asset?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never } | ({ asset: DataAsset }) & { flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never } | ({ lineage: LineageEdge }) & { asset?: never; flow?: never; kaizen?: never; link?: never; meta?: never; step?: never; team?: never } | ({ link: AssetLink }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; meta?: never; step?: never; team?: never } | ({ kaizen: Kaizen }) & { asset?: never; flow?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never };
 
+/**  Two redundant gates, why, and what merging them would save. */
+export type Redundancy = {
+	gates: [string, string],
+	reason: string,
+	/**
+	 *  The expected time per item merging the two would save: the shorter gate's lead time
+	 *  times its expected visits (the longer review stays).
+	 */
+	saving_s: number | null,
+};
+
+/**  The register of a map. */
+export type Register = {
+	gates: GateRow[],
+	redundancies: Redundancy[],
+	/**  Controls the document's catalogue requires that no gate checks. */
+	uncovered_controls: Control[],
+	/**  The map's lead time, seconds (what the shares are of). */
+	lead_time_s: number | null,
+	gate_time_s: number | null,
+};
+
 /**  One rung of the timeline ladder: `ladder[i]` belongs to `critical_path[i]`. */
 export type Rung = {
 	/**  Queue before the step, on the flow the critical path arrives by. */
@@ -427,6 +625,12 @@ export type ScenarioTab = {
 	name: string,
 	/**  The current state (there is exactly one) or a future state. */
 	current: boolean,
+};
+
+/**  One sentence about one record. */
+export type Sentence = {
+	key: Key,
+	text: string,
 };
 
 /**  How the Monte Carlo samples ranges. */
@@ -552,7 +756,7 @@ export type ValueClass =
 export type ValueStream = {
 	/**  Always "takt". */
 	format: string,
-	/**  Interchange format version; this program reads and writes version 1. */
+	/**  Interchange format version; this program writes version 2 and reads 1 and 2. */
 	version: number,
 	name: string,
 	description?: string,
@@ -561,6 +765,13 @@ export type ValueStream = {
 	/**  The unit the map's times are shown in (the core always computes in seconds). */
 	unit?: Unit | null,
 	simulation?: SimulationSettings | null,
+	/**
+	 *  The document's own regulation catalogue: controls added to the one Takt ships, or shipped
+	 *  ones given the document's own wording or marked as required.
+	 */
+	catalogue?: Control[],
+	/**  Why a future state removes or bypasses a mandatory gate of the current state. */
+	justifications?: Justification[],
 	/**
 	 *  The scenario of a document this map was exported from ("Current state",
 	 *  "Future A"): said in an exported file, not kept in a document (its scenarios

@@ -119,6 +119,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The gate register: every gate with its control, approver, tier, SLA, lead time, share of
+    /// the lead time, evidence and redundancies, and the required controls no gate checks.
+    Gates {
+        /// A map (.json) or a document (.takt).
+        file: PathBuf,
+        /// In a document: the scenario (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit trail of a document: every edit, undo and redo, who made it and when, in words.
+    Audit {
+        file: PathBuf,
+        /// Only this scenario's entries.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Only entries about this element (a step's id or name, a flow's key).
+        #[arg(long)]
+        element: Option<String>,
+        /// Only this person's entries ("unknown" for the edits made before the trail).
+        #[arg(long)]
+        author: Option<String>,
+        /// Only entries on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only entries on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Generate a synthetic, realistic map (for benchmarks) on standard output.
     Gen {
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=10_000_000))]
@@ -371,6 +403,127 @@ fn run(cmd: Command) -> Result<String, Failure> {
             for s in &c.steps_changed {
                 out += &format!("  step changed: {} ({})\n", s.id, s.fields.join(", "));
             }
+            for m in &c.mandatory {
+                out += &format!("  mandatory gate: {}", m.sentence());
+                match &m.justification {
+                    Some(j) => {
+                        out += &format!(
+                            "; justified by {} on {}: {}\n",
+                            if j.author.is_empty() {
+                                "unknown"
+                            } else {
+                                &j.author
+                            },
+                            j.date.as_deref().unwrap_or("an unknown date"),
+                            j.text
+                        )
+                    }
+                    None if m.change.needs_justification() => out += "; NOT JUSTIFIED\n",
+                    None => out += "\n",
+                }
+            }
+            Ok(out)
+        }
+        Command::Gates {
+            file,
+            scenario,
+            json: as_json,
+        } => {
+            let map = read_map(&file, scenario.as_deref())?;
+            let a = analyze(&map).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+            let r = takt_core::gates::register(&map, &a);
+            if as_json {
+                let mut v = r.to_json();
+                format::integral_numbers(&mut v);
+                let mut s = serde_json::to_string_pretty(&v).expect("JSON");
+                s.push('\n');
+                return Ok(s);
+            }
+            Ok(gates_text(&map, &r))
+        }
+        Command::Audit {
+            file,
+            scenario,
+            element,
+            author,
+            since,
+            until,
+            json: as_json,
+        } => {
+            for d in [&since, &until].into_iter().flatten() {
+                if !takt_core::validate::is_date(d) {
+                    return Err(Failure(format!(
+                        "'{d}' is not a date; write it as YYYY-MM-DD"
+                    )));
+                }
+            }
+            if !takt_store::looks_like_document(&file) {
+                return Err(Failure(format!(
+                    "{}: the audit trail is kept in a Takt document (.takt); this is a map file",
+                    file.display()
+                )));
+            }
+            let mut doc = open_document(&file)?;
+            let only = match &scenario {
+                Some(name) => Some(doc.scenario(name).map_err(store)?),
+                None => None,
+            };
+            let current = doc.current();
+            let names = doc.map(current).map_err(store)?.clone();
+            let mut entries = doc.audit(only).map_err(store)?;
+            entries.retain(|e| {
+                let day = e.at.as_deref().map(|t| &t[..10.min(t.len())]);
+                author.as_ref().is_none_or(|a| {
+                    e.author
+                        .as_deref()
+                        .unwrap_or("unknown")
+                        .eq_ignore_ascii_case(a)
+                }) && since.as_deref().is_none_or(|d| day.is_some_and(|x| x >= d))
+                    && until.as_deref().is_none_or(|d| day.is_some_and(|x| x <= d))
+                    && element.as_ref().is_none_or(|el| {
+                        e.sentences.iter().any(|s| {
+                            s.key.id == *el || names.step(&s.key.id).is_some_and(|x| x.name == *el)
+                        })
+                    })
+            });
+            if as_json {
+                let mut s = serde_json::to_string_pretty(&serde_json::json!({"audit": entries}))
+                    .expect("JSON");
+                s.push('\n');
+                return Ok(s);
+            }
+            if entries.is_empty() {
+                return Ok("no entries\n".into());
+            }
+            let mut out = String::new();
+            for e in &entries {
+                let when =
+                    e.at.as_deref()
+                        .map_or("(before the trail)".to_string(), |t| {
+                            t.replace('T', " ").trim_end_matches('Z').to_string()
+                        });
+                let who = e.author.as_deref().unwrap_or("unknown");
+                let head = format!("{when:<19}  {who:<12}  {:<16}", e.scenario_name);
+                let mut lines: Vec<String> = e
+                    .sentences
+                    .iter()
+                    .map(|s| match e.action.as_str() {
+                        "undo" => format!("Undo: {}", s.text),
+                        "redo" => format!("Redo: {}", s.text),
+                        _ => s.text.clone(),
+                    })
+                    .collect();
+                if !e.note.is_empty() {
+                    lines.push(e.note.clone());
+                }
+                for (i, l) in lines.iter().enumerate() {
+                    if i == 0 {
+                        out += &format!("{head}  {l}\n");
+                    } else {
+                        out += &format!("{:width$}  {l}\n", "", width = head.chars().count());
+                    }
+                }
+            }
             Ok(out)
         }
         Command::Gen { steps, seed } => Ok(format::to_json(&takt_core::gen::generate(
@@ -456,6 +609,103 @@ fn run(cmd: Command) -> Result<String, Failure> {
                 .collect())
         }
     }
+}
+
+/// The gate register as a table for people.
+fn gates_text(map: &ValueStream, r: &takt_core::gates::Register) -> String {
+    let (unit, cal) = (map.unit, &map.calendar);
+    if r.gates.is_empty() {
+        return "no gates\n".into();
+    }
+    let mut out = String::new();
+    for g in &r.gates {
+        let control = [g.regulation.as_deref(), g.control.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out += &format!(
+            "{}{}  [{}]\n",
+            g.name,
+            if g.mandatory { " (mandatory)" } else { "" },
+            g.id
+        );
+        out += &format!(
+            "  checks {}{}; approver {}{}; team {}\n",
+            if control.is_empty() {
+                "nothing named"
+            } else {
+                &control
+            },
+            g.control_title
+                .as_deref()
+                .map_or(String::new(), |t| format!(" ({t})")),
+            g.approver.as_deref().unwrap_or("none named"),
+            g.tier.map_or(String::new(), |t| format!(", tier {t}")),
+            g.team.as_deref().unwrap_or("none"),
+        );
+        out += &format!(
+            "  lead time {} ({} of the lead time{}){}\n",
+            human(g.lt_s, unit, cal),
+            format::percent(g.share, 0),
+            if g.critical {
+                ", on the critical path"
+            } else {
+                ""
+            },
+            match (g.sla_s, g.meets_sla) {
+                (Some(sla), Some(true)) => format!("; SLA {} met", human(sla, unit, cal)),
+                (Some(sla), _) => format!("; SLA {} NOT MET", human(sla, unit, cal)),
+                _ => String::new(),
+            }
+        );
+        for e in &g.evidence {
+            out += &format!(
+                "  evidence: {} ({}, {}{}{})\n",
+                e.title,
+                serde_json::to_value(e.kind)
+                    .unwrap()
+                    .as_str()
+                    .unwrap_or("")
+                    .replace('_', " "),
+                serde_json::to_value(e.status)
+                    .unwrap()
+                    .as_str()
+                    .unwrap_or(""),
+                e.owner
+                    .as_deref()
+                    .map_or(String::new(), |o| format!(", {o}")),
+                e.due
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(", due {d}")),
+            );
+        }
+        if !g.redundant_with.is_empty() {
+            out += &format!("  redundant with: {}\n", g.redundant_with.join(", "));
+        }
+    }
+    for x in &r.redundancies {
+        out += &format!(
+            "redundancy: {} and {} {}; a merge saves up to {} per item\n",
+            x.gates[0],
+            x.gates[1],
+            x.reason,
+            human(x.saving_s, unit, cal)
+        );
+    }
+    for c in &r.uncovered_controls {
+        out += &format!(
+            "uncovered: no gate checks {} {}{}, which the catalogue requires\n",
+            c.regulation,
+            c.control,
+            if c.title.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", c.title)
+            }
+        );
+    }
+    out
 }
 
 /// An edit in a few words: "set step 'train' pt", "add flow 'a>b'".

@@ -360,3 +360,140 @@ fn a_file_that_is_not_a_document_gets_a_clear_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("fake.takt"), "{}", stderr(&o));
 }
+
+#[test]
+fn gates_lists_the_register_as_json_and_text() {
+    let f = root().join("examples/credit-risk-gates.json");
+    let o = takt(&["gates", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let gates = v["gates"].as_array().unwrap();
+    assert_eq!(gates.len(), 6);
+    let dq = &gates[0];
+    assert_eq!(dq["id"], "dq-review");
+    assert_eq!(dq["regulation"], "EU AI Act");
+    assert_eq!(dq["control"], "Art. 10");
+    assert_eq!(dq["sla_s"], 241_920);
+    assert_eq!(dq["lt_s"], 362_880);
+    assert_eq!(dq["meets_sla"], false);
+    assert_eq!(dq["critical"], true);
+    assert_eq!(dq["evidence"][1]["status"], "requested");
+    assert_eq!(gates[1]["redundant_with"], serde_json::json!(["soundness"]));
+    assert_eq!(v["uncovered_controls"].as_array().unwrap().len(), 3);
+
+    let o = takt(&["gates", f.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "lead time 3 wd (4% of the lead time, on the critical path); SLA 2 wd NOT MET"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "redundancy: validation and soundness are consecutive approvals by the same role"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("uncovered: no gate checks GDPR Art. 22"),
+        "{text}"
+    );
+}
+
+#[test]
+fn audit_lists_who_changed_what_with_filters() {
+    let dir = std::env::temp_dir().join(format!("takt-cli-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("audit.takt");
+    let _ = std::fs::remove_file(&file);
+    let map = takt_core::format::load(
+        &std::fs::read_to_string(root().join("examples/credit-risk-gates.json")).unwrap(),
+    )
+    .unwrap();
+    {
+        let mut doc = takt_store::Document::create(&file, &map).unwrap();
+        doc.set_author(Some("ana".into()));
+        let s = doc.current();
+        let set = |field: &str, v: serde_json::Value| takt_core::ops::Op::Set {
+            key: takt_core::ops::Key::step("validation"),
+            field: field.into(),
+            value: v,
+        };
+        doc.apply(s, &set("lt", serde_json::json!("10wd"))).unwrap();
+        doc.set_author(Some("ben".into()));
+        doc.apply(s, &set("pca", serde_json::json!(90))).unwrap();
+        doc.fork(s, "Future A").unwrap();
+    }
+    let path = file.to_str().unwrap();
+    let o = takt(&["audit", path]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("ana           Current state     Set the lead time of 'Independent model validation' from 12 wd to 10 wd"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Made future state 'Future A' from 'Current state'"),
+        "{text}"
+    );
+    let o = takt(&["audit", path, "--author", "ben", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let entries = v["audit"].as_array().unwrap();
+    // Ben's edit and his fork.
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["action"], "fork");
+    assert_eq!(
+        entries[0]["sentences"][0]["text"],
+        "Set %C&A of 'Independent model validation' to 90"
+    );
+    let o = takt(&["audit", path, "--element", "Independent model validation"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+    let o = takt(&["audit", path, "--scenario", "Future A"]);
+    assert_eq!(stdout(&o).lines().count(), 1);
+    let o = takt(&["audit", path, "--since", "31/12/2026"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("'31/12/2026' is not a date"));
+    let o = takt(&[
+        "audit",
+        root()
+            .join("examples/credit-risk-gates.json")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("kept in a Takt document"));
+}
+
+#[test]
+fn diff_lists_mandatory_gates_removed_with_their_justification() {
+    let text = std::fs::read_to_string(root().join("examples/credit-risk-gates.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let steps = v["steps"].as_array_mut().unwrap();
+    steps.retain(|s| s["id"] != "dq-review");
+    let flows = v["flows"].as_array_mut().unwrap();
+    flows.retain(|f| f["from"] != "dq-review" && f["to"] != "dq-review");
+    flows.push(serde_json::json!({"from": "extract", "to": "develop"}));
+    let kaizen = v["kaizen"].as_array_mut().unwrap();
+    kaizen.retain(|k| k["target"]["step"] != "dq-review");
+    let b = temp_file("no-dq.json", &v.to_string());
+    let a = root().join("examples/credit-risk-gates.json");
+    let o = takt(&["diff", a.to_str().unwrap(), &b]);
+    assert!(
+        stdout(&o).contains("mandatory gate: removes the mandatory gate 'Data quality and governance review'; NOT JUSTIFIED"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    v["justifications"] = serde_json::json!([{"gate": "dq-review", "text": "The checks run in the pipeline", "author": "ana", "date": "2026-12-04"}]);
+    let b = temp_file("no-dq-justified.json", &v.to_string());
+    let o = takt(&["diff", a.to_str().unwrap(), &b]);
+    assert!(
+        stdout(&o).contains("; justified by ana on 2026-12-04: The checks run in the pipeline"),
+        "{}",
+        stdout(&o)
+    );
+    let o = takt(&["diff", a.to_str().unwrap(), &b, "--json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["mandatory"][0]["change"], "removed");
+    assert_eq!(j["mandatory"][0]["justification"]["author"], "ana");
+}

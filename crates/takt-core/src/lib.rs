@@ -3,6 +3,7 @@
 //! network or clock access; callers pass in what it needs.
 
 pub mod analysis;
+pub mod audit;
 pub mod catalogue;
 pub mod compare;
 pub mod duration;

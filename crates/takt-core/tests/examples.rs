@@ -934,3 +934,46 @@ fn every_example_simulates() {
         assert!(s.min_s <= s.mean_s && s.mean_s <= s.max_s, "{name}: {s:?}");
     }
 }
+
+#[test]
+fn credit_risk_gates() {
+    let (doc, a) = analysed("credit-risk-gates.json");
+    const WD: f64 = 120_960.0;
+    // One chain, no splits. Step lead times (wd): extract 1, dq-review 3, develop 10,
+    // techdoc 4, validation 12, soundness 3, oversight 4, committee 10, deploy 3,
+    // monitoring 2 = 52; queues: techdoc>validation 2, oversight>committee 5 = 7.
+    // Rework validation -> develop, p 0.3, no wait: body B = develop 10 + techdoc 4 + queue 2
+    // + validation 12 = 28 wd; extra = 0.3 x 28 / 0.7 = 12 wd.
+    // Lead time = 52 + 7 + 12 = 71 wd.
+    close(a.lead_time_s, 71.0 * WD, "lead time");
+    // Gate time: the gates' lead times on the path, 3 + 12 + 3 + 4 + 10 + 2 = 34 wd, plus
+    // validation's share of the rework passes, 0.3 x 12 / 0.7 = 36/7 wd.
+    close(a.gate_time_s, (34.0 + 36.0 / 7.0) * WD, "gate time");
+    // Consecutive approvals by the Head of Model Risk Management.
+    assert_eq!(
+        a.redundant_gates,
+        vec![["validation".to_string(), "soundness".to_string()]]
+    );
+    let codes: Vec<&str> = a.warnings.iter().map(|w| w.code).collect();
+    // dq-review: 3 wd against an SLA of 2 wd; committee: 10 wd against 10 wd is met.
+    assert_eq!(codes.iter().filter(|c| **c == "gate_over_sla").count(), 1);
+    // Required: Art. 9, 10, 11, 14, 72, SR 11-7 V and VI, GDPR Art. 22; gates check Art. 10,
+    // 14, 72, V (and V.1, a part of V), VI: Art. 9, Art. 11 and GDPR Art. 22 are uncovered.
+    let r = takt_core::gates::register(&doc, &a);
+    let uncovered: Vec<String> = r
+        .uncovered_controls
+        .iter()
+        .map(|c| format!("{} {}", c.regulation, c.control))
+        .collect();
+    assert_eq!(
+        uncovered,
+        ["EU AI Act Art. 9", "EU AI Act Art. 11", "GDPR Art. 22"]
+    );
+    assert_eq!(r.gates.len(), 6);
+    // Validation's share: 12 wd, visited 1 / 0.7 times, of 71 wd.
+    let v = r.gates.iter().find(|g| g.id == "validation").unwrap();
+    close(v.share, 12.0 / 0.7 / 71.0, "validation's share");
+    // Merging soundness into validation saves soundness's 3 wd (visited once), less than
+    // validation's 12 / 0.7.
+    close(r.redundancies[0].saving_s, 3.0 * WD, "merge saving");
+}

@@ -22,6 +22,8 @@ const LAYERS: &[&[&str]] = &[
     // What reads analyses or maps whole: comparison, simulation, edits, the file format, the
     // generator, the gate register.
     &["compare", "simulate", "ops", "format", "gen", "gates"],
+    // Edits in words, for the audit trail.
+    &["audit"],
 ];
 
 fn layer_of() -> BTreeMap<&'static str, usize> {

@@ -959,11 +959,11 @@ fn only_takt_maps_are_read() {
 
 #[test]
 fn a_newer_version_is_refused_by_name() {
-    let e = format::parse(r#"{"format": "takt", "version": 2, "name": "x"}"#).unwrap_err();
-    assert_eq!(e, FormatError::TooNew { found: 2 });
+    let e = format::parse(r#"{"format": "takt", "version": 3, "name": "x"}"#).unwrap_err();
+    assert_eq!(e, FormatError::TooNew { found: 3 });
     let msg = e.to_string();
-    assert!(msg.contains("version 2"), "{msg}");
-    assert!(msg.contains("reads version 1"), "{msg}");
+    assert!(msg.contains("version 3"), "{msg}");
+    assert!(msg.contains("reads version 2 and older"), "{msg}");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Tran
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use takt_core::analysis::Analysis;
-use takt_core::compare::Comparison;
+use takt_core::compare::{Comparison, MandatoryChange};
 use takt_core::ops::{self, Change, Diff, EditError, Kind, Op, Record};
 use takt_core::{format, ValueStream};
 
@@ -53,6 +53,11 @@ pub enum StoreError {
     BadDate { path: PathBuf, date: String },
     #[error(transparent)]
     Edit(#[from] EditError),
+    #[error("{}", unjustified_message(.changes))]
+    Unjustified {
+        /// The mandatory gates the edit would remove or bypass without a justification.
+        changes: Vec<MandatoryChange>,
+    },
     #[error("{path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -92,6 +97,45 @@ pub struct HistoryEntry {
     pub changes: usize,
 }
 
+/// An entry of the audit trail: who did what, when, in which scenario.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// When, RFC 3339 in UTC; `None` for edits made before the trail was kept.
+    pub at: Option<String>,
+    /// The operating system's user; `None`: unknown.
+    pub author: Option<String>,
+    pub scenario: ScenarioId,
+    /// The scenario's name when the entry was made.
+    pub scenario_name: String,
+    /// "edit", "undo", "redo", "fork", "rename", "delete" or "snapshot".
+    pub action: String,
+    /// What changed, one sentence per field of each record.
+    pub sentences: Vec<takt_core::audit::Sentence>,
+    /// For scenario changes and snapshots: what happened, in words.
+    pub note: String,
+}
+
+fn unjustified_message(changes: &[MandatoryChange]) -> String {
+    let what: Vec<String> = changes.iter().map(|c| c.sentence()).collect();
+    format!(
+        "this edit {} of the current state; in a future state that needs a recorded justification (why, who and when)",
+        what.join(" and ")
+    )
+}
+
+/// The user name of the person at the computer, for the audit trail.
+pub fn os_user() -> Option<String> {
+    for var in ["TAKT_AUTHOR", "USER", "LOGNAME", "USERNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                return Some(v.trim().to_string());
+            }
+        }
+    }
+    whoami::username().ok().filter(|u| !u.trim().is_empty())
+}
+
 /// A dated copy of the current state.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Snapshot {
@@ -127,6 +171,8 @@ pub struct Document {
     /// Open for writing (the checks at open read through a connection that is not), and not
     /// yet closed: what dropping it must close.
     writable: bool,
+    /// Who the audit trail says made the edits (the operating system's user by default).
+    author: Option<String>,
 }
 
 impl Drop for Document {
@@ -137,6 +183,28 @@ impl Drop for Document {
             let _ = self.shut();
         }
     }
+}
+
+const EMPTY_DIFF: &str = r#"{"changes":[]}"#;
+
+/// Appends an entry to the audit trail, stamped with the time now (the one place the store
+/// reads the clock) and the author.
+fn audit_row(
+    tx: &Transaction,
+    author: &Option<String>,
+    scenario: ScenarioId,
+    scenario_name: &str,
+    action: &str,
+    diff: &str,
+    note: &str,
+) -> rusqlite::Result<()> {
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    tx.execute(
+        "INSERT INTO audit (at, author, scenario, scenario_name, action, diff, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![at, author, scenario, scenario_name, action, diff, note],
+    )?;
+    Ok(())
 }
 
 /// The first bytes of every SQLite file.
@@ -170,6 +238,7 @@ impl Document {
             analyses: HashMap::new(),
             places: HashMap::new(),
             writable,
+            author: os_user(),
         };
         doc.reload_scenarios()?;
         Ok(doc)
@@ -572,13 +641,34 @@ impl Document {
     /// and the fresh analysis. On any error nothing changes, in memory or on disk.
     pub fn apply(&mut self, s: ScenarioId, op: &Op) -> Result<(Diff, Analysis)> {
         self.map(s)?;
+        // In a future state, the mandatory gates of the current state it removes or bypasses
+        // without a justification, before the edit (edits may not add to them).
+        let guarded = self.mandatory_guard(s)?;
         let map = self.maps.get_mut(&s).expect("loaded above");
         let (diff, analysis) = ops::apply_analyzed(map, op)?;
         if diff.is_empty() {
             return Ok((diff, analysis));
         }
+        if let Some(before) = guarded {
+            let base = self.current();
+            let current = &self.maps[&base];
+            let base_analysis = self.kept(base).expect("analysed by the guard");
+            let after = &self.maps[&s];
+            let new: Vec<MandatoryChange> =
+                takt_core::compare::mandatory_changes(current, base_analysis, after, &analysis)
+                    .into_iter()
+                    .filter(|c| c.unjustified() && !before.contains(&c.gate))
+                    .collect();
+            if !new.is_empty() {
+                let map = self.maps.get_mut(&s).expect("loaded above");
+                ops::apply_diff(map, &diff.inverse()).expect("a diff's own inverse applies");
+                return Err(StoreError::Unjustified { changes: new });
+            }
+        }
         let mut seq = 0;
+        let (author, name) = (self.author.clone(), self.known(s)?.name.clone());
         self.commit(s, &diff, |tx| {
+            audit_row(tx, &author, s, &name, "edit", &json(&diff), "")?;
             tx.execute(
                 "DELETE FROM history WHERE scenario = ?1 AND undone = 1",
                 [s],
@@ -602,6 +692,120 @@ impl Document {
         }
         self.keep(s, seq, analysis.clone());
         Ok((diff, analysis))
+    }
+
+    /// For an edit of a future state when the current state has mandatory gates: the gates the
+    /// future state removes or bypasses without a justification now (`None`: nothing to guard).
+    fn mandatory_guard(&mut self, s: ScenarioId) -> Result<Option<Vec<String>>> {
+        let base = self.current();
+        if s == base {
+            return Ok(None);
+        }
+        let has_mandatory = self.map(base)?.steps.iter().any(|x| {
+            x.kind == takt_core::model::StepKind::Gate
+                && x.gate.as_ref().is_some_and(|g| g.mandatory)
+        });
+        if !has_mandatory {
+            return Ok(None);
+        }
+        self.analysis(base)?;
+        let now = self.analysis(s)?.clone();
+        let current = &self.maps[&base];
+        let a = self.kept(base).expect("analysed above");
+        Ok(Some(
+            takt_core::compare::mandatory_changes(current, a, &self.maps[&s], &now)
+                .into_iter()
+                .filter(|c| c.unjustified())
+                .map(|c| c.gate)
+                .collect(),
+        ))
+    }
+
+    /// A scenario's map and its present analysis, together (without copying either).
+    pub fn map_and_analysis(&mut self, s: ScenarioId) -> Result<(&ValueStream, &Analysis)> {
+        self.analysis(s)?;
+        let a = self.kept(s).expect("analysed above");
+        Ok((&self.maps[&s], a))
+    }
+
+    /// The kept analysis of a scenario's present state, if there is one.
+    fn kept(&self, s: ScenarioId) -> Option<&Analysis> {
+        let place = *self.places.get(&s)?;
+        self.analyses
+            .get(&s)?
+            .iter()
+            .find(|(p, _)| *p == place)
+            .map(|(_, a)| a)
+    }
+
+    /// Who the audit trail names for the edits from now on (the operating system's user by
+    /// default; `None`: unknown).
+    pub fn set_author(&mut self, author: Option<String>) {
+        self.author = author;
+    }
+
+    /// The audit trail, oldest first: every edit, undo and redo, and every change of the
+    /// scenarios, of one scenario or of all. Records are named as the scenario's map names them
+    /// now (the current state's, for a deleted scenario).
+    pub fn audit(&mut self, only: Option<ScenarioId>) -> Result<Vec<AuditEntry>> {
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            i64,
+            String,
+            String,
+            String,
+            String,
+        );
+        let rows: Vec<Row> = {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT seq, at, author, scenario, scenario_name, action, diff, note FROM audit
+                     WHERE ?1 IS NULL OR scenario = ?1 ORDER BY seq",
+                )
+                .map_err(self.sql())?;
+            let rows = st
+                .query_map([only], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                })
+                .map_err(self.sql())?;
+            rows.collect::<rusqlite::Result<_>>().map_err(self.sql())?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, at, author, scenario, scenario_name, action, diff, note) in rows {
+            let diff: Diff = serde_json::from_str(&diff).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("audit entry {seq}: {e}"),
+            })?;
+            let named_by = if self.scenarios.iter().any(|x| x.id == scenario) {
+                scenario
+            } else {
+                self.current()
+            };
+            let map = self.map(named_by)?;
+            out.push(AuditEntry {
+                seq,
+                at,
+                author,
+                scenario,
+                scenario_name,
+                action,
+                sentences: takt_core::audit::describe(&diff, map),
+                note,
+            });
+        }
+        Ok(out)
     }
 
     /// Writes a diff already applied to the scenario's map, with `more` (its history row), in
@@ -665,12 +869,14 @@ impl Document {
             path: self.path.clone(),
             detail: format!("history entry {seq} does not match the map: {e}"),
         })?;
+        let (author, name) = (self.author.clone(), self.known(s)?.name.clone());
+        let action = if undo { "undo" } else { "redo" };
         self.commit(s, &diff, |tx| {
             tx.execute(
                 "UPDATE history SET undone = ?3 WHERE scenario = ?1 AND seq = ?2",
                 params![s, seq, undo as i64],
             )?;
-            Ok(())
+            audit_row(tx, &author, s, &name, action, &json(&diff), "")
         })?;
         // Undoing edit `seq` goes back to the place before it; redoing it, to it.
         self.places.insert(s, if undo { seq - 1 } else { seq });
@@ -730,7 +936,7 @@ impl Document {
 
     /// Forks a future state from a scenario: a copy of its map, with a history of its own.
     pub fn fork(&mut self, from: ScenarioId, name: &str) -> Result<ScenarioId> {
-        self.known(from)?;
+        let from_name = self.known(from)?.name.clone();
         if self.scenarios.iter().any(|s| s.name == name) {
             return Err(StoreError::ScenarioExists {
                 path: self.path.clone(),
@@ -750,6 +956,15 @@ impl Document {
                  SELECT ?1, kind, id, position, body FROM records WHERE scenario = ?2",
                 params![id, from],
             )?;
+            audit_row(
+                &tx,
+                &self.author,
+                id,
+                name,
+                "fork",
+                EMPTY_DIFF,
+                &format!("Made future state '{name}' from '{from_name}'"),
+            )?;
             tx.commit()?;
             Ok(id)
         })()
@@ -766,12 +981,26 @@ impl Document {
                 name: name.into(),
             });
         }
-        self.conn
-            .execute(
+        let old = self.known(s)?.name.clone();
+        let author = self.author.clone();
+        (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            tx.execute(
                 "UPDATE scenarios SET name = ?2 WHERE id = ?1",
                 params![s, name],
-            )
-            .map_err(self.sql())?;
+            )?;
+            audit_row(
+                &tx,
+                &author,
+                s,
+                name,
+                "rename",
+                EMPTY_DIFF,
+                &format!("Renamed scenario '{old}' to '{name}'"),
+            )?;
+            tx.commit()
+        })()
+        .map_err(self.sql())?;
         self.reload_scenarios()
     }
 
@@ -782,9 +1011,23 @@ impl Document {
                 path: self.path.clone(),
             });
         }
-        self.conn
-            .execute("DELETE FROM scenarios WHERE id = ?1", [s])
-            .map_err(self.sql())?;
+        let name = self.known(s)?.name.clone();
+        let author = self.author.clone();
+        (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            tx.execute("DELETE FROM scenarios WHERE id = ?1", [s])?;
+            audit_row(
+                &tx,
+                &author,
+                s,
+                &name,
+                "delete",
+                EMPTY_DIFF,
+                &format!("Deleted future state '{name}'"),
+            )?;
+            tx.commit()
+        })()
+        .map_err(self.sql())?;
         self.maps.remove(&s);
         self.analyses.remove(&s);
         self.places.remove(&s);
@@ -813,13 +1056,24 @@ impl Document {
         }
         let s = self.current();
         let body = format::to_json(self.map(s)?);
-        self.conn
-            .execute(
+        let (author, name) = (self.author.clone(), self.known(s)?.name.clone());
+        (|| -> rusqlite::Result<i64> {
+            let tx = self.conn.transaction()?;
+            tx.execute(
                 "INSERT INTO snapshots (scenario, taken, label, body) VALUES (?1, ?2, ?3, ?4)",
                 params![s, taken, label, body],
-            )
-            .map_err(self.sql())?;
-        Ok(self.conn.last_insert_rowid())
+            )?;
+            let id = tx.last_insert_rowid();
+            let what = if label.is_empty() {
+                format!("Took a snapshot of the current state dated {taken}")
+            } else {
+                format!("Took a snapshot of the current state dated {taken}: '{label}'")
+            };
+            audit_row(&tx, &author, s, &name, "snapshot", EMPTY_DIFF, &what)?;
+            tx.commit()?;
+            Ok(id)
+        })()
+        .map_err(self.sql())
     }
 
     /// The snapshots, oldest first.

@@ -50,6 +50,34 @@ const MIGRATIONS: &[&str] = &[
         body     TEXT NOT NULL
     );
     "#,
+    // 2: the audit trail: who changed what and when, appended with every edit, undo and redo
+    // and every change of the scenarios; the triggers refuse to change or delete a row, so
+    // nothing can rewrite it. The edits made before it (in `history`, not undone) come first,
+    // with no time and no author ("unknown"). The scenario is kept by id and by its name at the
+    // time, without a reference: deleting a scenario keeps its trail.
+    r#"
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY,
+        at          TEXT,
+        author      TEXT,
+        scenario    INTEGER NOT NULL,
+        scenario_name TEXT NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN
+                        ('edit', 'undo', 'redo', 'fork', 'rename', 'delete', 'snapshot')),
+        diff        TEXT NOT NULL DEFAULT '{"changes":[]}',
+        note        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_by_scenario ON audit(scenario, seq);
+    CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    INSERT INTO audit (at, author, scenario, scenario_name, action, diff)
+        SELECT NULL, NULL, h.scenario, s.name, 'edit', h.diff
+        FROM history h JOIN scenarios s ON s.id = h.scenario
+        WHERE h.undone = 0
+        ORDER BY s.position, h.seq;
+    "#,
 ];
 
 /// The schema version this program writes.

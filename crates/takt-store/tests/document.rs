@@ -538,3 +538,145 @@ fn the_analyses_kept_for_undo_and_redo_are_the_states_own() {
     let (_, a) = doc.undo(s).unwrap().expect("after reopening");
     assert_eq!(a, fresh(&mut doc));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail and mandatory gates.
+
+#[test]
+fn the_audit_trail_says_who_did_what_and_when_and_cannot_be_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("audit.takt");
+    let mut doc = Document::create(&file, &sample()).unwrap();
+    doc.set_author(Some("ana".into()));
+    let s = doc.current();
+    doc.apply(s, &set("mrm-review", "lt", json!("3wd")))
+        .unwrap();
+    doc.undo(s).unwrap();
+    doc.set_author(None);
+    doc.redo(s).unwrap();
+    let f = doc.fork(s, "Future A").unwrap();
+    doc.rename(f, "Future B").unwrap();
+    doc.snapshot("2026-12-04", "baseline").unwrap();
+    let trail = doc.audit(None).unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["edit", "undo", "redo", "fork", "rename", "snapshot"]
+    );
+    assert_eq!(trail[0].author.as_deref(), Some("ana"));
+    assert_eq!(trail[2].author, None);
+    assert_eq!(
+        trail[0].sentences[0].text,
+        "Set the lead time of 'Independent model validation' from 5 wd to 3 wd"
+    );
+    assert_eq!(
+        trail[1].sentences[0].text,
+        "Set the lead time of 'Independent model validation' from 3 wd to 5 wd"
+    );
+    assert_eq!(trail[4].note, "Renamed scenario 'Future A' to 'Future B'");
+    let at = trail[0].at.as_deref().unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
+    assert_eq!(doc.audit(Some(f)).unwrap().len(), 2);
+    drop(doc);
+
+    // Append-only: SQLite itself refuses to change or delete an entry.
+    let c = rusqlite::Connection::open(&file).unwrap();
+    for sql in ["UPDATE audit SET author = 'eve'", "DELETE FROM audit"] {
+        let e = c.execute(sql, []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{e}");
+    }
+}
+
+#[test]
+fn a_document_from_before_the_trail_keeps_its_edits_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.takt");
+    {
+        let mut doc = Document::create(&file, &sample()).unwrap();
+        let s = doc.current();
+        doc.apply(s, &set("mrm-review", "lt", json!("4wd")))
+            .unwrap();
+        doc.apply(s, &set("mrm-review", "lt", json!("3wd")))
+            .unwrap();
+        doc.undo(s).unwrap();
+    }
+    // Make it the schema-1 file it would have been: no trail, user_version 1.
+    {
+        let c = rusqlite::Connection::open(&file).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;
+             DROP TABLE audit; PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let mut doc = Document::open(&file).unwrap();
+    let trail = doc.audit(None).unwrap();
+    // The edit not undone is kept, with no time and no author.
+    assert_eq!(trail.len(), 1);
+    assert_eq!(
+        (trail[0].at.as_deref(), trail[0].author.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        trail[0].sentences[0].text,
+        "Set the lead time of 'Independent model validation' from 5 wd to 4 wd"
+    );
+}
+
+#[test]
+fn a_future_state_removes_a_mandatory_gate_only_with_a_justification() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut map = sample();
+    map.steps
+        .iter_mut()
+        .find(|s| s.id == "mrm-review")
+        .unwrap()
+        .gate
+        .as_mut()
+        .unwrap()
+        .mandatory = true;
+    let mut doc = Document::create(&dir.path().join("m.takt"), &map).unwrap();
+    let current = doc.current();
+    let f = doc.fork(current, "Future A").unwrap();
+    let remove = Op::Remove {
+        key: Key::step("mrm-review"),
+    };
+    let before = doc.export_json(f).unwrap();
+    let e = doc.apply(f, &remove).unwrap_err();
+    let StoreError::Unjustified { changes } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(changes[0].gate, "mrm-review");
+    assert_eq!(
+        e.to_string(),
+        "this edit removes the mandatory gate 'Independent model validation' of the current state; in a future state that needs a recorded justification (why, who and when)"
+    );
+    assert_eq!(doc.export_json(f).unwrap(), before, "nothing changed");
+    assert_eq!(doc.audit(Some(f)).unwrap().len(), 1, "only the fork");
+
+    // The current state describes what is: removing it there needs no justification.
+    // With a justification, in one edit, the future state may remove it.
+    let mut meta = doc.map(f).unwrap().meta();
+    meta.justifications = vec![takt_core::model::Justification {
+        gate: "mrm-review".into(),
+        text: "Validation runs in the pipeline; MRM samples 1 in 10".into(),
+        author: "ana".into(),
+        date: Some("2026-12-04".into()),
+    }];
+    let justified = Op::Batch {
+        ops: vec![
+            Op::Update {
+                record: takt_core::ops::Record::Meta(meta),
+            },
+            remove.clone(),
+        ],
+    };
+    doc.apply(f, &justified).unwrap();
+    let a = doc.analysis(f).unwrap().clone();
+    let c = doc.comparison(f, &a).unwrap().unwrap();
+    assert_eq!(c.mandatory.len(), 1);
+    assert!(!c.mandatory[0].unjustified());
+    // Later edits elsewhere in the future state are not held up by it.
+    doc.apply(f, &set("train", "pt", json!("5h"))).unwrap();
+    doc.apply(current, &remove).unwrap();
+}

@@ -98,10 +98,34 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 value,
             } => {
                 let n = models.len();
+                let current = models[0].map.clone();
                 let m = &mut models[scenario % n];
                 let id = d.scenario(&m.name).unwrap();
                 let op = edit(&m.map, step, what, value);
-                let want = apply(&mut m.map, &op);
+                let unjustified = |map: &ValueStream| -> Vec<String> {
+                    takt_core::compare::compare(&current, map)
+                        .map(|c| c.mandatory)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|c| c.unjustified())
+                        .map(|c| c.gate)
+                        .collect()
+                };
+                let is_future = scenario % n != 0;
+                let before = if is_future {
+                    unjustified(&m.map)
+                } else {
+                    vec![]
+                };
+                let mut want = apply(&mut m.map, &op);
+                // A future state may not remove or bypass one more mandatory gate of the
+                // current state without a justification: the document refuses the edit.
+                if let Ok(diff) = &want {
+                    if is_future && unjustified(&m.map).iter().any(|g| !before.contains(g)) {
+                        apply_diff(&mut m.map, &diff.inverse()).unwrap();
+                        want = Err(takt_core::ops::EditError::NotFound(Key::step("refused")));
+                    }
+                }
                 let got = d.apply(id, &op);
                 prop_assert_eq!(want.is_ok(), got.is_ok(), "{:?}", op);
                 if let Ok(diff) = want {

@@ -1,12 +1,14 @@
 // The app around the canvas: toolbar, scenario tabs, metrics, inspector, warnings, ladder,
 // keyboard capture, menu actions. Every edit goes to the core; what comes back is drawn.
 
-import { events, type Analysis, type AppError, type Comparison, type Diff, type Key, type Loaded } from "../bindings";
+import { events, type Analysis, type AppError, type Comparison, type Edited, type Key, type Loaded } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
 import { metaOf } from "../editor/mirror";
 import { exportPng, exportSvg } from "./export";
+import { AuditPanel } from "./audit";
 import { byId, h } from "./dom";
+import { GateRegister } from "./register";
 import { Inspector, type EditRequest } from "./inspector";
 import { renderKaizen, renderLadder, renderMetrics, renderWarnings } from "./panels";
 import { plural } from "../editor/format";
@@ -50,7 +52,18 @@ export class App {
         if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
       },
     });
-    this.inspector = new Inspector(byId("inspector"), { edit: (op) => this.edit(op), record: (key) => this.record(key) });
+    this.inspector = new Inspector(byId("inspector"), {
+      edit: (op) => this.edit(op),
+      record: (key) => this.record(key),
+      openEvidence: (step, index) => void call(commands.openEvidence(step, index)).catch((e) => this.error(e)),
+    });
+    this.register = new GateRegister(byId("drawer-body"), (id) => this.pick(id));
+    this.audit = new AuditPanel(
+      byId("drawer-body"),
+      (key) => this.pickKey(key),
+      (key) => this.nameOfKey(key),
+    );
+    this.audit.reload = () => void this.refreshDrawer();
     await events.menuAction.listen((e) => this.action(e.payload.id));
     document.addEventListener("keydown", (e) => this.keydown(e));
     window.takt = this;
@@ -76,7 +89,15 @@ export class App {
     this.editor.load(l.map, l.analysis, fit);
     this.renderTabs();
     this.renderAnalysis();
+    void call(commands.catalogue())
+      .then((c) => {
+        this.inspector.catalogue = c;
+        this.inspectorSig = "";
+        this.refreshInspector();
+      })
+      .catch(() => {});
     this.refreshInspector();
+    void this.refreshDrawer();
     byId("doc-title").textContent = l.title;
     // The same title as the window's (which Rust sets), for anything that reads the page's.
     document.title = `${l.title} — ${l.scenario} — Takt`;
@@ -106,8 +127,18 @@ export class App {
       const op = typeof req === "function" ? req() : req;
       if (!op) return false;
       try {
-        const r = await call(commands.apply(op));
-        this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
+        let r: Edited;
+        try {
+          r = await call(commands.apply(op));
+        } catch (e) {
+          // A future state removing or bypassing a mandatory gate: asks why, and makes the
+          // edit with the justification (or not at all).
+          if (!(e instanceof CoreError) || e.error.kind !== "unjustified") throw e;
+          const why = await this.justify(e.error.names, e.error.message);
+          if (why == null) return false;
+          r = await call(commands.applyJustified(op, e.error.gates, why));
+        }
+        this.afterEdit(r);
         // Until the frame that shows it (for the edit-latency harness); a hidden window draws
         // no frames, and the queue must not wait for one.
         await Promise.race([nextFrame(), new Promise((done) => setTimeout(done, FRAME_WAIT_MS))]);
@@ -121,21 +152,78 @@ export class App {
     return this.serial(run);
   }
 
-  private afterEdit(diff: Diff, a: Analysis, c: Comparison | null, u: boolean, r: boolean): void {
-    this.editor.applied(diff, a);
-    this.analysis = a;
-    this.comparison = c;
-    this.canUndo = u;
-    this.canRedo = r;
+  private afterEdit(e: Edited): void {
+    this.editor.applied(e.diff, e.analysis);
+    this.analysis = e.analysis;
+    this.comparison = e.comparison;
+    this.canUndo = e.can_undo;
+    this.canRedo = e.can_redo;
     this.renderAnalysis();
     this.refreshInspector();
+    // The register comes with the edit while it is on show: drawn in the edit's frame.
+    if (this.drawer === "gates" && e.register) this.register.show(e.register, this.editor.mirror.map, this.editor.selection);
+    else void this.refreshDrawer();
+  }
+
+  // --- the drawer: the gate register and the audit trail --------------------------------------
+
+  private register!: GateRegister;
+  private audit!: AuditPanel;
+  /** What the drawer under the canvas shows. */
+  private drawer: "gates" | "audit" | null = null;
+
+  /** Shows the gate register or the audit trail under the canvas (again: hides it). */
+  toggleDrawer(what: "gates" | "audit"): void {
+    if (this.drawer === "gates") void call(commands.gates(false)).catch(() => {});
+    this.drawer = this.drawer === what ? null : what;
+    // The other view's rows go at once; this one's come with its data.
+    byId("drawer-body").replaceChildren();
+    const d = byId("drawer");
+    d.hidden = this.drawer == null;
+    for (const b of d.querySelectorAll<HTMLButtonElement>("[data-drawer]")) b.classList.toggle("active", b.dataset.drawer === this.drawer);
+    for (const id of ["gates", "audit"]) byId(id).classList.toggle("active", this.drawer === id);
+    void this.refreshDrawer();
+  }
+
+  /** Fetches and draws what the drawer shows, after every change of the document. */
+  private async refreshDrawer(): Promise<void> {
+    const what = this.drawer;
+    if (!what) return;
+    try {
+      if (what === "gates") {
+        const r = await call(commands.gates(true));
+        if (this.drawer === "gates") this.register.show(r, this.editor.mirror.map, this.editor.selection);
+      } else {
+        const rows = await call(commands.audit(this.audit.all));
+        if (this.drawer === "audit") this.audit.show(rows);
+      }
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  private pickKey(key: Key): void {
+    if (key.kind === "step") this.pick(key.id);
+    else if (key.kind === "kaizen") this.pickKaizen(key.id);
+    else if (key.kind === "flow" && this.editor.mirror.flow(key.id)) this.editor.setSelection([], key.id);
+  }
+
+  private nameOfKey(key: Key): string {
+    const m = this.editor.mirror;
+    if (key.kind === "step") return m.step(key.id)?.name || key.id;
+    if (key.kind === "kaizen") return (m.map.kaizen ?? []).find((k) => k.id === key.id)?.title || key.id;
+    if (key.kind === "flow") {
+      const [a, b] = key.id.split(">");
+      return `${m.step(a)?.name || a} → ${m.step(b ?? "")?.name || b}`;
+    }
+    return `${key.kind} ${key.id}`;
   }
 
   private undoRedo(redo: boolean): Promise<void> {
     return this.serial(async () => {
       try {
         const r = await call(redo ? commands.redo() : commands.undo());
-        this.afterEdit(r.diff, r.analysis, r.comparison, r.can_undo, r.can_redo);
+        this.afterEdit(r);
       } catch (e) {
         this.error(e);
       }
@@ -192,6 +280,7 @@ export class App {
     const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.generation}.${ed.mirror.version}`;
     if (sig === this.inspectorSig) return;
     this.inspectorSig = sig;
+    if (this.drawer === "gates") this.register.select(ed.selection);
     this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen, this.analysis ?? null);
     renderKaizen(byId("kaizen"), ed.mirror.map, ed.selectedKaizen, (id) => this.pickKaizen(id));
   }
@@ -346,6 +435,50 @@ export class App {
     });
     document.body.append(dialog);
     retry.focus();
+  }
+
+  /** Asks why mandatory gates may go; null: the edit is not made. */
+  justify(names: string[], message: string): Promise<string | null> {
+    return new Promise((resolve) => {
+      const text = h("textarea", { id: "justify-text", rows: 4, placeholder: "Why the gate may go: the control it checked is now met by …" });
+      const error = h("div", { class: "field-error", role: "alert" });
+      const close = (v: string | null) => {
+        dialog.remove();
+        resolve(v);
+      };
+      const ok = h(
+        "button",
+        {
+          class: "primary",
+          id: "justify-ok",
+          onclick: () => {
+            if (text.value.trim()) close(text.value.trim());
+            else error.textContent = "Say why: the justification is what an auditor reads.";
+          },
+        },
+        "Record and apply",
+      );
+      const list = names.map((n) => `'${n}'`).join(", ");
+      const dialog = h(
+        "div",
+        { class: "modal", role: "dialog", id: "justify-dialog", "aria-labelledby": "justify-title" },
+        h(
+          "div",
+          { class: "modal-box" },
+          h("h3", { id: "justify-title" }, names.length > 1 ? "Mandatory gates" : "A mandatory gate"),
+          h("p", {}, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`),
+          h("label", { for: "justify-text" }, `Justification for ${list} (recorded with your name and today's date)`),
+          text,
+          error,
+          h("div", { class: "modal-actions" }, h("button", { id: "justify-cancel", onclick: () => close(null) }, "Cancel"), ok),
+        ),
+      );
+      dialog.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") close(null);
+      });
+      document.body.append(dialog);
+      text.focus();
+    });
   }
 
   /** A yes/no question in the page. */
@@ -521,6 +654,12 @@ export class App {
       case "fork":
         void this.fork();
         return;
+      case "gates":
+        this.toggleDrawer("gates");
+        return;
+      case "audit":
+        this.toggleDrawer("audit");
+        return;
       default:
         if (id.startsWith("recent:")) {
           const i = Number(id.slice(7));
@@ -545,6 +684,8 @@ export class App {
       else if (key === "-") id = "zoom-out";
       else if (key === "0") id = "zoom-fit";
       else if (key === "l") id = "layout";
+      else if (key === "g" && !e.shiftKey) id = "gates";
+      else if (key === "h" && e.shiftKey) id = "audit";
       else if (key === "q") id = "quit";
       else if (!inField && key === "c") id = "copy";
       else if (!inField && key === "v") id = "paste";
@@ -631,6 +772,9 @@ export class App {
           btn("zoom-fit", "Fit", "Fit to screen (Ctrl+0)", "zoom-fit"),
           btn("layout", "Auto layout", "Automatic layout (Ctrl+L)", "layout"),
           h("span", { class: "sep" }),
+          btn("gates", "Gates", "Gate register (Ctrl+G)", "gates"),
+          btn("audit", "Audit", "Audit trail (Ctrl+Shift+H)", "audit"),
+          h("span", { class: "sep" }),
           btn("save-as", "Save As…", "Save As (Ctrl+Shift+S)", "save-as"),
           btn("export-png", "PNG", "Export the map as PNG (Ctrl+E)", "export-png"),
           btn("export-svg", "SVG", "Export the map as SVG", "export-svg"),
@@ -649,6 +793,18 @@ export class App {
           // changes (7 ms a frame in a drag, docs/BENCHMARKS.md).
           h("div", { class: "canvas-wrap" }, h("canvas", { id: "canvas", "aria-label": "Value stream map" }), h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true })),
           h("div", { class: "capture-bar" }, capture),
+          h(
+            "section",
+            { class: "drawer", id: "drawer", hidden: true },
+            h(
+              "div",
+              { class: "drawer-tabs" },
+              h("button", { class: "tab", "data-drawer": "gates", onclick: () => this.toggleDrawer("gates") }, "Gate register"),
+              h("button", { class: "tab", "data-drawer": "audit", onclick: () => this.toggleDrawer("audit") }, "Audit trail"),
+              h("button", { class: "drawer-close", title: "Close", onclick: () => this.drawer && this.toggleDrawer(this.drawer) }, "×"),
+            ),
+            h("div", { class: "drawer-body", id: "drawer-body" }),
+          ),
         ),
         // The metrics stay in view; the inspector and warnings scroll under them.
         h(

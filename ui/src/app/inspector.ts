@@ -4,10 +4,11 @@
 // unchanged. Each edit is built when its turn comes (after the edits sent before it), from the
 // record as it then is: two fields committed in quick succession never undo each other.
 
-import type { Analysis, Flow, Kaizen, Key, Op, Range, Step, ValueStream } from "../bindings";
+import type { Analysis, Control, Flow, Kaizen, Key, Op, Range, Step, ValueStream } from "../bindings";
 import { durationSeconds, exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
 import { metaOf } from "../editor/mirror";
 import { h } from "./dom";
+import { evidenceEditor } from "./evidence";
 import { WASTES } from "./vocabulary";
 
 /** An edit, or a function that builds it when its turn comes (null: nothing to do). */
@@ -15,6 +16,8 @@ export type EditRequest = Op | (() => Op | null);
 
 export interface InspectorHost {
   edit(op: EditRequest): Promise<boolean>;
+  /** Opens a gate's evidence link with the operating system (read from the document). */
+  openEvidence(step: string, index: number): void;
   /** The record with this key as it is now (in the page's mirror of the document). */
   record(key: Key): unknown;
 }
@@ -27,6 +30,8 @@ interface FieldSpec {
   kind: FieldKind;
   options?: [string, string][];
   hint?: string;
+  /** A datalist of suggestions (the regulation catalogue). */
+  list?: string;
   /** Reads the value shown from the record. */
   get: (r: never) => string | boolean;
   /** Makes the edit for a typed value from the record as it is now (default: set `field`). */
@@ -133,24 +138,10 @@ function stepFields(map: ValueStream, s: Step): FieldSpec[] {
   ];
   if (s.kind === "gate") {
     f.push(
-      { field: "gate.regulation", label: "Regulation", kind: "text", get: (x: Step) => x.gate?.regulation ?? "", op: gateOp("regulation", (t) => String(t).trim()) },
-      { field: "gate.control", label: "Control / article", kind: "text", get: (x: Step) => x.gate?.control ?? "", op: gateOp("control", (t) => String(t).trim()) },
+      { field: "gate.regulation", label: "Regulation", kind: "text", list: "catalogue-regulations", hint: "pick from the catalogue, or type", get: (x: Step) => x.gate?.regulation ?? "", op: gateOp("regulation", (t) => String(t).trim()) },
+      { field: "gate.control", label: "Control / article", kind: "text", list: "catalogue-controls", hint: "e.g. Art. 14", get: (x: Step) => x.gate?.control ?? "", op: gateOp("control", (t) => String(t).trim()) },
       { field: "gate.approver", label: "Approver", kind: "text", get: (x: Step) => x.gate?.approver ?? "", op: gateOp("approver", (t) => String(t).trim()) },
       { field: "gate.tier", label: "Tier", kind: "number", hint: "1 = the lowest authority", get: (x: Step) => str(x.gate?.tier), op: gateOp("tier", (t) => numberValue(String(t))) },
-      {
-        field: "gate.evidence",
-        label: "Evidence",
-        kind: "lines",
-        hint: "one item per line",
-        get: (x: Step) => (x.gate?.evidence ?? []).join("\n"),
-        op: gateOp("evidence", (t) => {
-          const list = String(t)
-            .split("\n")
-            .map((e) => e.trim())
-            .filter(Boolean);
-          return list.length ? list : null;
-        }),
-      },
       { field: "gate.sla", label: "SLA", kind: "duration", get: (x: Step) => fmtDuration(x.gate?.sla ?? undefined), op: gateOp("sla", (t) => parseDurationInput(String(t))) },
       { field: "gate.mandatory", label: "Mandatory", kind: "check", get: (x: Step) => !!x.gate?.mandatory, op: gateOp("mandatory", (t) => t === true) },
     );
@@ -242,6 +233,8 @@ export class Inspector {
   private map: ValueStream | null = null;
   /** The typed value that was refused, per field, for a range conflict. */
   private refused = new Map<string, { key: Key; text: string }>();
+  /** The document's regulation catalogue: suggestions for a gate's regulation and control. */
+  catalogue: Control[] = [];
 
   constructor(
     private el: HTMLElement,
@@ -291,7 +284,9 @@ export class Inspector {
       for (const f of stepFields(map, s)) {
         rows.push(this.row(f, key, s));
         if (f.field === "pt" || f.field === "lt") rows.push(this.rangeRow(f.field, key, s));
+        if (f.field === "gate.tier") rows.push(this.evidenceRow(key, s));
       }
+      if (s.kind === "gate") rows.push(this.catalogueLists(s));
       this.el.replaceChildren(
         this.header(s.kind === "gate" ? "Gate" : s.kind === "supplier" ? "Supplier" : s.kind === "customer" ? "Customer" : "Step", s.name || s.id, s.id),
         ...rows,
@@ -405,7 +400,7 @@ export class Inspector {
     } else if (spec.kind === "check") {
       input = h("input", { id, type: "checkbox", checked: current === true });
     } else {
-      input = h("input", { id, type: "text", spellcheck: false, autocomplete: "off", placeholder: spec.hint ?? "" });
+      input = h("input", { id, type: "text", spellcheck: false, autocomplete: "off", placeholder: spec.hint ?? "", ...(spec.list ? { list: spec.list } : {}) });
       input.value = String(current);
     }
     input.dataset.field = spec.field;
@@ -504,6 +499,40 @@ export class Inspector {
       h("span", { class: "field-label" }, "Range (min – max)"),
       h("div", { class: "range-inputs" }, min, h("span", { class: "muted" }, "–"), max),
       error,
+    );
+  }
+
+  /** The gate's evidence records; the core's errors about any of them show under them. */
+  private evidenceRow(key: Key, s: Step): HTMLElement {
+    const error = h("div", { class: "field-error", role: "alert", "data-error-for": "gate.evidence" });
+    for (const f of ["gate.evidence", "gate.evidence.title", "gate.evidence.due", "gate.evidence.link"]) this.errors.set(f, error);
+    return evidenceEditor(key, s, {
+      edit: async (build) => {
+        error.replaceChildren();
+        try {
+          return await this.host.edit(() => {
+            this.pending = "gate.evidence";
+            const now = (this.host.record(key) as Step | undefined) ?? s;
+            return build(now);
+          });
+        } finally {
+          if (this.pending === "gate.evidence") this.pending = null;
+        }
+      },
+      open: (i) => this.host.openEvidence(s.id, i),
+    }, error);
+  }
+
+  /** Suggestions for the regulation and control fields, from the catalogue. */
+  private catalogueLists(s: Step): HTMLElement {
+    const reg = (s.gate?.regulation ?? "").trim().toLowerCase();
+    const regs = [...new Set(this.catalogue.map((c) => c.regulation))];
+    const controls = this.catalogue.filter((c) => !reg || c.regulation.toLowerCase() === reg);
+    return h(
+      "div",
+      { hidden: true },
+      h("datalist", { id: "catalogue-regulations" }, ...regs.map((r) => h("option", { value: r }))),
+      h("datalist", { id: "catalogue-controls" }, ...controls.map((c) => h("option", { value: c.control, label: `${c.regulation} ${c.control}: ${c.title}` }))),
     );
   }
 

@@ -33,6 +33,8 @@ export function changedRects(scene: Scene, changed: { boxes: StepBox[]; flows: F
   };
   flipped(before.critical, after.critical, steps);
   flipped(before.overTakt, after.overTakt, steps);
+  flipped(before.overSla, after.overSla, steps);
+  flipped(before.redundant, after.redundant, steps);
   if (before.bottleneck !== after.bottleneck) {
     if (before.bottleneck) steps.add(before.bottleneck);
     if (after.bottleneck) steps.add(after.bottleneck);

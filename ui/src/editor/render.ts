@@ -25,6 +25,8 @@ export interface Theme {
   bottleneck: string;
   gate: string;
   gateHeader: string;
+  /** A redundant gate's badge. */
+  compliance: string;
   endpoint: string;
   rework: string;
   info: string;
@@ -50,6 +52,7 @@ export const LIGHT: Theme = {
   bottleneck: "#c2410c",
   gate: "#f5f0ff",
   gateHeader: "#e4d9fb",
+  compliance: "#6d28d9",
   endpoint: "#eef2f7",
   rework: "#b91c1c",
   info: "#2563eb",
@@ -80,6 +83,7 @@ export const DARK: Theme = {
   bottleneck: "#fb923c",
   gate: "#241f33",
   gateHeader: "#3a2f5c",
+  compliance: "#7c3aed",
   endpoint: "#222a33",
   rework: "#f87171",
   info: "#60a5fa",
@@ -138,6 +142,10 @@ export interface Highlights {
   overTakt: Set<string>;
   /** Steps no flow joins to the piece of the map that sets the lead time. */
   disconnected: Set<string>;
+  /** Gates whose lead time exceeds their SLA. */
+  overSla: Set<string>;
+  /** Gates redundant with another (one control checked twice, one role approving twice). */
+  redundant: Set<string>;
 }
 
 export function highlights(map: ValueStream, a: Analysis | null): Highlights {
@@ -155,6 +163,8 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
     bottleneck: a?.bottleneck ?? null,
     overTakt: new Set(a?.over_takt ?? []),
     disconnected: new Set((a?.disconnected ?? []).map((i) => steps[i]?.id).filter((x): x is string => !!x)),
+    overSla: new Set((a?.warnings ?? []).filter((w) => w.code === "gate_over_sla" && w.element?.kind === "step").map((w) => (w.element as { id: string }).id)),
+    redundant: new Set((a?.redundant_gates ?? []).flat()),
   };
 }
 
@@ -505,6 +515,20 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillStyle = "#fff";
     ctx.textBaseline = "middle";
     drawText(ctx, label, r.x + r.w - w - 6 + 7 * k, r.y - 1 * k);
+  }
+  // Compliance goes on the left: a gate over its SLA, or redundant with another.
+  const sla = hl.overSla.has(step.id);
+  if (sla || hl.redundant.has(step.id)) {
+    const label = sla ? "Over SLA" : "Redundant";
+    const k = Math.min(2.2, Math.max(1, 0.7 / scale));
+    setFont("700", 11 * k, t.font);
+    const w = measure(ctx, label) + 14 * k;
+    ctx.fillStyle = sla ? t.rework : t.compliance;
+    roundRect(ctx, r.x + 6, r.y - 11 * k, w, 20 * k, 10 * k);
+    ctx.fill();
+    ctx.fillStyle = "#fff";
+    ctx.textBaseline = "middle";
+    drawText(ctx, label, r.x + 6 + 7 * k, r.y - 1 * k);
   }
   if (selected || s.hover === step.id) {
     const p = portOf(r);
