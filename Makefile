@@ -11,7 +11,7 @@ SAMPLE ?= examples/model-retraining-current.json
 # `make run` without a display takes a screenshot with ImageMagick.
 APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev
-APT_TEST := xvfb xauth webkit2gtk-driver xdotool
+APT_TEST := xvfb xauth webkit2gtk-driver xdotool poppler-utils
 APT_RUN := xvfb xauth imagemagick
 
 .PHONY: run test deps system-deps test-system-deps run-system-deps node-deps tauri-driver \

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::session::{free_path, Edited, Loaded, Session};
 use crate::{dialogs, AppState};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::MutexGuard;
 use takt_core::ops::Op;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -122,6 +122,131 @@ pub async fn open_evidence(
             field: "gate.evidence.link".into(),
             message: format!("'{link}' could not be opened: {e}"),
         })
+}
+
+/// A report's format and page size, as the page asks for them.
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Pdf,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+/// How far the report being written is.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ReportProgress {
+    pub share: f32,
+    pub stage: String,
+}
+
+/// Writes the compliance report of the scenario on screen to a file the user picks (a save
+/// dialog). The data is gathered under the session's lock; the typesetting runs on a thread of
+/// its own, with its progress for `report_progress` and `cancel_report` heard between its
+/// stages. The file is written whole or not at all. `None`: no file was picked, or the user
+/// cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_report<R: Runtime>(
+    format: ReportFormat,
+    paper: Paper,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    use std::sync::atomic::Ordering;
+    let date = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let author = takt_store::os_user().unwrap_or_else(|| "unknown".into());
+    let (stem, report) = with_session(&state, |s| {
+        let stem = format!("{} - {} - compliance report", s.title(), s.scenario_name());
+        Ok((stem, s.compliance(&date, &author)?))
+    })?;
+    let (label, format) = match format {
+        ReportFormat::Pdf => ("PDF document", takt_report::Format::Pdf),
+        ReportFormat::Html => ("Web page (HTML)", takt_report::Format::Html),
+        ReportFormat::Json => ("JSON", takt_report::Format::Json),
+    };
+    let Some(path) = dialogs::pick_save(
+        &app,
+        "Export compliance report",
+        &stem,
+        label,
+        format.extension(),
+    ) else {
+        return Ok(None);
+    };
+    let paper = match paper {
+        Paper::A4 => takt_report::Paper::A4,
+        Paper::Letter => takt_report::Paper::Letter,
+    };
+    state.report_cancel.store(false, Ordering::SeqCst);
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((0.0, "Gathering the gates".into()));
+    let handle = app.clone();
+    let written = tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let mut progress = |share: f32, stage: &str| {
+            *state.report.lock().unwrap_or_else(|p| p.into_inner()) = Some((share, stage.into()));
+            !state.report_cancel.load(Ordering::SeqCst)
+        };
+        let bytes = takt_report::render(&report, format, paper, &mut progress)?;
+        if state.report_cancel.load(Ordering::SeqCst) {
+            return Err(takt_report::ReportError::Cancelled);
+        }
+        takt_report::write_atomically(&path, &bytes)?;
+        Ok(path)
+    })
+    .await
+    .map_err(|e| AppError::Input {
+        field: "report".into(),
+        message: format!("the report could not be written: {e}"),
+    })?;
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    match written {
+        Ok(path) => Ok(Some(path.display().to_string())),
+        Err(takt_report::ReportError::Cancelled) => Ok(None),
+        Err(e @ takt_report::ReportError::Write { .. }) => Err(AppError::File {
+            path: String::new(),
+            message: e.to_string(),
+        }),
+        Err(e) => Err(AppError::Input {
+            field: "report".into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// How far the report being written is (`None`: none is being written).
+#[tauri::command]
+#[specta::specta]
+pub async fn report_progress(
+    state: State<'_, AppState>,
+) -> Result<Option<ReportProgress>, AppError> {
+    Ok(state
+        .report
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .map(|(share, stage)| ReportProgress { share, stage }))
+}
+
+/// Asks the report being written to stop (between its stages); no file is left.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_report(state: State<'_, AppState>) -> Result<(), AppError> {
+    state
+        .report_cancel
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
 }
 
 /// The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
@@ -392,12 +517,10 @@ fn missing(what: &str) -> AppError {
 
 /// Writes a file whole: to a temporary file beside it, then renamed over it, so a failed
 /// export never leaves half a file.
-fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), AppError> {
-    let tmp = path.with_extension("takt-export-tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| AppError::file(path, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        AppError::file(path, e)
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    takt_report::write_atomically(path, bytes).map_err(|e| AppError::File {
+        path: path.display().to_string(),
+        message: e.to_string(),
     })
 }
 

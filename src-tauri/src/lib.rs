@@ -33,6 +33,10 @@ pub struct AppState {
     /// The document named on the command line, while it could not be opened (the page offers
     /// to try again: it may have been open in another Takt).
     pub startup_path: Mutex<Option<PathBuf>>,
+    /// The report being written: how far it is (a share and what it is doing), and whether
+    /// the user asked to cancel it.
+    pub report: Mutex<Option<(f32, String)>>,
+    pub report_cancel: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -47,6 +51,8 @@ impl AppState {
             recent: Mutex::new(recent),
             startup_error: Mutex::new(None),
             startup_path: Mutex::new(None),
+            report: Mutex::new(None),
+            report_cancel: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

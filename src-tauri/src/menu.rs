@@ -57,6 +57,7 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("export-png", "Export PNG…", Some("CmdOrCtrl+E"))?)
         .item(&item("export-svg", "Export SVG…", None)?)
         .item(&item("export-json", "Export JSON…", None)?)
+        .item(&item("export-report", "Export Compliance Report…", None)?)
         .separator()
         // Our own item, not the predefined one: GTK shows that one greyed out, without its key.
         .item(&item("quit", "Quit", Some("CmdOrCtrl+Q"))?)
@@ -77,6 +78,9 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("zoom-fit", "Fit to Screen", Some("CmdOrCtrl+0"))?)
         .separator()
         .item(&item("layout", "Automatic Layout", Some("CmdOrCtrl+L"))?)
+        .separator()
+        .item(&item("gates", "Gate Register", Some("CmdOrCtrl+G"))?)
+        .item(&item("audit", "Audit Trail", Some("CmdOrCtrl+Shift+H"))?)
         .build()?;
     let scenario = SubmenuBuilder::new(app, "Scenario")
         .item(&item("fork", "Fork Future State…", None)?)

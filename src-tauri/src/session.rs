@@ -250,6 +250,20 @@ impl Session {
         Ok(link)
     }
 
+    /// The compliance report of the scenario on screen, gathered (to be written off the lock).
+    pub fn compliance(
+        &mut self,
+        date: &str,
+        author: &str,
+    ) -> Result<takt_report::Compliance, AppError> {
+        Ok(takt_report::of_document(
+            &mut self.doc,
+            self.scenario,
+            date,
+            author,
+        )?)
+    }
+
     /// The gate register of the scenario on screen.
     pub fn register(&mut self) -> Result<takt_core::gates::Register, AppError> {
         let (map, analysis) = self.doc.map_and_analysis(self.scenario)?;

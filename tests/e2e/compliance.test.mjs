@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CLI, clickStep, launch, ownDisplay, ROOT, settle, tempDir, typeInto } from "./harness.mjs";
@@ -172,6 +173,10 @@ describe("compliance", { concurrency: false }, () => {
     const m = await browser.execute(() => window.takt.comparison.mandatory);
     assert.equal(m[0].change, "removed");
     assert.equal(m[0].justification.author, "e2e-auditor");
+    // The metrics panel of the future state lists it with its justification.
+    const shown = await browser.execute(() => document.querySelector("#mandatory-changes")?.textContent ?? "");
+    assert.match(shown, /Removed: Post-market monitoring plan sign-off/);
+    assert.match(shown, /“The monitoring plan is generated and signed off in the release pipeline” — e2e-auditor/);
   });
 
   test("the audit trail says who changed what, and an entry selects its element", async () => {
@@ -200,6 +205,38 @@ describe("compliance", { concurrency: false }, () => {
     await browser.waitUntil(() => browser.execute(() => document.querySelector('#audit-list li.link[data-key="step:oversight"]') !== null), { timeout: 5000 });
     await browser.execute(() => document.querySelector('#audit-list li.link[data-key="step:oversight"]').click());
     assert.deepEqual(await browser.execute(() => [...window.takt.editor.selection]), ["oversight"]);
+  });
+
+  test("the compliance report is exported as a PDF an auditor accepts, whole or not at all", async () => {
+    const out = tempDir("report");
+    const pdf = path.join(out, "report.pdf");
+    app.answer(pdf);
+    await browser.execute(() => document.querySelector("#export-report").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelector("#report-dialog") !== null), { timeout: 5000 });
+    await browser.execute(() => {
+      document.querySelector("#report-paper").value = "letter";
+      document.querySelector("#report-ok").click();
+    });
+    await browser.waitUntil(() => fs.existsSync(pdf), { timeout: 60_000, timeoutMsg: "no report written" });
+    await browser.waitUntil(() => browser.execute(() => document.querySelector("#report-running") === null), { timeout: 60_000 });
+    const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+    assert.match(info, /Title:\s+Compliance report: Credit-risk PD model release/);
+    assert.match(info, /Page size:\s+612 x 792 pts \(letter\)/);
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    for (const want of ["Gate register", "Data quality and governance review", "Bias examination of the development sample", "GDPR Art. 22", "Audit trail of the gates", "Set the lead time of 'Human oversight design sign-off' from 4 wd to 6 wd"]) {
+      assert.ok(text.includes(want), `the report says ${want}`);
+    }
+    assert.deepEqual(fs.readdirSync(out), ["report.pdf"], "nothing left beside it");
+
+    // A folder that cannot be written: said, and no file left anywhere.
+    const gone = path.join(out, "no-such-folder", "report.pdf");
+    app.answer(gone);
+    await browser.execute(() => document.querySelector("#export-report").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelector("#report-ok") !== null), { timeout: 5000 });
+    await browser.execute(() => document.querySelector("#report-ok").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelector("#toast.show.error")?.textContent ?? "").then((t) => t.includes("cannot write the report there")), { timeout: 30_000, timeoutMsg: "no error said" });
+    assert.ok(!fs.existsSync(path.dirname(gone)));
+    assert.deepEqual(fs.readdirSync(out), ["report.pdf"]);
   });
 
   test("the command line reads the same trail from the file", async () => {

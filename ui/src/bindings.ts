@@ -19,6 +19,18 @@ export const commands = {
 	 */
 	openEvidence: (step: string, index: number) => typedError<null, AppError>(__TAURI_INVOKE("open_evidence", { step, index })),
 	/**
+	 *  Writes the compliance report of the scenario on screen to a file the user picks (a save
+	 *  dialog). The data is gathered under the session's lock; the typesetting runs on a thread of
+	 *  its own, with its progress for `report_progress` and `cancel_report` heard between its
+	 *  stages. The file is written whole or not at all. `None`: no file was picked, or the user
+	 *  cancelled.
+	 */
+	exportReport: (format: ReportFormat, paper: Paper) => typedError<string | null, AppError>(__TAURI_INVOKE("export_report", { format, paper })),
+	/**  How far the report being written is (`None`: none is being written). */
+	reportProgress: () => typedError<ReportProgress | null, AppError>(__TAURI_INVOKE("report_progress")),
+	/**  Asks the report being written to stop (between its stages); no file is left. */
+	cancelReport: () => typedError<null, AppError>(__TAURI_INVOKE("cancel_report")),
+	/**
 	 *  The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
 	 *  from now on (the page shows it), or no longer.
 	 */
@@ -554,6 +566,8 @@ export type Op =
 /**  Several edits as one: all apply, or none. */
 { op: "batch"; ops: Op[] };
 
+export type Paper = "a4" | "letter";
+
 /**  A record at its position in its collection. */
 export type Placed = {
 	index: number,
@@ -608,6 +622,15 @@ export type Register = {
 	/**  The map's lead time, seconds (what the shares are of). */
 	lead_time_s: number | null,
 	gate_time_s: number | null,
+};
+
+/**  A report's format and page size, as the page asks for them. */
+export type ReportFormat = "pdf" | "html" | "json";
+
+/**  How far the report being written is. */
+export type ReportProgress = {
+	share: number | null,
+	stage: string,
 };
 
 /**  One rung of the timeline ladder: `ladder[i]` belongs to `critical_path[i]`. */

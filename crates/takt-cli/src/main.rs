@@ -48,6 +48,24 @@ impl From<UnitArg> for Unit {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportKind {
+    Compliance,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Pdf,
+    Html,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a map: lead time along the critical path, PCE, takt, bottleneck, waste, warnings.
@@ -150,6 +168,27 @@ enum Command {
         until: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Write a report: the compliance report of a scenario as PDF (A4 or US Letter, PDF/A-2b),
+    /// HTML or JSON. The file is written whole or not at all.
+    Report {
+        /// A document (.takt) or a map (.json).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportKind::Compliance)]
+        kind: ReportKind,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
+        format: ReportFormat,
+        /// In a document: the scenario (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+        /// Who prepares the report (default: the operating system's user).
+        #[arg(long)]
+        author: Option<String>,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Generate a synthetic, realistic map (for benchmarks) on standard output.
     Gen {
@@ -423,6 +462,54 @@ fn run(cmd: Command) -> Result<String, Failure> {
                 }
             }
             Ok(out)
+        }
+        Command::Report {
+            file,
+            kind: ReportKind::Compliance,
+            format,
+            scenario,
+            paper,
+            author,
+            output,
+        } => {
+            let date = chrono::Local::now()
+                .date_naive()
+                .format("%Y-%m-%d")
+                .to_string();
+            let author = author
+                .or_else(takt_store::os_user)
+                .unwrap_or_else(|| "unknown".into());
+            let report = if takt_store::looks_like_document(&file) {
+                let mut doc = open_document(&file)?;
+                let s = pick(&doc, scenario.as_deref())?;
+                takt_report::of_document(&mut doc, s, &date, &author).map_err(store)?
+            } else {
+                let map = read_map(&file, scenario.as_deref())?;
+                let a = analyze(&map).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+                let source = file
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                takt_report::of_map(&map, &a, &source, &date, &author)
+            };
+            let format = match format {
+                ReportFormat::Pdf => takt_report::Format::Pdf,
+                ReportFormat::Html => takt_report::Format::Html,
+                ReportFormat::Json => takt_report::Format::Json,
+            };
+            let paper = match paper {
+                PaperArg::A4 => takt_report::Paper::A4,
+                PaperArg::Letter => takt_report::Paper::Letter,
+            };
+            let bytes = takt_report::render(&report, format, paper, &mut |_, _| true)
+                .map_err(|e| Failure(e.to_string()))?;
+            takt_report::write_atomically(&output, &bytes).map_err(|e| Failure(e.to_string()))?;
+            Ok(format!(
+                "{} -> {} ({} gates, {} KB)\n",
+                file.display(),
+                output.display(),
+                report.rows.len(),
+                bytes.len().div_ceil(1024)
+            ))
         }
         Command::Gates {
             file,

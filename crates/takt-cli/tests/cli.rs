@@ -497,3 +497,51 @@ fn diff_lists_mandatory_gates_removed_with_their_justification() {
     assert_eq!(j["mandatory"][0]["change"], "removed");
     assert_eq!(j["mandatory"][0]["justification"]["author"], "ana");
 }
+
+#[test]
+fn report_writes_the_compliance_report_as_pdf_html_or_json() {
+    let dir = std::env::temp_dir().join(format!("takt-cli-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let map = root().join("examples/credit-risk-gates.json");
+    let map = map.to_str().unwrap();
+    for (format, name) in [("pdf", "r.pdf"), ("html", "r.html"), ("json", "r.json")] {
+        let out = dir.join(name);
+        let o = takt(&[
+            "report",
+            map,
+            "--format",
+            format,
+            "--author",
+            "Ana",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("(6 gates,"), "{}", stdout(&o));
+        let bytes = std::fs::read(&out).unwrap();
+        match format {
+            "pdf" => assert!(bytes.starts_with(b"%PDF-")),
+            "html" => assert!(String::from_utf8_lossy(&bytes).contains("<h2>Gate register</h2>")),
+            _ => {
+                let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(v["report"], "compliance");
+                assert_eq!(v["author"], "Ana");
+                assert_eq!(v["gates"].as_array().unwrap().len(), 6);
+                assert_eq!(v["uncovered_controls"].as_array().unwrap().len(), 3);
+            }
+        }
+    }
+    let o = takt(&[
+        "report",
+        map,
+        "-o",
+        dir.join("nowhere/r.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot write the report there"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("nowhere").exists());
+}

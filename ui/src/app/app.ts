@@ -437,6 +437,67 @@ export class App {
     retry.focus();
   }
 
+  /**
+   * File ▸ Export ▸ Compliance report: the format and page size (remembered), then a save
+   * dialog; while the report is typeset, a progress bar with Cancel. The file is written whole
+   * or not at all.
+   */
+  private async exportReport(): Promise<void> {
+    const paperPref = localStorage.getItem("takt.paper") === "letter" ? "letter" : "a4";
+    const choice = await new Promise<{ format: "pdf" | "html" | "json"; paper: "a4" | "letter" } | null>((resolve) => {
+      const format = h("select", { id: "report-format" }, h("option", { value: "pdf" }, "PDF (PDF/A, for the auditor)"), h("option", { value: "html" }, "HTML (one page, for the wiki)"), h("option", { value: "json" }, "JSON (for pipelines)"));
+      const paper = h("select", { id: "report-paper" }, h("option", { value: "a4", selected: paperPref === "a4" }, "A4"), h("option", { value: "letter", selected: paperPref === "letter" }, "US Letter"));
+      const close = (v: { format: "pdf" | "html" | "json"; paper: "a4" | "letter" } | null) => {
+        dialog.remove();
+        resolve(v);
+      };
+      const ok = h("button", { class: "primary", id: "report-ok", onclick: () => close({ format: format.value as "pdf", paper: paper.value as "a4" }) }, "Export…");
+      const dialog = h(
+        "div",
+        { class: "modal", role: "dialog", id: "report-dialog", "aria-labelledby": "report-title" },
+        h(
+          "div",
+          { class: "modal-box" },
+          h("h3", { id: "report-title" }, `Compliance report of ${this.loaded.scenario}`),
+          h("p", { class: "muted" }, "The map, the gate register, every gate's control, approver, evidence and SLA, the findings, the changes against the current state with their justifications, and the audit trail of the gates."),
+          h("label", { for: "report-format" }, "Format"),
+          format,
+          h("label", { for: "report-paper" }, "Page size (PDF)"),
+          paper,
+          h("div", { class: "modal-actions" }, h("button", { id: "report-cancel", onclick: () => close(null) }, "Cancel"), ok),
+        ),
+      );
+      dialog.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") close(null);
+      });
+      document.body.append(dialog);
+      ok.focus();
+    });
+    if (!choice) return;
+    localStorage.setItem("takt.paper", choice.paper);
+    const bar = h("progress", { id: "report-progress", max: 1, value: 0 });
+    const stage = h("div", { class: "muted", id: "report-stage" }, "Waiting for a file name…");
+    const cancel = h("button", { id: "report-stop", onclick: () => void commands.cancelReport() }, "Cancel");
+    const box = h("div", { class: "modal", role: "dialog", id: "report-running" }, h("div", { class: "modal-box" }, h("h3", {}, "Exporting the compliance report"), bar, stage, h("div", { class: "modal-actions" }, cancel)));
+    document.body.append(box);
+    const poll = window.setInterval(async () => {
+      const p = await call(commands.reportProgress()).catch(() => null);
+      if (p) {
+        bar.value = p.share ?? 0;
+        stage.textContent = p.stage;
+      }
+    }, 100);
+    try {
+      const path = await call(commands.exportReport(choice.format, choice.paper));
+      if (path) this.toast(`Compliance report written: ${path}`);
+    } catch (e) {
+      this.error(e);
+    } finally {
+      clearInterval(poll);
+      box.remove();
+    }
+  }
+
   /** Asks why mandatory gates may go; null: the edit is not made. */
   justify(names: string[], message: string): Promise<string | null> {
     return new Promise((resolve) => {
@@ -657,6 +718,9 @@ export class App {
       case "gates":
         this.toggleDrawer("gates");
         return;
+      case "export-report":
+        void this.exportReport();
+        return;
       case "audit":
         this.toggleDrawer("audit");
         return;
@@ -779,6 +843,7 @@ export class App {
           btn("export-png", "PNG", "Export the map as PNG (Ctrl+E)", "export-png"),
           btn("export-svg", "SVG", "Export the map as SVG", "export-svg"),
           btn("export-json", "JSON", "Export the map as JSON", "export-json"),
+          btn("export-report", "Report…", "Export the compliance report (PDF, HTML or JSON)", "export-report"),
         ),
       ),
       h(

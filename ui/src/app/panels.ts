@@ -49,8 +49,32 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
           ),
         ),
   );
+  // What this future state does to the current state's mandatory gates, with each justification.
+  const mandatory = cmp?.mandatory ?? [];
+  const gatesEl = mandatory.length
+    ? h(
+        "div",
+        { class: "mandatory", id: "mandatory-changes" },
+        h("div", { class: "metric-label" }, "Mandatory gates of the current state"),
+        h(
+          "ul",
+          {},
+          ...mandatory.map((m) => {
+            const what = { removed: "Removed", bypassed: "Bypassed", unmarked: "No longer mandatory", changed: "Changed" }[m.change];
+            const j = m.justification;
+            return h(
+              "li",
+              { "data-gate": m.gate, class: j || m.change === "changed" ? "" : "bad" },
+              h("strong", {}, `${what}: ${m.name}`),
+              m.change === "changed" ? ` (${m.fields.join(", ")})` : "",
+              j ? h("div", { class: "muted small" }, `“${j.text}” — ${j.author || "unknown"}${j.date ? `, ${j.date}` : ""}`) : m.change === "changed" ? "" : h("div", { class: "small" }, "No justification recorded"),
+            );
+          }),
+        ),
+      )
+    : null;
   // Patched, not replaced: an edit changes a few values, and only they are laid out again.
-  patchChildren(el, [h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"), h("div", { class: "metric-grid" }, ...tiles), wasteEl]);
+  patchChildren(el, [h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"), h("div", { class: "metric-grid" }, ...tiles), wasteEl, ...(gatesEl ? [gatesEl] : [])]);
 }
 
 export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: string) => void): void {
