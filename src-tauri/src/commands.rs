@@ -263,12 +263,31 @@ pub async fn gates(
     })
 }
 
+/// Adds the controls of a catalogue file the user picks to the document's catalogue (one edit of
+/// the scenario on screen). `None`: no file was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_catalogue<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Edited>, AppError> {
+    let Some(path) = dialogs::pick_file(
+        &app,
+        "Import a regulation catalogue",
+        "Takt catalogue (JSON)",
+        &["json"],
+    ) else {
+        return Ok(None);
+    };
+    with_session(&state, |s| s.import_catalogue(&path).map(Some))
+}
+
 /// The regulation catalogue: Takt's, with the document's own entries.
 #[tauri::command]
 #[specta::specta]
 pub async fn catalogue(
     state: State<'_, AppState>,
-) -> Result<Vec<takt_core::model::Control>, AppError> {
+) -> Result<Vec<takt_core::catalogue::CatalogueEntry>, AppError> {
     with_session(&state, |s| s.catalogue())
 }
 

@@ -15,13 +15,23 @@ fn scripted() -> Option<Option<PathBuf>> {
 
 /// A document or map file to open.
 pub fn pick_open<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
+    pick_file(app, "Open", "Takt document or map", &["takt", "json"])
+}
+
+/// A file to read, of the kinds `exts` name.
+pub fn pick_file<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    label: &str,
+    exts: &[&str],
+) -> Option<PathBuf> {
     if let Some(answer) = scripted() {
         return answer;
     }
     app.dialog()
         .file()
-        .set_title("Open")
-        .add_filter("Takt document or map", &["takt", "json"])
+        .set_title(title)
+        .add_filter(label, exts)
         .blocking_pick_file()
         .and_then(|p| p.into_path().ok())
 }

@@ -58,6 +58,11 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("export-svg", "Export SVG…", None)?)
         .item(&item("export-json", "Export JSON…", None)?)
         .item(&item("export-report", "Export Compliance Report…", None)?)
+        .item(&item(
+            "import-catalogue",
+            "Import Regulation Catalogue…",
+            None,
+        )?)
         .separator()
         // Our own item, not the predefined one: GTK shows that one greyed out, without its key.
         .item(&item("quit", "Quit", Some("CmdOrCtrl+Q"))?)
@@ -81,6 +86,7 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .separator()
         .item(&item("gates", "Gate Register", Some("CmdOrCtrl+G"))?)
         .item(&item("audit", "Audit Trail", Some("CmdOrCtrl+Shift+H"))?)
+        .item(&item("catalogue", "Regulation Catalogue", None)?)
         .build()?;
     let scenario = SubmenuBuilder::new(app, "Scenario")
         .item(&item("fork", "Fork Future State…", None)?)

@@ -264,15 +264,49 @@ impl Session {
         )?)
     }
 
+    /// Reads a catalogue file and adds its controls to the document's catalogue (an entry for a
+    /// control the document has replaces it), as one edit of the scenario on screen. A file
+    /// that is not a valid catalogue is refused with its line, column and field, and nothing
+    /// changes.
+    pub fn import_catalogue(&mut self, path: &Path) -> Result<Edited, AppError> {
+        let text = std::fs::read_to_string(path).map_err(|e| AppError::file(path, e))?;
+        let entries = takt_core::catalogue::parse(&text).map_err(|e| AppError::File {
+            path: path.display().to_string(),
+            message: format!("{}: {e}", path.display()),
+        })?;
+        let mut own = self.doc.map(self.scenario)?.catalogue.clone();
+        for e in entries {
+            let same = own.iter_mut().find(|c| {
+                takt_core::catalogue::regulation_matches(&c.regulation, &e.regulation)
+                    && takt_core::catalogue::norm(&c.control)
+                        == takt_core::catalogue::norm(&e.control)
+            });
+            match same {
+                Some(c) => *c = e,
+                None => own.push(e),
+            }
+        }
+        let value = serde_json::to_value(&own).map_err(|e| AppError::Input {
+            field: "catalogue".into(),
+            message: e.to_string(),
+        })?;
+        self.apply(&Op::Set {
+            key: takt_core::ops::Key::new(takt_core::ops::Kind::Meta, ""),
+            field: "catalogue".into(),
+            value,
+        })
+    }
+
     /// The gate register of the scenario on screen.
     pub fn register(&mut self) -> Result<takt_core::gates::Register, AppError> {
         let (map, analysis) = self.doc.map_and_analysis(self.scenario)?;
         Ok(takt_core::gates::register(map, analysis))
     }
 
-    /// The document's regulation catalogue (the shipped one with the document's own entries).
-    pub fn catalogue(&mut self) -> Result<Vec<takt_core::model::Control>, AppError> {
-        Ok(takt_core::catalogue::merged(self.doc.map(self.scenario)?))
+    /// The document's regulation catalogue (the shipped one with the document's own entries),
+    /// with the gates of the scenario on screen that check each control.
+    pub fn catalogue(&mut self) -> Result<Vec<takt_core::catalogue::CatalogueEntry>, AppError> {
+        Ok(takt_core::catalogue::entries(self.doc.map(self.scenario)?))
     }
 
     /// The audit trail, newest first: of the scenario on screen, or of the whole document.

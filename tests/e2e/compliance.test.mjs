@@ -239,6 +239,43 @@ describe("compliance", { concurrency: false }, () => {
     assert.deepEqual(fs.readdirSync(out), ["report.pdf"]);
   });
 
+  test("the regulation catalogue: controls required, added, and imported from a file (a bad one named by line and field)", async () => {
+    await browser.execute(() => document.querySelector("#catalogue-tab").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelectorAll("#catalogue-table tbody tr").length > 40), { timeout: 10_000, timeoutMsg: "no catalogue" });
+    // The shipped catalogue, with the gates that check each control.
+    const art10 = await browser.execute(() => document.querySelector('#catalogue-table tr[data-control="EU AI Act|Art. 10"]').textContent);
+    assert.match(art10, /Data and data governance/);
+    assert.match(art10, /Data quality and governance review/);
+    assert.match(art10, /Regulation \(EU\) 2024\/1689/);
+    // Require GDPR Art. 35: no gate checks it, so it is warned of.
+    await browser.execute(() => document.querySelector('#catalogue-table tr[data-control="GDPR|Art. 35"] input[type=checkbox]').click());
+    await settle(browser);
+    const warned = await browser.execute(() => window.takt.analysis.warnings.filter((w) => w.code === "uncovered_control").map((w) => w.message));
+    assert.ok(warned.some((m) => m.startsWith("no gate checks GDPR Art. 35 (Data protection impact assessment)")), JSON.stringify(warned));
+    const own = await browser.execute(() => window.takt.editor.mirror.map.catalogue);
+    assert.ok(own.some((c) => c.regulation === "GDPR" && c.control === "Art. 35" && c.required));
+
+    // A catalogue file with a date that is not a date: refused, by file, line and field.
+    const dir = tempDir("catalogue");
+    const bad = path.join(dir, "policy.json");
+    fs.writeFileSync(bad, '{\n  "format": "takt-catalogue",\n  "version": 1,\n  "controls": [\n    {"regulation": "Internal", "control": "MRM-7.3",\n     "transcribed": "31/12/2026"}\n  ]\n}\n');
+    const before = await browser.execute(() => JSON.stringify(window.takt.editor.mirror.map.catalogue));
+    app.answer(bad);
+    await browser.execute(() => document.querySelector("#catalogue-import").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelector("#toast.show.error")?.textContent ?? "").then((t) => t.includes("policy.json")), { timeout: 10_000, timeoutMsg: "no error said" });
+    const said = await browser.execute(() => document.querySelector("#toast").textContent);
+    assert.match(said, /policy\.json: line 6, column \d+, controls\[0\]\.transcribed: '31\/12\/2026' is not a date/);
+    assert.equal(await browser.execute(() => JSON.stringify(window.takt.editor.mirror.map.catalogue)), before, "nothing changed");
+
+    fs.writeFileSync(bad, JSON.stringify({ format: "takt-catalogue", version: 1, controls: [{ regulation: "Internal", control: "MRM-7.3", title: "Champion/challenger comparison", source: "Model risk policy v4.2, 7.3", transcribed: "2026-11-20", required: true }] }));
+    await browser.execute(() => document.querySelector("#catalogue-import").click());
+    await browser.waitUntil(() => browser.execute(() => document.querySelector('#catalogue-table tr[data-control="Internal|MRM-7.3"]') !== null), { timeout: 10_000 });
+    const row = await browser.execute(() => document.querySelector('#catalogue-table tr[data-control="Internal|MRM-7.3"]').textContent);
+    assert.match(row, /Champion\/challenger comparison/);
+    assert.match(row, /none: uncovered/);
+    await app.screenshot("compliance-catalogue");
+  });
+
   test("the command line reads the same trail from the file", async () => {
     const file = await browser.execute(() => document.querySelector("#doc-title").title);
     assert.ok(file.endsWith(".takt"), file);

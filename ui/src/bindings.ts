@@ -35,8 +35,13 @@ export const commands = {
 	 *  from now on (the page shows it), or no longer.
 	 */
 	gates: (watch: boolean) => typedError<Register, AppError>(__TAURI_INVOKE("gates", { watch })),
+	/**
+	 *  Adds the controls of a catalogue file the user picks to the document's catalogue (one edit of
+	 *  the scenario on screen). `None`: no file was picked.
+	 */
+	importCatalogue: () => typedError<Edited | null, AppError>(__TAURI_INVOKE("import_catalogue")),
 	/**  The regulation catalogue: Takt's, with the document's own entries. */
-	catalogue: () => typedError<Control[], AppError>(__TAURI_INVOKE("catalogue")),
+	catalogue: () => typedError<CatalogueEntry[], AppError>(__TAURI_INVOKE("catalogue")),
 	/**  The audit trail, newest first: of the scenario on screen, or of the whole document. */
 	audit: (all: boolean) => typedError<AuditRow[], AppError>(__TAURI_INVOKE("audit", { all })),
 	undo: () => typedError<Edited, AppError>(__TAURI_INVOKE("undo")),
@@ -191,6 +196,16 @@ export type Calendar = {
 	hours_per_day?: number | null,
 	/**  Working days in one week (default 5). */
 	days_per_week?: number | null,
+};
+
+/**
+ *  A control of the document's catalogue, whether the document has an entry of its own for it,
+ *  and the gates that check it (ids, in document order).
+ */
+export type CatalogueEntry = {
+	control: Control,
+	own: boolean,
+	gates: string[],
 };
 
 /**  One record's change: added (no before), removed (no after) or updated. */

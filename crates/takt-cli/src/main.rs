@@ -782,14 +782,8 @@ fn gates_text(map: &ValueStream, r: &takt_core::gates::Register) -> String {
     }
     for c in &r.uncovered_controls {
         out += &format!(
-            "uncovered: no gate checks {} {}{}, which the catalogue requires\n",
-            c.regulation,
-            c.control,
-            if c.title.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", c.title)
-            }
+            "uncovered: no gate checks {}, which the catalogue requires\n",
+            c.named()
         );
     }
     out

@@ -94,19 +94,6 @@ fn named(key: &Key, record: Option<&Record>, names: &Names) -> String {
     }
 }
 
-fn kind_words(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Meta => "the map",
-        Kind::Team => "team",
-        Kind::Step => "step",
-        Kind::Flow => "flow",
-        Kind::Asset => "data asset",
-        Kind::Lineage => "lineage edge",
-        Kind::Link => "asset link",
-        Kind::Kaizen => "kaizen item",
-    }
-}
-
 fn change(c: &Change, map: &Names) -> Vec<String> {
     let before = c.before.as_ref().map(|p| &p.record);
     let after = c.after.as_ref().map(|p| &p.record);
@@ -116,8 +103,8 @@ fn change(c: &Change, map: &Names) -> Vec<String> {
             Kind::Step | Kind::Kaizen | Kind::Team | Kind::Asset => {
                 vec![format!(
                     "Added {} {}",
-                    kind_words(c.key.kind),
-                    name.trim_start_matches(&format!("{} ", kind_words(c.key.kind)))
+                    c.key.kind.words(),
+                    name.trim_start_matches(&format!("{} ", c.key.kind.words()))
                 )]
             }
             _ => vec![format!("Added {name}")],
@@ -134,7 +121,7 @@ fn change(c: &Change, map: &Names) -> Vec<String> {
                 "x" | "y" => moved = true,
                 "name" | "title" => out.push(format!(
                     "Renamed {} {} to {}",
-                    kind_words(c.key.kind),
+                    c.key.kind.words(),
                     shown(from),
                     shown(to)
                 )),

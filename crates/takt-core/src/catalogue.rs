@@ -83,6 +83,64 @@ fn overlay(c: &mut Control, own: &Control) {
     c.required = own.required;
 }
 
+/// A control of the document's catalogue, whether the document has an entry of its own for it,
+/// and the gates that check it (ids, in document order).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CatalogueEntry {
+    pub control: Control,
+    pub own: bool,
+    pub gates: Vec<String>,
+}
+
+/// Whether a gate's regulation and control check a catalogue control.
+pub fn checks(regulation: Option<&str>, control: Option<&str>, c: &Control) -> bool {
+    regulation.is_some_and(|r| regulation_matches(r, &c.regulation))
+        && control.is_some_and(|k| control_matches(k, &c.control))
+}
+
+/// The catalogue entry a gate's regulation and control name: the most specific that matches
+/// ("V.1" before "V").
+pub fn entry_for<'a>(
+    catalogue: &'a [Control],
+    regulation: Option<&str>,
+    control: Option<&str>,
+) -> Option<&'a Control> {
+    catalogue
+        .iter()
+        .filter(|e| checks(regulation, control, e))
+        .max_by_key(|e| e.control.len())
+}
+
+/// The document's catalogue with, for each control, the gates that check it.
+pub fn entries(doc: &ValueStream) -> Vec<CatalogueEntry> {
+    let gates: Vec<(&str, &crate::model::GateDetails)> = doc
+        .steps
+        .iter()
+        .filter(|s| s.kind == crate::model::StepKind::Gate)
+        .filter_map(|s| Some((s.id.as_str(), s.gate.as_deref()?)))
+        .collect();
+    merged(doc)
+        .into_iter()
+        .map(|c| {
+            let own = doc.catalogue.iter().any(|o| {
+                regulation_matches(&o.regulation, &c.regulation)
+                    && norm(&o.control) == norm(&c.control)
+            });
+            let gates = gates
+                .iter()
+                .filter(|(_, g)| checks(g.regulation.as_deref(), g.control.as_deref(), &c))
+                .map(|(id, _)| id.to_string())
+                .collect();
+            CatalogueEntry {
+                control: c,
+                own,
+                gates,
+            }
+        })
+        .collect()
+}
+
 /// The controls of a catalogue a document marks as required.
 pub fn required(doc: &ValueStream) -> Vec<Control> {
     merged(doc).into_iter().filter(|c| c.required).collect()
@@ -367,5 +425,23 @@ mod tests {
         assert_eq!(req[1].control, "MRM-7");
         let again = parse(&write("mine", &doc.catalogue)).unwrap();
         assert_eq!(again, doc.catalogue);
+        let mut gate = crate::model::Step::new("g", "Oversight sign-off");
+        gate.kind = crate::model::StepKind::Gate;
+        gate.gate = Some(Box::new(crate::model::GateDetails {
+            regulation: Some("EU AI Act".into()),
+            control: Some("Art. 14(4)".into()),
+            ..Default::default()
+        }));
+        doc.steps.push(gate);
+        let e = entries(&doc);
+        let art14 = e.iter().find(|x| x.control.control == "Art. 14").unwrap();
+        assert!(art14.own && art14.control.required);
+        assert_eq!(art14.gates, ["g"]);
+        assert!(e
+            .iter()
+            .find(|x| x.control.control == "Art. 9")
+            .unwrap()
+            .gates
+            .is_empty());
     }
 }

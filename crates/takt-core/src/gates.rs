@@ -131,18 +131,10 @@ pub fn register(doc: &ValueStream, a: &Analysis) -> Register {
         let sla_s = gd.sla.map(|d| d.seconds(cal));
         let redundant_with = partners.remove(s.id.as_str()).unwrap_or_default();
         let meets_sla = sla_s.map(|sla| lt <= sla);
-        let control_title = match (&gd.regulation, &gd.control) {
-            (Some(r), Some(c)) => cat
-                .iter()
-                .filter(|e| {
-                    catalogue::regulation_matches(r, &e.regulation)
-                        && catalogue::control_matches(c, &e.control)
-                })
-                .max_by_key(|e| e.control.len())
+        let control_title =
+            catalogue::entry_for(&cat, gd.regulation.as_deref(), gd.control.as_deref())
                 .map(|e| e.title.clone())
-                .filter(|t| !t.is_empty()),
-            _ => None,
-        };
+                .filter(|t| !t.is_empty());
         let status = if meets_sla == Some(false) {
             GateStatus::OverSla
         } else if gd
@@ -190,14 +182,9 @@ pub fn register(doc: &ValueStream, a: &Analysis) -> Register {
         .into_iter()
         .filter(|c| c.required)
         .filter(|c| {
-            !gates.iter().any(|g| {
-                g.regulation
-                    .as_deref()
-                    .is_some_and(|r| catalogue::regulation_matches(r, &c.regulation))
-                    && g.control
-                        .as_deref()
-                        .is_some_and(|k| catalogue::control_matches(k, &c.control))
-            })
+            !gates
+                .iter()
+                .any(|g| catalogue::checks(g.regulation.as_deref(), g.control.as_deref(), c))
         })
         .collect();
     Register {

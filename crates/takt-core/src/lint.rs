@@ -216,14 +216,8 @@ fn gate_warnings(g: &Graph, w: &mut Vec<Warning>) {
     if doc.catalogue.iter().any(|c| c.required) {
         for c in crate::catalogue::required(doc) {
             let checked = gates.iter().any(|s| {
-                s.gate.as_ref().is_some_and(|gd| {
-                    gd.regulation
-                        .as_deref()
-                        .is_some_and(|r| crate::catalogue::regulation_matches(r, &c.regulation))
-                        && gd
-                            .control
-                            .as_deref()
-                            .is_some_and(|k| crate::catalogue::control_matches(k, &c.control))
+                s.gate.as_deref().is_some_and(|gd| {
+                    crate::catalogue::checks(gd.regulation.as_deref(), gd.control.as_deref(), &c)
                 })
             });
             if !checked {
@@ -231,14 +225,8 @@ fn gate_warnings(g: &Graph, w: &mut Vec<Warning>) {
                     code: "uncovered_control",
                     element: Some(Element::Map),
                     message: format!(
-                        "no gate checks {} {}{}, which the catalogue marks as required",
-                        c.regulation,
-                        c.control,
-                        if c.title.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", c.title)
-                        }
+                        "no gate checks {}, which the catalogue marks as required",
+                        c.named()
                     ),
                 });
             }

@@ -524,6 +524,17 @@ pub struct Control {
     pub required: bool,
 }
 
+impl Control {
+    /// The control as people name it: "EU AI Act Art. 14 (Human oversight)".
+    pub fn named(&self) -> String {
+        let mut s = format!("{} {}", self.regulation.trim(), self.control.trim());
+        if !self.title.trim().is_empty() {
+            s.push_str(&format!(" ({})", self.title.trim()));
+        }
+        s
+    }
+}
+
 /// Why a future state removes or bypasses a mandatory gate of the current state: recorded
 /// with its author and date, or the edit is refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -60,10 +60,11 @@ impl Key {
     }
 }
 
-impl std::fmt::Display for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self.kind {
-            Kind::Meta => return write!(f, "the map"),
+impl Kind {
+    /// The kind in words ("data asset"; the map is "the map").
+    pub fn words(self) -> &'static str {
+        match self {
+            Kind::Meta => "the map",
             Kind::Team => "team",
             Kind::Step => "step",
             Kind::Flow => "flow",
@@ -71,8 +72,16 @@ impl std::fmt::Display for Key {
             Kind::Lineage => "lineage edge",
             Kind::Link => "asset link",
             Kind::Kaizen => "kaizen item",
-        };
-        write!(f, "{kind} '{}'", self.id)
+        }
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.kind == Kind::Meta {
+            return write!(f, "the map");
+        }
+        write!(f, "{} '{}'", self.kind.words(), self.id)
     }
 }
 

@@ -141,18 +141,13 @@ impl Compliance {
             .gates
             .iter()
             .map(|g| {
-                let source = match (&g.regulation, &g.control) {
-                    (Some(reg), Some(c)) => catalogue
-                        .iter()
-                        .filter(|e| {
-                            takt_core::catalogue::regulation_matches(reg, &e.regulation)
-                                && takt_core::catalogue::control_matches(c, &e.control)
-                        })
-                        .max_by_key(|e| e.control.len())
-                        .map(|e| e.source.clone())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
+                let source = takt_core::catalogue::entry_for(
+                    &catalogue,
+                    g.regulation.as_deref(),
+                    g.control.as_deref(),
+                )
+                .map(|e| e.source.clone())
+                .unwrap_or_default();
                 Row {
                     id: g.id.clone(),
                     name: g.name.clone(),

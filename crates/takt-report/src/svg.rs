@@ -79,7 +79,42 @@ fn places(doc: &ValueStream) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The map as SVG, `width` wide at most (the height follows).
+/// What both drawings need: the steps' bounds, their positions by id, the critical path.
+struct Frame<'a> {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    index: HashMap<&'a str, usize>,
+    critical: std::collections::HashSet<usize>,
+}
+
+impl<'a> Frame<'a> {
+    fn of(doc: &'a ValueStream, a: &Analysis, at: &[(f64, f64)]) -> Frame<'a> {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for &(x, y) in at {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x + W);
+            y1 = y1.max(y + H);
+        }
+        Frame {
+            x0,
+            y0,
+            x1,
+            y1,
+            index: doc
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect(),
+            critical: a.critical_path.iter().map(|&i| i as usize).collect(),
+        }
+    }
+}
+
+/// The map as SVG (its own size; the report scales it to the page).
 pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
     let at = places(doc);
     if at.len() > OVERVIEW_FROM {
@@ -88,21 +123,14 @@ pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
     if at.is_empty() {
         return r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" viewBox="0 0 400 60"><text x="10" y="35" font-size="14">No steps</text></svg>"##.into();
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in &at {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x + W);
-        y1 = y1.max(y + H);
-    }
-    let index: HashMap<&str, usize> = doc
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let critical: std::collections::HashSet<usize> =
-        a.critical_path.iter().map(|&i| i as usize).collect();
+    let Frame {
+        x0,
+        y0,
+        x1,
+        y1,
+        index,
+        critical,
+    } = Frame::of(doc, a, &at);
     let pad = 30.0;
     let (vx, vy) = (x0 - pad - 150.0, y0 - pad);
     let (vw, vh) = (x1 - x0 + 2.0 * pad + 150.0, y1 - y0 + 2.0 * pad);
@@ -259,21 +287,14 @@ pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
 pub const OVERVIEW_FROM: usize = 400;
 
 fn overview(doc: &ValueStream, a: &Analysis, at: &[(f64, f64)]) -> String {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in at {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x + W);
-        y1 = y1.max(y + H);
-    }
-    let index: HashMap<&str, usize> = doc
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let critical: std::collections::HashSet<usize> =
-        a.critical_path.iter().map(|&i| i as usize).collect();
+    let Frame {
+        x0,
+        y0,
+        x1,
+        y1,
+        index,
+        critical,
+    } = Frame::of(doc, a, at);
     let (w, h) = (x1 - x0 + 40.0, y1 - y0 + 40.0);
     let mut s = String::new();
     let _ = write!(

@@ -7,6 +7,7 @@ import { Editor } from "../editor/editor";
 import { metaOf } from "../editor/mirror";
 import { exportPng, exportSvg } from "./export";
 import { AuditPanel } from "./audit";
+import { CatalogueView, catalogueOp } from "./catalogue";
 import { byId, h } from "./dom";
 import { GateRegister } from "./register";
 import { Inspector, type EditRequest } from "./inspector";
@@ -64,6 +65,19 @@ export class App {
       (key) => this.nameOfKey(key),
     );
     this.audit.reload = () => void this.refreshDrawer();
+    this.catalogue = new CatalogueView(byId("drawer-body"), {
+      edit: (build) =>
+        this.edit(() => {
+          const next = build(this.editor.mirror.map.catalogue ?? []);
+          return next ? catalogueOp(next) : null;
+        }),
+      importFile: () => void this.importCatalogue(),
+      pick: (id) => this.pick(id),
+      today: () => {
+        const d = new Date();
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      },
+    });
     await events.menuAction.listen((e) => this.action(e.payload.id));
     document.addEventListener("keydown", (e) => this.keydown(e));
     window.takt = this;
@@ -91,7 +105,7 @@ export class App {
     this.renderAnalysis();
     void call(commands.catalogue())
       .then((c) => {
-        this.inspector.catalogue = c;
+        this.inspector.catalogue = c.map((e) => e.control);
         this.inspectorSig = "";
         this.refreshInspector();
       })
@@ -169,11 +183,12 @@ export class App {
 
   private register!: GateRegister;
   private audit!: AuditPanel;
+  private catalogue!: CatalogueView;
   /** What the drawer under the canvas shows. */
-  private drawer: "gates" | "audit" | null = null;
+  private drawer: "gates" | "audit" | "catalogue" | null = null;
 
   /** Shows the gate register or the audit trail under the canvas (again: hides it). */
-  toggleDrawer(what: "gates" | "audit"): void {
+  toggleDrawer(what: "gates" | "audit" | "catalogue"): void {
     if (this.drawer === "gates") void call(commands.gates(false)).catch(() => {});
     this.drawer = this.drawer === what ? null : what;
     // The other view's rows go at once; this one's come with its data.
@@ -193,6 +208,10 @@ export class App {
       if (what === "gates") {
         const r = await call(commands.gates(true));
         if (this.drawer === "gates") this.register.show(r, this.editor.mirror.map, this.editor.selection);
+      } else if (what === "catalogue") {
+        const entries = await call(commands.catalogue());
+        this.inspector.catalogue = entries.map((e) => e.control);
+        if (this.drawer === "catalogue") this.catalogue.show(entries, this.editor.mirror.map);
       } else {
         const rows = await call(commands.audit(this.audit.all));
         if (this.drawer === "audit") this.audit.show(rows);
@@ -200,6 +219,21 @@ export class App {
     } catch (e) {
       this.error(e);
     }
+  }
+
+  /** File ▸ Import Catalogue…: the controls of a catalogue file, added as one edit. */
+  private importCatalogue(): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const r = await call(commands.importCatalogue());
+        if (!r) return;
+        this.afterEdit(r);
+        this.toast("Catalogue imported");
+        if (this.drawer !== "catalogue") this.toggleDrawer("catalogue");
+      } catch (e) {
+        this.error(e);
+      }
+    });
   }
 
   private pickKey(key: Key): void {
@@ -500,8 +534,26 @@ export class App {
 
   /** Asks why mandatory gates may go; null: the edit is not made. */
   justify(names: string[], message: string): Promise<string | null> {
+    const list = names.map((n) => `'${n}'`).join(", ");
+    return this.prompt({
+      id: "justify",
+      field: h("textarea", { id: "justify-text", rows: 4, placeholder: "Why the gate may go: the control it checked is now met by …" }),
+      before: [
+        h("h3", { id: "justify-title" }, names.length > 1 ? "Mandatory gates" : "A mandatory gate"),
+        h("p", {}, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`),
+        h("label", { for: "justify-text" }, `Justification for ${list} (recorded with your name and today's date)`),
+      ],
+      ok: "Record and apply",
+      empty: "Say why: the justification is what an auditor reads.",
+    });
+  }
+
+  /**
+   * A modal that asks for one text (`field`): OK gives it trimmed, or says `empty` when there is
+   * none; Cancel or Escape gives null; Enter in a one-line field is OK.
+   */
+  private prompt(o: { id: string; field: HTMLInputElement | HTMLTextAreaElement; before: Node[]; ok: string; empty: string }): Promise<string | null> {
     return new Promise((resolve) => {
-      const text = h("textarea", { id: "justify-text", rows: 4, placeholder: "Why the gate may go: the control it checked is now met by …" });
       const error = h("div", { class: "field-error", role: "alert" });
       const close = (v: string | null) => {
         dialog.remove();
@@ -511,34 +563,26 @@ export class App {
         "button",
         {
           class: "primary",
-          id: "justify-ok",
+          id: `${o.id}-ok`,
           onclick: () => {
-            if (text.value.trim()) close(text.value.trim());
-            else error.textContent = "Say why: the justification is what an auditor reads.";
+            if (o.field.value.trim()) close(o.field.value.trim());
+            else error.textContent = o.empty;
           },
         },
-        "Record and apply",
+        o.ok,
       );
-      const list = names.map((n) => `'${n}'`).join(", ");
       const dialog = h(
         "div",
-        { class: "modal", role: "dialog", id: "justify-dialog", "aria-labelledby": "justify-title" },
-        h(
-          "div",
-          { class: "modal-box" },
-          h("h3", { id: "justify-title" }, names.length > 1 ? "Mandatory gates" : "A mandatory gate"),
-          h("p", {}, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`),
-          h("label", { for: "justify-text" }, `Justification for ${list} (recorded with your name and today's date)`),
-          text,
-          error,
-          h("div", { class: "modal-actions" }, h("button", { id: "justify-cancel", onclick: () => close(null) }, "Cancel"), ok),
-        ),
+        { class: "modal", role: "dialog", id: `${o.id}-dialog` },
+        h("div", { class: "modal-box" }, ...o.before, o.field, error, h("div", { class: "modal-actions" }, h("button", { id: `${o.id}-cancel`, onclick: () => close(null) }, "Cancel"), ok)),
       );
       dialog.addEventListener("keydown", (e) => {
         if (e.key === "Escape") close(null);
+        if (e.key === "Enter" && o.field instanceof HTMLInputElement) ok.click();
       });
       document.body.append(dialog);
-      text.focus();
+      o.field.focus();
+      if (o.field instanceof HTMLInputElement) o.field.select();
     });
   }
 
@@ -565,37 +609,12 @@ export class App {
 
   /** A small in-page prompt (window.prompt is not available in the webview). */
   ask(label: string, value: string): Promise<string | null> {
-    return new Promise((resolve) => {
-      const input = h("input", { type: "text", id: "ask-input", value, spellcheck: false });
-      const error = h("div", { class: "field-error" });
-      const close = (v: string | null) => {
-        dialog.remove();
-        resolve(v);
-      };
-      const ok = h(
-        "button",
-        {
-          class: "primary",
-          id: "ask-ok",
-          onclick: () => {
-            if (input.value.trim()) close(input.value.trim());
-            else error.textContent = "A name is needed";
-          },
-        },
-        "OK",
-      );
-      const dialog = h(
-        "div",
-        { class: "modal", role: "dialog" },
-        h("div", { class: "modal-box" }, h("label", { for: "ask-input" }, label), input, error, h("div", { class: "modal-actions" }, h("button", { onclick: () => close(null) }, "Cancel"), ok)),
-      );
-      input.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") ok.click();
-        if (e.key === "Escape") close(null);
-      });
-      document.body.append(dialog);
-      input.focus();
-      input.select();
+    return this.prompt({
+      id: "ask",
+      field: h("input", { type: "text", id: "ask-input", value, spellcheck: false }),
+      before: [h("label", { for: "ask-input" }, label)],
+      ok: "OK",
+      empty: "A name is needed",
     });
   }
 
@@ -720,6 +739,12 @@ export class App {
         return;
       case "export-report":
         void this.exportReport();
+        return;
+      case "catalogue":
+        this.toggleDrawer("catalogue");
+        return;
+      case "import-catalogue":
+        void this.importCatalogue();
         return;
       case "audit":
         this.toggleDrawer("audit");
@@ -866,6 +891,7 @@ export class App {
               { class: "drawer-tabs" },
               h("button", { class: "tab", "data-drawer": "gates", onclick: () => this.toggleDrawer("gates") }, "Gate register"),
               h("button", { class: "tab", "data-drawer": "audit", onclick: () => this.toggleDrawer("audit") }, "Audit trail"),
+              h("button", { class: "tab", "data-drawer": "catalogue", id: "catalogue-tab", onclick: () => this.toggleDrawer("catalogue") }, "Regulation catalogue"),
               h("button", { class: "drawer-close", title: "Close", onclick: () => this.drawer && this.toggleDrawer(this.drawer) }, "×"),
             ),
             h("div", { class: "drawer-body", id: "drawer-body" }),
