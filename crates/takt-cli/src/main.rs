@@ -750,15 +750,8 @@ fn gates_text(map: &ValueStream, r: &takt_core::gates::Register) -> String {
             out += &format!(
                 "  evidence: {} ({}, {}{}{})\n",
                 e.title,
-                serde_json::to_value(e.kind)
-                    .unwrap()
-                    .as_str()
-                    .unwrap_or("")
-                    .replace('_', " "),
-                serde_json::to_value(e.status)
-                    .unwrap()
-                    .as_str()
-                    .unwrap_or(""),
+                e.kind.words(),
+                e.status.words(),
                 e.owner
                     .as_deref()
                     .map_or(String::new(), |o| format!(", {o}")),

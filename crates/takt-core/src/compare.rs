@@ -47,6 +47,16 @@ pub enum GateChange {
 }
 
 impl GateChange {
+    /// The change in a word, as the file format writes it ("removed").
+    pub fn words(self) -> &'static str {
+        match self {
+            GateChange::Removed => "removed",
+            GateChange::Bypassed => "bypassed",
+            GateChange::Unmarked => "unmarked",
+            GateChange::Changed => "changed",
+        }
+    }
+
     /// Whether the change needs a recorded justification (removing or bypassing).
     pub fn needs_justification(self) -> bool {
         self != GateChange::Changed

@@ -54,6 +54,19 @@ pub enum GateStatus {
     InOrder,
 }
 
+impl GateStatus {
+    /// The standing in words ("Over SLA").
+    pub fn words(self) -> &'static str {
+        match self {
+            GateStatus::OverSla => "Over SLA",
+            GateStatus::EvidenceMissing => "Evidence missing",
+            GateStatus::Redundant => "Redundant",
+            GateStatus::EvidenceOutstanding => "Evidence outstanding",
+            GateStatus::InOrder => "In order",
+        }
+    }
+}
+
 /// Two redundant gates, why, and what merging them would save.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

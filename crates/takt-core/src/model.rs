@@ -423,6 +423,33 @@ pub enum EvidenceStatus {
     Expired,
 }
 
+impl EvidenceKind {
+    /// The kind in words ("test report").
+    pub fn words(self) -> &'static str {
+        match self {
+            EvidenceKind::Document => "document",
+            EvidenceKind::TestReport => "test report",
+            EvidenceKind::SignOff => "sign off",
+            EvidenceKind::LogExtract => "log extract",
+            EvidenceKind::DatasetCard => "dataset card",
+            EvidenceKind::ModelCard => "model card",
+        }
+    }
+}
+
+impl EvidenceStatus {
+    /// The status in words ("missing").
+    pub fn words(self) -> &'static str {
+        match self {
+            EvidenceStatus::Missing => "missing",
+            EvidenceStatus::Requested => "requested",
+            EvidenceStatus::Provided => "provided",
+            EvidenceStatus::Accepted => "accepted",
+            EvidenceStatus::Expired => "expired",
+        }
+    }
+}
+
 /// One item of evidence a gate needs: a record, not a string. Version 1 files wrote a title
 /// alone ("Validation report"); it reads as an item of that title with the status "missing".
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema, Default)]

@@ -89,24 +89,6 @@ pub struct AuditLine {
     pub text: String,
 }
 
-fn words(v: impl Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-        .unwrap_or_default()
-}
-
-fn status_words(s: takt_core::gates::GateStatus) -> &'static str {
-    use takt_core::gates::GateStatus::*;
-    match s {
-        OverSla => "Over SLA",
-        EvidenceMissing => "Evidence missing",
-        Redundant => "Redundant",
-        EvidenceOutstanding => "Evidence outstanding",
-        InOrder => "In order",
-    }
-}
-
 /// What the report of a scenario needs, gathered.
 pub struct Input<'a> {
     pub map: &'a ValueStream,
@@ -131,12 +113,12 @@ impl Compliance {
         let human = |s: f64| takt_core::format::human(s, unit, cal);
         let r = register(doc, a);
         let catalogue = takt_core::catalogue::merged(doc);
-        let name_of = |id: &str| {
-            r.gates
-                .iter()
-                .find(|g| g.id == id)
-                .map_or(id.to_string(), |g| g.name.clone())
-        };
+        let names: std::collections::HashMap<&str, &str> = r
+            .gates
+            .iter()
+            .map(|g| (g.id.as_str(), g.name.as_str()))
+            .collect();
+        let name_of = |id: &str| names.get(id).copied().unwrap_or(id).to_string();
         let rows: Vec<Row> = r
             .gates
             .iter()
@@ -171,7 +153,7 @@ impl Compliance {
                     lt: human(g.lt_s),
                     share: takt_core::format::percent(g.share, 1),
                     critical: g.critical,
-                    status: status_words(g.status).into(),
+                    status: g.status.words().into(),
                     redundant_with: g
                         .redundant_with
                         .iter()
@@ -183,8 +165,8 @@ impl Compliance {
                         .iter()
                         .map(|e| EvidenceLine {
                             title: e.title.clone(),
-                            kind: words(e.kind),
-                            status: words(e.status),
+                            kind: e.kind.words().into(),
+                            status: e.status.words().into(),
                             owner: e.owner.clone().unwrap_or_default(),
                             due: e.due.clone().unwrap_or_default(),
                             link: e.link.clone().unwrap_or_default(),
@@ -443,7 +425,7 @@ impl Compliance {
                     h.push_str(&format!(
                         "<tr><td>{}</td><td>{}{}</td><td>{}</td></tr>",
                         e(&m.name),
-                        words(m.change),
+                        m.change.words(),
                         if m.fields.is_empty() {
                             String::new()
                         } else {

@@ -9,7 +9,6 @@ pub mod svg;
 pub mod world;
 
 use std::path::Path;
-use std::time::Instant;
 
 pub use compliance::{Compliance, Input};
 
@@ -73,7 +72,6 @@ pub fn pdf(c: &Compliance, paper: Paper, progress: Progress) -> Result<Vec<u8>, 
         return Err(ReportError::Cancelled);
     }
     let data = serde_json::to_vec(c).expect("a report serialises");
-    let started = Instant::now();
     let pdf = world::render_pdf(
         include_str!("../templates/compliance.typ").to_string(),
         vec![
@@ -91,7 +89,6 @@ pub fn pdf(c: &Compliance, paper: Paper, progress: Progress) -> Result<Vec<u8>, 
         &c.title,
     )
     .map_err(ReportError::Typeset)?;
-    let _ = started;
     if !progress(0.95, "Writing the file") {
         return Err(ReportError::Cancelled);
     }

@@ -375,35 +375,6 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Escaping, for when a value really must be spliced into markup text.
-// Prefer passing data as JSON (`json("data.json")`) or via `sys.inputs`.
-// ---------------------------------------------------------------------------
-
-/// Quotes `s` as a Typst *string literal* (code mode), e.g. for generating
-/// `#let name = "...";`. Typst string escapes are `\\ \" \n \r \t \u{hex}`
-/// (typst-syntax 0.15.1 src/ast.rs). Note that JSON's `\uXXXX` is not valid
-/// Typst, so `serde_json::to_string` is not a safe quoter.
-pub fn typst_string_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,13 +411,5 @@ mod tests {
     fn error_has_position() {
         let err = render_pdf("Hello\n#foo".into(), vec![], &[], (2025, 1, 31), "t").unwrap_err();
         assert!(err.contains("main.typ:2:"), "{err}");
-    }
-
-    #[test]
-    fn string_literal() {
-        assert_eq!(
-            typst_string_literal("a\"b\\c\n\u{1}"),
-            r#""a\"b\\c\n\u{1}""#
-        );
     }
 }

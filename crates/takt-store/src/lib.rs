@@ -709,11 +709,11 @@ impl Document {
             return Ok(None);
         }
         self.analysis(base)?;
-        let now = self.analysis(s)?.clone();
-        let current = &self.maps[&base];
+        self.analysis(s)?;
         let a = self.kept(base).expect("analysed above");
+        let now = self.kept(s).expect("analysed above");
         Ok(Some(
-            takt_core::compare::mandatory_changes(current, a, &self.maps[&s], &now)
+            takt_core::compare::mandatory_changes(&self.maps[&base], a, &self.maps[&s], now)
                 .into_iter()
                 .filter(|c| c.unjustified())
                 .map(|c| c.gate)
