@@ -72,7 +72,7 @@ lint: deps ui
 	# The TypeScript: type-checked by the ui build (tsc), linted by Biome (ui/biome.json).
 	cd ui && $(NPM) run lint
 
-unit: deps ui
+unit: deps test-system-deps ui
 	$(CARGO) test --workspace
 	# The benchmark harnesses, each benchmark run once (in test mode: no timing).
 	$(CARGO) test -p takt-core -p takt-store --benches

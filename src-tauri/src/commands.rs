@@ -160,28 +160,97 @@ pub async fn export_report<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, AppError> {
-    use std::sync::atomic::Ordering;
-    let date = chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
-    let author = takt_store::os_user().unwrap_or_else(|| "unknown".into());
+    let (date, author) = today_and_author();
     let (stem, report) = with_session(&state, |s| {
         let stem = format!("{} - {} - compliance report", s.title(), s.scenario_name());
         Ok((stem, s.compliance(&date, &author)?))
     })?;
+    export(
+        &app,
+        &state,
+        "Export compliance report",
+        &stem,
+        format,
+        paper,
+        move |f, p, progress| takt_report::render(&report, f, p, progress),
+    )
+    .await
+}
+
+/// Writes the executive report of 2 to 4 scenarios (the baseline first; none: the current
+/// state and up to three future states) to a file the user picks, like `export_report`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_executive<R: Runtime>(
+    scenarios: Vec<String>,
+    format: ReportFormat,
+    paper: Paper,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    let (date, author) = today_and_author();
+    let (stem, input) = with_session(&state, |s| {
+        let stem = format!("{} - executive report", s.title());
+        Ok((stem, s.executive_input(&scenarios, &date, &author)?))
+    })?;
+    export(
+        &app,
+        &state,
+        "Export executive report",
+        &stem,
+        format,
+        paper,
+        move |f, p, progress| {
+            let e = takt_report::executive::executive(input, &mut *progress).map_err(|e| {
+                if e == "cancelled" {
+                    takt_report::ReportError::Cancelled
+                } else {
+                    takt_report::ReportError::Typeset(e)
+                }
+            })?;
+            takt_report::render_executive(&e, f, p, progress)
+        },
+    )
+    .await
+}
+
+/// Today (YYYY-MM-DD) and who prepares a report (the operating system's user).
+fn today_and_author() -> (String, String) {
+    let date = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    (
+        date,
+        takt_store::os_user().unwrap_or_else(|| "unknown".into()),
+    )
+}
+
+/// Asks where to write a report, then makes it (`make`) on a thread of its own with the
+/// progress and Cancel of `report_progress` and `cancel_report`, and writes it whole or not at
+/// all.
+async fn export<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    title: &str,
+    stem: &str,
+    format: ReportFormat,
+    paper: Paper,
+    make: impl FnOnce(
+            takt_report::Format,
+            takt_report::Paper,
+            takt_report::Progress<'_>,
+        ) -> Result<Vec<u8>, takt_report::ReportError>
+        + Send
+        + 'static,
+) -> Result<Option<String>, AppError> {
+    use std::sync::atomic::Ordering;
     let (label, format) = match format {
         ReportFormat::Pdf => ("PDF document", takt_report::Format::Pdf),
         ReportFormat::Html => ("Web page (HTML)", takt_report::Format::Html),
         ReportFormat::Json => ("JSON", takt_report::Format::Json),
     };
-    let Some(path) = dialogs::pick_save(
-        &app,
-        "Export compliance report",
-        &stem,
-        label,
-        format.extension(),
-    ) else {
+    let Some(path) = dialogs::pick_save(app, title, stem, label, format.extension()) else {
         return Ok(None);
     };
     let paper = match paper {
@@ -190,7 +259,7 @@ pub async fn export_report<R: Runtime>(
     };
     state.report_cancel.store(false, Ordering::SeqCst);
     *state.report.lock().unwrap_or_else(|p| p.into_inner()) =
-        Some((0.0, "Gathering the gates".into()));
+        Some((0.0, "Gathering the data".into()));
     let handle = app.clone();
     let written = tauri::async_runtime::spawn_blocking(move || {
         let state = handle.state::<AppState>();
@@ -198,7 +267,7 @@ pub async fn export_report<R: Runtime>(
             *state.report.lock().unwrap_or_else(|p| p.into_inner()) = Some((share, stage.into()));
             !state.report_cancel.load(Ordering::SeqCst)
         };
-        let bytes = takt_report::render(&report, format, paper, &mut progress)?;
+        let bytes = make(format, paper, &mut progress)?;
         if state.report_cancel.load(Ordering::SeqCst) {
             return Err(takt_report::ReportError::Cancelled);
         }
@@ -247,6 +316,467 @@ pub async fn cancel_report(state: State<'_, AppState>) -> Result<(), AppError> {
         .report_cancel
         .store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
+}
+
+/// Scenarios side by side (2 to 4, the first the baseline).
+#[tauri::command]
+#[specta::specta]
+pub async fn compare(
+    scenarios: Vec<String>,
+    state: State<'_, AppState>,
+) -> Result<crate::session::CompareView, AppError> {
+    with_session(&state, |s| s.compare(&scenarios))
+}
+
+/// The compare view's pictures: the ladders on one time axis and the maps marked with their
+/// changes.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_pictures(
+    scenarios: Vec<String>,
+    state: State<'_, AppState>,
+) -> Result<crate::session::ComparePictures, AppError> {
+    with_session(&state, |s| s.compare_pictures(&scenarios))
+}
+
+/// The waterfall of each scenario after the first against it, worked off the session's lock on
+/// a thread of its own, with the progress and Cancel of a report (`report_progress`,
+/// `cancel_report`). `None`: cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn waterfalls<R: Runtime>(
+    scenarios: Vec<String>,
+    metric: takt_core::waterfall::WaterfallMetric,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Vec<crate::session::WaterfallView>>, AppError> {
+    use std::sync::atomic::Ordering;
+    let maps = with_session(&state, |s| s.scenarios_for_comparison(&scenarios))?;
+    state.report_cancel.store(false, Ordering::SeqCst);
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((0.0, "Attributing the changes".into()));
+    let handle = app.clone();
+    let done = tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let base = &maps[0].0;
+        let n = maps.len() - 1;
+        let mut out = Vec::with_capacity(n);
+        for (k, (m, _)) in maps[1..].iter().enumerate() {
+            let progress = |done: u64, total: u64| {
+                let share = (k as f32 + done as f32 / total.max(1) as f32) / n as f32;
+                *state.report.lock().unwrap_or_else(|p| p.into_inner()) = Some((
+                    share,
+                    format!("Attributing the changes of '{}'", scenarios[k + 1]),
+                ));
+                !state.report_cancel.load(Ordering::SeqCst)
+            };
+            let w = match takt_core::waterfall::waterfall(base, m, metric, &progress) {
+                Ok(w) => w,
+                Err(takt_core::waterfall::WaterfallError::Cancelled) => return Ok(None),
+                Err(e) => {
+                    return Err(AppError::Input {
+                        field: "scenarios".into(),
+                        message: format!("{}: {e}", scenarios[k + 1]),
+                    })
+                }
+            };
+            let name = metric.name();
+            let fmt = |v: f64| crate::session::figure_of(name, v, m);
+            let signed = |v: f64| takt_core::figures::delta_text(name, v, m.unit, &m.calendar);
+            let svg = takt_report::charts::waterfall_svg(
+                &w,
+                &scenarios[0],
+                &scenarios[k + 1],
+                &fmt,
+                &signed,
+            );
+            out.push(crate::session::WaterfallView {
+                scenario: scenarios[k + 1].clone(),
+                waterfall: w,
+                svg,
+            });
+        }
+        Ok(Some(out))
+    })
+    .await
+    .map_err(|e| AppError::Input {
+        field: "scenarios".into(),
+        message: format!("the waterfall could not be worked out: {e}"),
+    })?;
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    done
+}
+
+/// Monte Carlo of 1 to 4 scenarios (`runs` each, seeded: the same seed gives the same
+/// figures), off the session's lock with the report's progress and Cancel; the share within
+/// `target` (a duration, "15wd") when given. `None`: cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn simulate<R: Runtime>(
+    scenarios: Vec<String>,
+    runs: u32,
+    seed: u32,
+    target: Option<String>,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::session::SimulationView>, AppError> {
+    use std::sync::atomic::Ordering;
+    let maps = with_session(&state, |s| s.maps_of(&scenarios))?;
+    let target_s = match target.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => {
+            let d: takt_core::Duration = t.parse().map_err(|e| AppError::Input {
+                field: "target".into(),
+                message: format!("the target: {e}"),
+            })?;
+            Some(d.seconds(&maps[0].calendar))
+        }
+    };
+    let runs = runs.clamp(100, 1_000_000);
+    state.report_cancel.store(false, Ordering::SeqCst);
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = Some((0.0, "Simulating".into()));
+    let handle = app.clone();
+    let done = tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let n = maps.len();
+        let mut sims = Vec::with_capacity(n);
+        for (k, m) in maps.iter().enumerate() {
+            let mut progress = |done: u32, total: u32| {
+                let share = (k as f32 + done as f32 / total.max(1) as f32) / n as f32;
+                *state.report.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((share, format!("Simulating '{}'", scenarios[k])));
+                !state.report_cancel.load(Ordering::SeqCst)
+            };
+            match takt_core::simulate::simulate_with(m, runs, seed as u64, &mut progress) {
+                Ok(Some(sim)) => sims.push(sim),
+                Ok(None) => return Ok(None),
+                Err(e) => {
+                    return Err(AppError::Input {
+                        field: "scenarios".into(),
+                        message: format!("{}: {e}", scenarios[k]),
+                    })
+                }
+            }
+        }
+        let named: Vec<(&str, &takt_core::simulate::Simulation)> =
+            scenarios.iter().map(String::as_str).zip(&sims).collect();
+        let fmt = |v: f64| crate::session::figure_of("lead_time_s", v, &maps[0]);
+        let svg = takt_report::charts::histogram_svg(&named, target_s, &fmt);
+        let series = scenarios
+            .iter()
+            .zip(sims)
+            .map(|(name, s)| crate::session::SimSeries {
+                scenario: name.clone(),
+                runs: s.runs,
+                mean_s: s.mean_s,
+                p50_s: s.p50_s,
+                p85_s: s.p85_s,
+                p95_s: s.p95_s,
+                min_s: s.min_s,
+                max_s: s.max_s,
+                deterministic_s: s.deterministic_s,
+                within: target_s.map(|t| s.within(t)),
+                critical: s.critical,
+            })
+            .collect();
+        Ok(Some(crate::session::SimulationView {
+            series,
+            target_s,
+            svg,
+        }))
+    })
+    .await
+    .map_err(|e| AppError::Input {
+        field: "simulation".into(),
+        message: format!("the simulation could not run: {e}"),
+    })?;
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    done
+}
+
+/// The kaizen board of the scenario on screen, today.
+#[tauri::command]
+#[specta::specta]
+pub async fn kaizen_board(
+    state: State<'_, AppState>,
+) -> Result<crate::session::BoardView, AppError> {
+    let today = chrono::Local::now().date_naive();
+    with_session(&state, |s| s.board(today))
+}
+
+/// Takes a snapshot of the current state, dated today, with a note.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_snapshot(note: String, state: State<'_, AppState>) -> Result<String, AppError> {
+    let date = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    with_session(&state, |s| s.snapshot(&date, &note))?;
+    Ok(date)
+}
+
+/// Takes a map file the user picks as a snapshot dated `date`. `false`: no file was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_snapshot<R: Runtime>(
+    date: String,
+    note: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<bool, AppError> {
+    if !takt_core::validate::is_date(&date) {
+        return Err(AppError::Input {
+            field: "date".into(),
+            message: format!("'{date}' is not a date; write it as YYYY-MM-DD"),
+        });
+    }
+    let Some(path) = dialogs::pick_file(
+        &app,
+        "Import an earlier state",
+        "Takt map (JSON)",
+        &["json"],
+    ) else {
+        return Ok(false);
+    };
+    with_session(&state, |s| s.import_snapshot(&path, &date, &note))?;
+    Ok(true)
+}
+
+/// A snapshot, to read (snapshots are not edited).
+#[tauri::command]
+#[specta::specta]
+pub async fn snapshot_view(
+    id: f64,
+    state: State<'_, AppState>,
+) -> Result<crate::session::SnapshotView, AppError> {
+    with_session(&state, |s| s.snapshot_view(id as i64))
+}
+
+/// A metric's trend over the snapshots, as an XmR chart.
+#[tauri::command]
+#[specta::specta]
+pub async fn trend(
+    metric: String,
+    state: State<'_, AppState>,
+) -> Result<crate::session::TrendView, AppError> {
+    with_session(&state, |s| s.trend(&metric))
+}
+
+/// The lineage view of the scenario on screen: layout, freshness, waste candidates.
+#[tauri::command]
+#[specta::specta]
+pub async fn lineage_view(
+    state: State<'_, AppState>,
+) -> Result<crate::session::LineageView, AppError> {
+    with_session(&state, |s| s.lineage_view())
+}
+
+/// What lies downstream (`downstream`: impact) or upstream of an asset.
+#[tauri::command]
+#[specta::specta]
+pub async fn lineage_reach(
+    asset: String,
+    downstream: bool,
+    state: State<'_, AppState>,
+) -> Result<takt_core::lineage::Reach, AppError> {
+    with_session(&state, |s| s.lineage_reach(&asset, downstream))
+}
+
+/// Reads a file of OpenLineage events the user picks (JSON Lines or a JSON array); the page
+/// shows what it holds, and the lines it could not read, before `merge_lineage`. `None`: no
+/// file was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn read_lineage<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::session::LineageImport>, AppError> {
+    let Some(path) = dialogs::pick_file(
+        &app,
+        "Import OpenLineage events",
+        "OpenLineage events (JSON Lines or JSON)",
+        &["jsonl", "ndjson", "json"],
+    ) else {
+        return Ok(None);
+    };
+    with_session(&state, |s| s.read_lineage(&path).map(Some))
+}
+
+/// Merges the events read last into the scenario on screen (one edit). `None`: nothing new.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_lineage(state: State<'_, AppState>) -> Result<Option<Edited>, AppError> {
+    with_session(&state, |s| s.merge_lineage())
+}
+
+/// Forgets the events read last.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_lineage(state: State<'_, AppState>) -> Result<(), AppError> {
+    with_session(&state, |s| {
+        s.discard_lineage();
+        Ok(())
+    })
+}
+
+fn pending_log(state: &AppState) -> std::sync::MutexGuard<'_, Option<crate::mining::PendingLog>> {
+    state.mining.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn no_log() -> AppError {
+    AppError::Input {
+        field: "log".into(),
+        message: "no event log is open in the import; choose one again".into(),
+    }
+}
+
+/// File ▸ Import ▸ Event Log: the log the user picks, its head and the columns guessed (kept
+/// for the wizard's next steps). `None`: no file was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn read_log<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::mining::LogPreview>, AppError> {
+    let Some(path) = dialogs::pick_file(
+        &app,
+        "Import an event log",
+        "Event log (CSV)",
+        &["csv", "tsv", "txt"],
+    ) else {
+        return Ok(None);
+    };
+    let (shown, pending) = crate::mining::preview(&path)?;
+    *pending_log(&state) = Some(pending);
+    Ok(Some(shown))
+}
+
+/// How the preview's timestamps read with these settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn log_times(
+    settings: crate::mining::LogSettings,
+    state: State<'_, AppState>,
+) -> Result<Vec<crate::mining::RowTimes>, AppError> {
+    let guard = pending_log(&state);
+    crate::mining::times(guard.as_ref().ok_or_else(no_log)?, &settings)
+}
+
+/// Reads the whole log with these settings, off the UI thread with the report's progress and
+/// Cancel. `None`: cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn mine_log<R: Runtime>(
+    settings: crate::mining::LogSettings,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::mining::LogRead>, AppError> {
+    use std::sync::atomic::Ordering;
+    let path = pending_log(&state)
+        .as_ref()
+        .ok_or_else(no_log)?
+        .path
+        .clone();
+    state.report_cancel.store(false, Ordering::SeqCst);
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = Some((0.0, "Reading the log".into()));
+    let handle = app.clone();
+    let done = tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let mut progress = |share: f32| {
+            *state.report.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((share, "Reading the log".into()));
+            !state.report_cancel.load(Ordering::SeqCst)
+        };
+        let Some((log, m)) = crate::mining::read(&path, &settings, &mut progress)? else {
+            return Ok(None);
+        };
+        let read = crate::mining::summary(&log, &m);
+        let mut guard = pending_log(&state);
+        match guard.as_mut() {
+            Some(p) if p.path == path => p.read = Some((log, m)),
+            _ => return Err(no_log()),
+        }
+        Ok(Some(read))
+    })
+    .await
+    .map_err(|e| AppError::Input {
+        field: "log".into(),
+        message: format!("the log could not be read: {e}"),
+    })?;
+    *state.report.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    done
+}
+
+/// The map the log read last makes with the frequency filter `min_share`, drawn.
+#[tauri::command]
+#[specta::specta]
+pub async fn mined_map(
+    min_share: f64,
+    state: State<'_, AppState>,
+) -> Result<crate::mining::MinedPreview, AppError> {
+    let mut guard = pending_log(&state);
+    let mined = crate::mining::map_of(guard.as_mut().ok_or_else(no_log)?, min_share)?;
+    crate::mining::picture(&mined)
+}
+
+/// Opens the mined map: as a new document (in the app's folder, named after the log), or as a
+/// scenario "Measured" of the open document. The wizard's log is then let go.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_mined<R: Runtime>(
+    min_share: f64,
+    as_scenario: bool,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let (mined, path) = {
+        let mut guard = pending_log(&state);
+        let p = guard.as_mut().ok_or_else(no_log)?;
+        (crate::mining::map_of(p, min_share)?, p.path.clone())
+    };
+    let loaded = if as_scenario {
+        let source = path
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        retitled(&app, &state, |s| s.add_measured(mined.map, &source))?
+    } else {
+        let stem = format!("{} (mined)", crate::session::title_of(&path));
+        let session = Session::create(&free_path(&state.documents_dir()?, &stem), &mined.map)?;
+        install(&app, &state, session)?
+    };
+    *pending_log(&state) = None;
+    Ok(loaded)
+}
+
+/// Lets go of the wizard's log (the wizard was closed).
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_log(state: State<'_, AppState>) -> Result<(), AppError> {
+    *pending_log(&state) = None;
+    Ok(())
+}
+
+/// A pair of steps the user made by hand in the measured-versus-drawn panel.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct HandPair {
+    pub drawn: String,
+    pub measured: String,
+}
+
+/// A drawn scenario beside a measured one (mined from an event log): each step's and flow's
+/// figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
+#[tauri::command]
+#[specta::specta]
+pub async fn calibration(
+    drawn: String,
+    measured: String,
+    by_hand: Vec<HandPair>,
+    state: State<'_, AppState>,
+) -> Result<takt_core::calibrate::Calibration, AppError> {
+    let maps = with_session(&state, |s| s.maps_of(&[drawn, measured]))?;
+    let pairs: Vec<(String, String)> = by_hand.into_iter().map(|p| (p.drawn, p.measured)).collect();
+    Ok(takt_core::calibrate::calibrate(&maps[0], &maps[1], &pairs))
 }
 
 /// The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
@@ -479,6 +1009,8 @@ pub enum ExportFormat {
     Json,
     Png,
     Svg,
+    /// A table the page made (the lineage panel's list).
+    Csv,
 }
 
 /// Exports the scenario on screen. JSON comes from the core; PNG (base64) and SVG (text) are
@@ -503,6 +1035,7 @@ pub async fn export_map<R: Runtime>(
         ExportFormat::Json => ("Takt map (JSON)", "json"),
         ExportFormat::Png => ("PNG image", "png"),
         ExportFormat::Svg => ("SVG image", "svg"),
+        ExportFormat::Csv => ("CSV table", "csv"),
     };
     let Some(path) = dialogs::pick_save(&app, "Export", &stem, label, ext) else {
         return Ok(None);
@@ -512,6 +1045,7 @@ pub async fn export_map<R: Runtime>(
         ExportFormat::Svg => content
             .ok_or_else(|| missing("the SVG image"))?
             .into_bytes(),
+        ExportFormat::Csv => content.ok_or_else(|| missing("the table"))?.into_bytes(),
         ExportFormat::Png => {
             let b64 = content.ok_or_else(|| missing("the PNG image"))?;
             let b64 = b64.strip_prefix("data:image/png;base64,").unwrap_or(&b64);

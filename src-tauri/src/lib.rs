@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod menu;
+pub mod mining;
 pub mod session;
 
 use error::AppError;
@@ -37,6 +38,8 @@ pub struct AppState {
     /// the user asked to cancel it.
     pub report: Mutex<Option<(f32, String)>>,
     pub report_cancel: std::sync::atomic::AtomicBool,
+    /// The event log the import wizard is working on (File ▸ Import ▸ Event Log).
+    pub mining: Mutex<Option<mining::PendingLog>>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             startup_path: Mutex::new(None),
             report: Mutex::new(None),
             report_cancel: std::sync::atomic::AtomicBool::new(false),
+            mining: Mutex::new(None),
         }
     }
 

@@ -48,6 +48,11 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
     };
     let recent = SubmenuBuilder::new(app, "Open Recent").build()?;
     fill_recent(app, &recent, state)?;
+    let import = SubmenuBuilder::new(app, "Import")
+        .item(&item("import-log", "Event Log…", None)?)
+        .item(&item("import-openlineage", "OpenLineage Events…", None)?)
+        .item(&item("import-catalogue", "Regulation Catalogue…", None)?)
+        .build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item("new", "New", Some("CmdOrCtrl+N"))?)
         .item(&item("open", "Open…", Some("CmdOrCtrl+O"))?)
@@ -58,11 +63,8 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("export-svg", "Export SVG…", None)?)
         .item(&item("export-json", "Export JSON…", None)?)
         .item(&item("export-report", "Export Compliance Report…", None)?)
-        .item(&item(
-            "import-catalogue",
-            "Import Regulation Catalogue…",
-            None,
-        )?)
+        .item(&item("export-executive", "Export Executive Report…", None)?)
+        .item(&import)
         .separator()
         // Our own item, not the predefined one: GTK shows that one greyed out, without its key.
         .item(&item("quit", "Quit", Some("CmdOrCtrl+Q"))?)
@@ -84,12 +86,31 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .separator()
         .item(&item("layout", "Automatic Layout", Some("CmdOrCtrl+L"))?)
         .separator()
+        .item(&item("lineage", "Lineage", Some("CmdOrCtrl+Shift+L"))?)
+        .item(&item("lineage-both", "Steps and Data", None)?)
+        .separator()
         .item(&item("gates", "Gate Register", Some("CmdOrCtrl+G"))?)
         .item(&item("audit", "Audit Trail", Some("CmdOrCtrl+Shift+H"))?)
         .item(&item("catalogue", "Regulation Catalogue", None)?)
+        .item(&item(
+            "simulation",
+            "Simulation",
+            Some("CmdOrCtrl+Shift+M"),
+        )?)
+        .item(&item("board", "Kaizen Board", Some("CmdOrCtrl+Shift+K"))?)
+        .item(&item("trend", "Trend", Some("CmdOrCtrl+Shift+T"))?)
         .build()?;
     let scenario = SubmenuBuilder::new(app, "Scenario")
         .item(&item("fork", "Fork Future State…", None)?)
+        .separator()
+        .item(&item(
+            "compare",
+            "Compare Scenarios…",
+            Some("CmdOrCtrl+Shift+C"),
+        )?)
+        .item(&item("calibration", "Measured against Drawn", None)?)
+        .item(&item("snapshot", "Take Snapshot…", None)?)
+        .item(&item("import-snapshot", "Import Earlier State…", None)?)
         .build()?;
     let menu = MenuBuilder::new(app)
         .items(&[&file, &edit, &view, &scenario])

@@ -66,11 +66,146 @@ pub struct AuditRow {
     pub note: String,
 }
 
+/// Scenarios side by side: each compared with the first (the baseline).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CompareView {
+    pub names: Vec<String>,
+    /// One per scenario, the baseline's with itself first.
+    pub comparisons: Vec<Comparison>,
+    /// Each scenario's map, for the small multiples and the names of changed steps.
+    pub maps: Vec<ValueStream>,
+}
+
+/// The compare view's pictures: the ladders on one time axis, and each scenario's map marked
+/// with its changes, with the width of its drawing (to show them at one scale).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ComparePictures {
+    pub ladders_svg: String,
+    pub maps: Vec<MapPicture>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct MapPicture {
+    pub svg: String,
+    pub width: f64,
+}
+
+/// A scenario's waterfall against the baseline, and its chart.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct WaterfallView {
+    pub scenario: String,
+    pub waterfall: takt_core::waterfall::Waterfall,
+    pub svg: String,
+}
+
+/// One scenario's Monte Carlo, as the simulation panel and the compare view show it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SimSeries {
+    pub scenario: String,
+    pub runs: u32,
+    pub mean_s: f64,
+    pub p50_s: f64,
+    pub p85_s: f64,
+    pub p95_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+    pub deterministic_s: f64,
+    /// The share of runs that finished within the target (when one was given).
+    pub within: Option<f64>,
+    /// How often each step was on the critical path, most often first.
+    pub critical: Vec<takt_core::simulate::CriticalShare>,
+}
+
+/// Monte Carlo of 1 to 4 scenarios: each one's figures, and the overlaid histogram.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SimulationView {
+    pub series: Vec<SimSeries>,
+    /// The target, in seconds, when one was given.
+    pub target_s: Option<f64>,
+    pub svg: String,
+}
+
+/// The kaizen board of the scenario on screen, with its velocity chart.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BoardView {
+    pub board: takt_core::board::Board,
+    pub velocity_svg: String,
+}
+
+/// A snapshot opened to read: its map drawn, and its headline figures.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SnapshotView {
+    pub taken: String,
+    pub label: String,
+    pub name: String,
+    pub svg: String,
+    /// Each headline metric's name and value, for people.
+    pub metrics: Vec<(String, String)>,
+}
+
+/// A snapshot, as the trend lists it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SnapshotRow {
+    pub id: f64,
+    pub taken: String,
+    pub label: String,
+}
+
+/// A metric's trend over the snapshots: the XmR chart, its picture, and the snapshot of each
+/// point.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct TrendView {
+    pub metric: String,
+    pub xmr: takt_core::xmr::Xmr,
+    pub snapshots: Vec<SnapshotRow>,
+    pub svg: String,
+}
+
+/// Scenarios' maps with their analyses (copies, to work on off the lock).
+type Analysed = Vec<(ValueStream, Analysis)>;
+
+/// The lineage view of the scenario on screen: the core's layout and answers, with the asset
+/// ids they index (the page may have moved on by the time they arrive).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LineageView {
+    pub ids: Vec<String>,
+    pub overview: takt_core::lineage::Overview,
+}
+
+/// A line of an OpenLineage file that could not be read.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct EventProblem {
+    pub line: u32,
+    pub message: String,
+}
+
+/// OpenLineage events read from a file, before they are merged into the scenario on screen.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LineageImport {
+    pub file: String,
+    pub events: u32,
+    pub assets: u32,
+    pub edges: u32,
+    /// Completed runs whose durations gave jobs their measured latency.
+    pub runs: u32,
+    /// What merging adds: assets and edges the scenario does not have yet.
+    pub new_records: u32,
+    /// Lines (or array elements, with `array`) that could not be read: nothing is imported
+    /// until the user confirms importing the rest.
+    pub problems: Vec<EventProblem>,
+    pub array: bool,
+    /// Edges left out because lineage cannot loop, as `from>to`.
+    pub cut: Vec<String>,
+}
+
 pub struct Session {
     doc: Document,
     scenario: ScenarioId,
     /// The page shows the gate register: every edit returns it.
     pub watch_register: bool,
+    /// OpenLineage events read, waiting for the user to confirm importing them (their file
+    /// had lines that could not be read).
+    pending_lineage: Option<(String, takt_core::openlineage::Lineage)>,
 }
 
 impl Session {
@@ -82,6 +217,7 @@ impl Session {
             doc,
             scenario,
             watch_register: false,
+            pending_lineage: None,
         })
     }
 
@@ -93,6 +229,7 @@ impl Session {
             doc,
             scenario,
             watch_register: false,
+            pending_lineage: None,
         })
     }
 
@@ -297,6 +434,268 @@ impl Session {
         })
     }
 
+    /// The named scenarios' maps and analyses (copies, to work on off the lock).
+    pub fn scenarios_for_comparison(&mut self, names: &[String]) -> Result<Analysed, AppError> {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        takt_core::compare::check_set(&refs).map_err(|e| AppError::Input {
+            field: "scenarios".into(),
+            message: e.to_string(),
+        })?;
+        names
+            .iter()
+            .map(|n| {
+                let id = self.doc.scenario(n)?;
+                let (m, a) = self.doc.map_and_analysis(id)?;
+                Ok((m.clone(), a.clone()))
+            })
+            .collect()
+    }
+
+    /// The executive report's data: the named scenarios and the trend.
+    pub fn executive_input(
+        &mut self,
+        names: &[String],
+        date: &str,
+        author: &str,
+    ) -> Result<takt_report::executive::ExecutiveInput, AppError> {
+        Ok(takt_report::executive_input(
+            &mut self.doc,
+            names,
+            date,
+            author,
+        )?)
+    }
+
+    /// The kaizen board of the scenario on screen on `today`.
+    pub fn board(&mut self, today: chrono::NaiveDate) -> Result<BoardView, AppError> {
+        let done = self.doc.kaizen_done(self.scenario)?;
+        let board = takt_core::board::board(self.doc.map(self.scenario)?, &done, today);
+        let velocity_svg = takt_report::charts::velocity_svg(&board.velocity);
+        Ok(BoardView {
+            board,
+            velocity_svg,
+        })
+    }
+
+    /// Copies of 1 to 4 named scenarios' maps, to simulate off the lock.
+    pub fn maps_of(&mut self, names: &[String]) -> Result<Vec<ValueStream>, AppError> {
+        if names.is_empty() || names.len() > takt_core::compare::MAX_COMPARED {
+            return Err(AppError::Input {
+                field: "scenarios".into(),
+                message: format!("simulate 1 to 4 scenarios; {} given", names.len()),
+            });
+        }
+        names
+            .iter()
+            .map(|n| {
+                let id = self.doc.scenario(n)?;
+                Ok(self.doc.map(id)?.clone())
+            })
+            .collect()
+    }
+
+    /// The named scenarios (copies) and each one's comparison with the first.
+    fn compared(&mut self, names: &[String]) -> Result<(Analysed, Vec<Comparison>), AppError> {
+        let got = self.scenarios_for_comparison(names)?;
+        let set: Vec<(&str, &ValueStream, &Analysis)> = names
+            .iter()
+            .zip(&got)
+            .map(|(n, (m, a))| (n.as_str(), m, a))
+            .collect();
+        let comparisons = takt_core::compare::compare_set(&set).map_err(|e| AppError::Input {
+            field: "scenarios".into(),
+            message: e.to_string(),
+        })?;
+        Ok((got, comparisons))
+    }
+
+    /// Scenarios side by side, the first the baseline.
+    pub fn compare(&mut self, names: &[String]) -> Result<CompareView, AppError> {
+        let (got, comparisons) = self.compared(names)?;
+        Ok(CompareView {
+            names: names.to_vec(),
+            comparisons,
+            maps: got.into_iter().map(|(m, _)| m).collect(),
+        })
+    }
+
+    /// The ladders and the marked maps of scenarios compared with the first.
+    pub fn compare_pictures(&mut self, names: &[String]) -> Result<ComparePictures, AppError> {
+        let (got, comparisons) = self.compared(names)?;
+        let set: Vec<(&str, &ValueStream, &Analysis)> = names
+            .iter()
+            .zip(&got)
+            .map(|(n, (m, a))| (n.as_str(), m, a))
+            .collect();
+        let base = &got[0].0;
+        let fmt = |v: f64| figure_of("lead_time_s", v, base);
+        let ladders_svg = takt_report::charts::ladders_svg(&set, &fmt);
+        let maps = got
+            .iter()
+            .zip(&comparisons)
+            .enumerate()
+            .map(|(i, ((m, a), c))| {
+                let marks = if i == 0 {
+                    takt_report::svg::Marks::default()
+                } else {
+                    takt_report::svg::Marks::of(base, c)
+                };
+                let svg = takt_report::svg::map_svg_with(m, a, &marks);
+                let width = takt_report::svg::width_of(&svg);
+                MapPicture { svg, width }
+            })
+            .collect();
+        Ok(ComparePictures { ladders_svg, maps })
+    }
+
+    /// Takes a snapshot of the current state, dated `date`.
+    pub fn snapshot(&mut self, date: &str, note: &str) -> Result<(), AppError> {
+        self.doc.snapshot(date, note)?;
+        Ok(())
+    }
+
+    /// Takes a map file as a snapshot dated `date`; a file that is not a map is named.
+    pub fn import_snapshot(&mut self, path: &Path, date: &str, note: &str) -> Result<(), AppError> {
+        let text = std::fs::read_to_string(path).map_err(|e| AppError::file(path, e))?;
+        let map = takt_core::format::load(&text).map_err(|e| AppError::File {
+            path: path.display().to_string(),
+            message: format!("{}: not a map to take as a snapshot: {e}", path.display()),
+        })?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        self.doc.import_snapshot(&map, &name, date, note)?;
+        Ok(())
+    }
+
+    /// A snapshot, to read: its map as a picture and its headline figures.
+    pub fn snapshot_view(&mut self, id: i64) -> Result<SnapshotView, AppError> {
+        let snap = self
+            .doc
+            .snapshots()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| AppError::Input {
+                field: "snapshot".into(),
+                message: format!("there is no snapshot {id}"),
+            })?;
+        let map = self.doc.snapshot_map(id)?;
+        let a = takt_core::analyze(&map).map_err(|e| AppError::Input {
+            field: "snapshot".into(),
+            message: format!("the snapshot of {}: {e}", snap.taken),
+        })?;
+        let metrics = takt_core::compare::headline(&a)
+            .into_iter()
+            .filter_map(|(name, v)| Some((name.to_string(), figure_of(name, v?, &map))))
+            .collect();
+        Ok(SnapshotView {
+            taken: snap.taken,
+            label: snap.label,
+            name: map.name.clone(),
+            svg: takt_report::svg::map_svg(&map, &a),
+            metrics,
+        })
+    }
+
+    /// A metric's trend over the snapshots, with its chart.
+    pub fn trend(&mut self, metric: &str) -> Result<TrendView, AppError> {
+        let (snaps, xmr) = self.doc.trend(metric)?;
+        let map = self.doc.map(self.doc.current())?;
+        let title = match metric {
+            "lead_time_s" => "Lead time",
+            "pce" => "Process cycle efficiency",
+            "gate_time_s" => "Gate time",
+            "wip_items" => "Work in process",
+            other => other,
+        };
+        let fmt = |v: f64| figure_of(metric, v, map);
+        let svg = takt_report::charts::xmr_svg(&xmr, title, &fmt);
+        Ok(TrendView {
+            metric: metric.into(),
+            xmr,
+            snapshots: snaps
+                .into_iter()
+                .map(|s| SnapshotRow {
+                    id: s.id as f64,
+                    taken: s.taken,
+                    label: s.label,
+                })
+                .collect(),
+            svg,
+        })
+    }
+
+    /// The lineage view of the scenario on screen.
+    pub fn lineage_view(&mut self) -> Result<LineageView, AppError> {
+        let map = self.doc.map(self.scenario)?;
+        let overview = takt_core::lineage::overview(map).map_err(lineage_error)?;
+        Ok(LineageView {
+            ids: map.assets.iter().map(|a| a.id.clone()).collect(),
+            overview,
+        })
+    }
+
+    /// What lies downstream (impact) or upstream of an asset of the scenario on screen.
+    pub fn lineage_reach(
+        &mut self,
+        asset: &str,
+        downstream: bool,
+    ) -> Result<takt_core::lineage::Reach, AppError> {
+        let map = self.doc.map(self.scenario)?;
+        takt_core::lineage::reach_of(map, asset, downstream).map_err(lineage_error)
+    }
+
+    /// Reads a file of OpenLineage events and keeps what it describes until `merge_lineage`.
+    pub fn read_lineage(&mut self, path: &Path) -> Result<LineageImport, AppError> {
+        let file = std::fs::File::open(path).map_err(|e| AppError::file(path, e))?;
+        let l = takt_core::openlineage::read(std::io::BufReader::new(file))
+            .map_err(|e| AppError::file(path, e))?;
+        let map = self.doc.map(self.scenario)?;
+        let new_records = takt_core::openlineage::merge_ops(map, &l).len() as u32;
+        let shown = LineageImport {
+            file: path.display().to_string(),
+            events: l.events as u32,
+            assets: l.assets.len() as u32,
+            edges: l.edges.len() as u32,
+            runs: l.runs as u32,
+            new_records,
+            problems: l
+                .problems
+                .iter()
+                .map(|p| EventProblem {
+                    line: p.line as u32,
+                    message: p.message.clone(),
+                })
+                .collect(),
+            array: l.array,
+            cut: l.cut.clone(),
+        };
+        self.pending_lineage = Some((shown.file.clone(), l));
+        Ok(shown)
+    }
+
+    /// Merges the events read last into the scenario on screen, as one edit: the assets it has
+    /// already (by id) stay as they are, the rest are added. `None`: nothing was new.
+    pub fn merge_lineage(&mut self) -> Result<Option<Edited>, AppError> {
+        let Some((_, l)) = self.pending_lineage.take() else {
+            return Err(AppError::Input {
+                field: "openlineage".into(),
+                message: "no OpenLineage file is waiting to be imported; import it again".into(),
+            });
+        };
+        let ops = takt_core::openlineage::merge_ops(self.doc.map(self.scenario)?, &l);
+        if ops.is_empty() {
+            return Ok(None);
+        }
+        self.apply(&Op::Batch { ops }).map(Some)
+    }
+
+    /// Forgets the events read last (the user chose not to import them).
+    pub fn discard_lineage(&mut self) {
+        self.pending_lineage = None;
+    }
+
     /// The gate register of the scenario on screen.
     pub fn register(&mut self) -> Result<takt_core::gates::Register, AppError> {
         let (map, analysis) = self.doc.map_and_analysis(self.scenario)?;
@@ -360,6 +759,34 @@ impl Session {
         self.loaded()
     }
 
+    /// Adds `map` (mined from an event log) as a future state beside the others, named
+    /// "Measured" (or "Measured 2", ...), with the current state's name, calendar, demand and
+    /// unit so that the two compare like for like; switches to it.
+    pub fn add_measured(&mut self, mut map: ValueStream, source: &str) -> Result<Loaded, AppError> {
+        let current = self.doc.current();
+        let base = self.doc.map(current)?;
+        map.name = base.name.clone();
+        map.calendar = base.calendar;
+        map.demand = base.demand;
+        map.unit = base.unit;
+        let taken: Vec<String> = self
+            .doc
+            .scenarios()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let mut name = "Measured".to_string();
+        let mut k = 2;
+        while taken.contains(&name) {
+            name = format!("Measured {k}");
+            k += 1;
+        }
+        self.scenario =
+            self.doc
+                .add_scenario(&name, &map, &format!("mined from the event log {source}"))?;
+        self.loaded()
+    }
+
     pub fn rename(&mut self, name: &str, to: &str) -> Result<Loaded, AppError> {
         let to = new_name(to)?;
         let s = self.doc.scenario(name)?;
@@ -412,6 +839,11 @@ impl Session {
 }
 
 /// A name typed for a scenario, trimmed; an empty one is refused.
+/// A metric's value for people, in the map's unit: a time, a share, or a count.
+pub fn figure_of(metric: &str, v: f64, map: &ValueStream) -> String {
+    takt_core::figures::metric_text(metric, v, map.unit, &map.calendar)
+}
+
 fn new_name(name: &str) -> Result<&str, AppError> {
     let name = name.trim();
     if name.is_empty() {
@@ -455,4 +887,11 @@ pub fn free_path(dir: &Path, stem: &str) -> PathBuf {
         n += 1;
     }
     path
+}
+
+fn lineage_error(e: takt_core::lineage::LineageError) -> AppError {
+    AppError::Input {
+        field: "asset".into(),
+        message: e.to_string(),
+    }
 }

@@ -92,7 +92,9 @@ export async function launch({ args = [], dataDir, answers } = {}) {
   if (!fs.existsSync(answers)) fs.writeFileSync(answers, "");
   const port = await freePort();
   const nativePort = await freePort();
-  const env = { ...process.env, TAKT_DATA_DIR: dataDir, TAKT_DIALOG_ANSWER: answers };
+  // The page's own storage (WebKit keeps localStorage under XDG_DATA_HOME) is the data dir's
+  // too, so that no run sees what an earlier one left (a drawer's height, a paper size).
+  const env = { ...process.env, TAKT_DATA_DIR: dataDir, TAKT_DIALOG_ANSWER: answers, XDG_DATA_HOME: path.join(dataDir, "xdg-data") };
   // A flag the app ignores, by which this instance's process is found (to wait for its end).
   const instance = `--takt-instance=${path.basename(dataDir)}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   args = [...args, instance];
@@ -239,7 +241,8 @@ export async function saveScreenshot(browser, file) {
     window.takt_shooting = true;
     const tick = () => {
       if (!window.takt_shooting) return;
-      window.takt.editor.redraw();
+      // The canvas on screen: a hidden one draws nothing, and the snapshot waits for a paint.
+      (window.takt.view !== "map" ? window.takt.lineage : window.takt.editor).redraw();
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);

@@ -26,10 +26,84 @@ export const commands = {
 	 *  cancelled.
 	 */
 	exportReport: (format: ReportFormat, paper: Paper) => typedError<string | null, AppError>(__TAURI_INVOKE("export_report", { format, paper })),
+	/**
+	 *  Writes the executive report of 2 to 4 scenarios (the baseline first; none: the current
+	 *  state and up to three future states) to a file the user picks, like `export_report`.
+	 */
+	exportExecutive: (scenarios: string[], format: ReportFormat, paper: Paper) => typedError<string | null, AppError>(__TAURI_INVOKE("export_executive", { scenarios, format, paper })),
 	/**  How far the report being written is (`None`: none is being written). */
 	reportProgress: () => typedError<ReportProgress | null, AppError>(__TAURI_INVOKE("report_progress")),
 	/**  Asks the report being written to stop (between its stages); no file is left. */
 	cancelReport: () => typedError<null, AppError>(__TAURI_INVOKE("cancel_report")),
+	/**  Scenarios side by side (2 to 4, the first the baseline). */
+	compare: (scenarios: string[]) => typedError<CompareView, AppError>(__TAURI_INVOKE("compare", { scenarios })),
+	/**
+	 *  The compare view's pictures: the ladders on one time axis and the maps marked with their
+	 *  changes.
+	 */
+	comparePictures: (scenarios: string[]) => typedError<ComparePictures, AppError>(__TAURI_INVOKE("compare_pictures", { scenarios })),
+	/**
+	 *  The waterfall of each scenario after the first against it, worked off the session's lock on
+	 *  a thread of its own, with the progress and Cancel of a report (`report_progress`,
+	 *  `cancel_report`). `None`: cancelled.
+	 */
+	waterfalls: (scenarios: string[], metric: WaterfallMetric) => typedError<WaterfallView[] | null, AppError>(__TAURI_INVOKE("waterfalls", { scenarios, metric })),
+	/**
+	 *  Monte Carlo of 1 to 4 scenarios (`runs` each, seeded: the same seed gives the same
+	 *  figures), off the session's lock with the report's progress and Cancel; the share within
+	 *  `target` (a duration, "15wd") when given. `None`: cancelled.
+	 */
+	simulate: (scenarios: string[], runs: number, seed: number, target: string | null) => typedError<SimulationView | null, AppError>(__TAURI_INVOKE("simulate", { scenarios, runs, seed, target })),
+	/**  The kaizen board of the scenario on screen, today. */
+	kaizenBoard: () => typedError<BoardView, AppError>(__TAURI_INVOKE("kaizen_board")),
+	/**  Takes a snapshot of the current state, dated today, with a note. */
+	takeSnapshot: (note: string) => typedError<string, AppError>(__TAURI_INVOKE("take_snapshot", { note })),
+	/**  Takes a map file the user picks as a snapshot dated `date`. `false`: no file was picked. */
+	importSnapshot: (date: string, note: string) => typedError<boolean, AppError>(__TAURI_INVOKE("import_snapshot", { date, note })),
+	/**  A snapshot, to read (snapshots are not edited). */
+	snapshotView: (id: number | null) => typedError<SnapshotView, AppError>(__TAURI_INVOKE("snapshot_view", { id })),
+	/**  A metric's trend over the snapshots, as an XmR chart. */
+	trend: (metric: string) => typedError<TrendView, AppError>(__TAURI_INVOKE("trend", { metric })),
+	/**  The lineage view of the scenario on screen: layout, freshness, waste candidates. */
+	lineageView: () => typedError<LineageView, AppError>(__TAURI_INVOKE("lineage_view")),
+	/**  What lies downstream (`downstream`: impact) or upstream of an asset. */
+	lineageReach: (asset: string, downstream: boolean) => typedError<Reach, AppError>(__TAURI_INVOKE("lineage_reach", { asset, downstream })),
+	/**
+	 *  Reads a file of OpenLineage events the user picks (JSON Lines or a JSON array); the page
+	 *  shows what it holds, and the lines it could not read, before `merge_lineage`. `None`: no
+	 *  file was picked.
+	 */
+	readLineage: () => typedError<LineageImport | null, AppError>(__TAURI_INVOKE("read_lineage")),
+	/**  Merges the events read last into the scenario on screen (one edit). `None`: nothing new. */
+	mergeLineage: () => typedError<Edited | null, AppError>(__TAURI_INVOKE("merge_lineage")),
+	/**  Forgets the events read last. */
+	discardLineage: () => typedError<null, AppError>(__TAURI_INVOKE("discard_lineage")),
+	/**
+	 *  File ▸ Import ▸ Event Log: the log the user picks, its head and the columns guessed (kept
+	 *  for the wizard's next steps). `None`: no file was picked.
+	 */
+	readLog: () => typedError<LogPreview | null, AppError>(__TAURI_INVOKE("read_log")),
+	/**  How the preview's timestamps read with these settings. */
+	logTimes: (settings: LogSettings) => typedError<RowTimes[], AppError>(__TAURI_INVOKE("log_times", { settings })),
+	/**
+	 *  Reads the whole log with these settings, off the UI thread with the report's progress and
+	 *  Cancel. `None`: cancelled.
+	 */
+	mineLog: (settings: LogSettings) => typedError<LogRead | null, AppError>(__TAURI_INVOKE("mine_log", { settings })),
+	/**  The map the log read last makes with the frequency filter `min_share`, drawn. */
+	minedMap: (minShare: number | null) => typedError<MinedPreview, AppError>(__TAURI_INVOKE("mined_map", { minShare })),
+	/**
+	 *  Opens the mined map: as a new document (in the app's folder, named after the log), or as a
+	 *  scenario "Measured" of the open document. The wizard's log is then let go.
+	 */
+	openMined: (minShare: number | null, asScenario: boolean) => typedError<Loaded, AppError>(__TAURI_INVOKE("open_mined", { minShare, asScenario })),
+	/**  Lets go of the wizard's log (the wizard was closed). */
+	discardLog: () => typedError<null, AppError>(__TAURI_INVOKE("discard_log")),
+	/**
+	 *  A drawn scenario beside a measured one (mined from an event log): each step's and flow's
+	 *  figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
+	 */
+	calibration: (drawn: string, measured: string, byHand: HandPair[]) => typedError<Calibration, AppError>(__TAURI_INVOKE("calibration", { drawn, measured, byHand })),
 	/**
 	 *  The gate register of the scenario on screen. `watch`: every edit, undo and redo returns it
 	 *  from now on (the page shows it), or no longer.
@@ -132,6 +206,11 @@ export type Analysis = {
 	redundant_gates: ([string, string])[],
 	/**  Non-value time by waste category, per item, over the whole map. */
 	waste_s: { [key in string]: number | null },
+	/**
+	 *  Data assets that are waste, by category: "inventory" (nothing consumes them) and
+	 *  "transportation" (datasets copied with no transformation); categories with none left out.
+	 */
+	waste_assets: { [key in string]: number },
 	/**  Items counted waiting on flows (inventory). */
 	wip_items: number | null,
 	/**
@@ -190,12 +269,69 @@ export type AuditRow = {
 
 export type Automation = "manual" | "automated" | "hybrid";
 
+/**  One bar: what one kaizen item's changes (or the unclaimed ones) do to the metric. */
+export type Bar = {
+	/**  The kaizen item, or `None` for the changes no item claims. */
+	kaizen: string | null,
+	title: string,
+	/**  The bar, rounded (seconds, or a share for PCE). */
+	delta: number | null,
+	/**  The standard error of a sampled bar (`None` when exact). */
+	error: number | null,
+	/**  The steps this group adds, removes or changes, by id. */
+	steps: string[],
+	/**  The flows it adds, removes or changes, by key. */
+	flows: string[],
+	/**  Whether it changes the map's own figures (calendar, demand, simulation settings). */
+	map: boolean,
+	/**
+	 *  When the changes of several kaizen items cannot be made apart (one needs another's), they
+	 *  share one bar: the items (`None`: the unclaimed changes). Empty for one item's bar.
+	 */
+	together: (string | null)[],
+};
+
+export type Board = {
+	today: string,
+	/**  In the map's order. */
+	cards: Card[],
+	/**  Oldest first, the week of `today` last. */
+	velocity: Week[],
+};
+
+/**  The kaizen board of the scenario on screen, with its velocity chart. */
+export type BoardView = {
+	board: Board,
+	velocity_svg: string,
+};
+
 /**  The map's work calendar. Working days convert through it; calendar days do not. */
 export type Calendar = {
 	/**  Working hours in one working day (default 8). */
 	hours_per_day?: number | null,
 	/**  Working days in one week (default 5). */
 	days_per_week?: number | null,
+};
+
+export type Calibration = {
+	steps: StepPair[],
+	flows: FlowPair[],
+	/**  How many figures differ by more than a quarter. */
+	flagged: number,
+};
+
+export type Card = {
+	id: string,
+	title: string,
+	status: KaizenStatus,
+	owner: string | null,
+	due: string | null,
+	overdue: boolean,
+	/**  The step's name, or the flow's ends by name, it targets. */
+	target: string | null,
+	effect: string,
+	/**  When it was marked done (YYYY-MM-DD), when the trail says. */
+	done_on: string | null,
 };
 
 /**
@@ -215,12 +351,36 @@ export type Change = {
 	after: Placed | null,
 };
 
+/**
+ *  The compare view's pictures: the ladders on one time axis, and each scenario's map marked
+ *  with its changes, with the width of its drawing (to show them at one scale).
+ */
+export type ComparePictures = {
+	ladders_svg: string,
+	maps: MapPicture[],
+};
+
+/**  Scenarios side by side: each compared with the first (the baseline). */
+export type CompareView = {
+	names: string[],
+	/**  One per scenario, the baseline's with itself first. */
+	comparisons: Comparison[],
+	/**  Each scenario's map, for the small multiples and the names of changed steps. */
+	maps: ValueStream[],
+};
+
 export type Comparison = {
 	metrics: MetricDelta[],
 	steps_added: string[],
 	steps_removed: string[],
 	/**  Steps in both maps whose records differ, with the fields that differ. */
 	steps_changed: StepChange[],
+	/**  Flows by key (`from>to` or their id). */
+	flows_added: string[],
+	flows_removed: string[],
+	flows_changed: StepChange[],
+	/**  Waste per item by category (the DOWNTIME wastes), in either map. */
+	waste: WasteDelta[],
 	bottleneck: [(string | null), (string | null)],
 	/**
 	 *  Every mandatory gate of the first map that the second removes, bypasses or changes,
@@ -252,6 +412,11 @@ export type Control = {
 	required?: boolean,
 };
 
+export type CriticalShare = {
+	step: string,
+	share: number | null,
+};
+
 /**
  *  A data asset: a source system, data set, pipeline job, feature, feature store, model, model
  *  version or endpoint.
@@ -263,6 +428,10 @@ export type DataAsset = {
 	team?: string | null,
 	/**  Time to produce or refresh this asset once its inputs are there (its latency). */
 	lt?: Duration | null,
+	/**  Where each number came from, by field name ("lt"): an imported run history is measured. */
+	provenance?: { [key in string]: Provenance },
+	/**  Free text (an imported dataset's schema fields). */
+	notes?: string,
 	x?: number | null,
 	y?: number | null,
 };
@@ -302,6 +471,12 @@ export type Edited = {
 /**  An element of the document, as errors and warnings name it. */
 export type Element = { kind: "map" } | { kind: "team"; id: string } | { kind: "step"; id: string } | { kind: "flow"; id: string } | { kind: "asset"; id: string } | { kind: "lineage"; id: string } | { kind: "link"; id: string } | { kind: "kaizen"; id: string };
 
+/**  A line of an OpenLineage file that could not be read. */
+export type EventProblem = {
+	line: number,
+	message: string,
+};
+
 /**
  *  One item of evidence a gate needs: a record, not a string. Version 1 files wrote a title
  *  alone ("Validation report"); it reads as an item of that title with the status "missing".
@@ -325,7 +500,20 @@ export type EvidenceKind = "document" | "test_report" | "sign_off" | "log_extrac
 export type EvidenceStatus = "missing" | "requested" | "provided" | "accepted" | "expired";
 
 /**  What an export wrote. */
-export type ExportFormat = "json" | "png" | "svg";
+export type ExportFormat = "json" | "png" | "svg" | 
+/**  A table the page made (the lineage panel's list). */
+"csv";
+
+/**  One figure, drawn and measured. */
+export type Figure = {
+	/**  "pt", "lt", "wait" or "p". */
+	field: string,
+	drawn: number | null,
+	measured: number | null,
+	/**  (measured - drawn) / drawn; none where either is missing or the drawn value is zero. */
+	change: number | null,
+	flagged: boolean,
+};
 
 /**  A flow from one step to another, with an optional queue on it. */
 export type Flow = {
@@ -361,6 +549,16 @@ export type FlowMetrics = {
 	flow_time_s: number | null,
 	flow_load: number | null,
 	flow_efficiency: number | null,
+};
+
+/**  A drawn flow and its measured one. */
+export type FlowPair = {
+	/**  "from>to" of each. */
+	drawn: string | null,
+	measured: string | null,
+	/**  The drawn flow's ends' names, "A -> B" (the measured flow's where none was drawn). */
+	label: string,
+	figures: Figure[],
 };
 
 /**  What a future state does to a mandatory gate of the current state. */
@@ -427,6 +625,12 @@ export type GateRow = {
 /**  A gate's standing, worst first. */
 export type GateStatus = "over_sla" | "evidence_missing" | "redundant" | "evidence_outstanding" | "in_order";
 
+/**  A pair of steps the user made by hand in the measured-versus-drawn panel. */
+export type HandPair = {
+	drawn: string,
+	measured: string,
+};
+
 export type Handoffs = {
 	/**  Item and rework flows between steps of different teams. */
 	total: number,
@@ -488,6 +692,35 @@ export type LineageEdge = {
 	to: string,
 };
 
+/**  OpenLineage events read from a file, before they are merged into the scenario on screen. */
+export type LineageImport = {
+	file: string,
+	events: number,
+	assets: number,
+	edges: number,
+	/**  Completed runs whose durations gave jobs their measured latency. */
+	runs: number,
+	/**  What merging adds: assets and edges the scenario does not have yet. */
+	new_records: number,
+	/**
+	 *  Lines (or array elements, with `array`) that could not be read: nothing is imported
+	 *  until the user confirms importing the rest.
+	 */
+	problems: EventProblem[],
+	array: boolean,
+	/**  Edges left out because lineage cannot loop, as `from>to`. */
+	cut: string[],
+};
+
+/**
+ *  The lineage view of the scenario on screen: the core's layout and answers, with the asset
+ *  ids they index (the page may have moved on by the time they arrive).
+ */
+export type LineageView = {
+	ids: string[],
+	overview: Overview,
+};
+
 export type LinkMode = "read" | "write";
 
 export type LittlesLaw = {
@@ -521,6 +754,53 @@ export type Loaded = {
 	can_redo: boolean,
 };
 
+/**  The columns the reader guesses, by name. */
+export type LogGuess = {
+	case: string | null,
+	activity: string | null,
+	start: string | null,
+	end: string | null,
+	resource: string | null,
+};
+
+/**  The head of the log the user picked. */
+export type LogPreview = {
+	file: string,
+	bytes: number | null,
+	delimiter: string,
+	header: string[],
+	rows: string[][],
+	lines: number[],
+	guess: LogGuess,
+};
+
+/**  The log read whole. */
+export type LogRead = {
+	events: number,
+	cases: number,
+	activities: number,
+	has_start: boolean,
+	median_case_s: number | null,
+};
+
+/**  How the wizard maps the log's columns and reads its times. */
+export type LogSettings = {
+	case: string,
+	activity: string,
+	/**  None: one timestamp per event. */
+	start: string | null,
+	end: string,
+	resource: string | null,
+	/**  The zone of timestamps that name none: "UTC" or an offset such as "+02:00". */
+	tz: string,
+	/**  A chrono format, when the timestamps are not ISO 8601. */
+	time_format: string | null,
+	/**  Leave out events that end before they start. */
+	skip_reversed: boolean,
+	/**  One timestamp per event: each starts when the case's previous event ended. */
+	start_from_previous: boolean,
+};
+
 export type MandatoryChange = {
 	gate: string,
 	name: string,
@@ -528,6 +808,11 @@ export type MandatoryChange = {
 	/**  The fields that differ (for a changed gate). */
 	fields: string[],
 	justification: Justification | null,
+};
+
+export type MapPicture = {
+	svg: string,
+	width: number | null,
 };
 
 /**
@@ -566,6 +851,16 @@ export type MetricDelta = {
 	delta: number | null,
 };
 
+/**  The map the frequency filter makes, drawn. */
+export type MinedPreview = {
+	steps: number,
+	flows: number,
+	left_out: string[],
+	svg: string,
+	lead_time: string,
+	process_time: string,
+};
+
 /**  An edit. */
 export type Op = 
 /**  Add a record, at the end of its collection or at `index`. */
@@ -581,12 +876,54 @@ export type Op =
 /**  Several edits as one: all apply, or none. */
 { op: "batch"; ops: Op[] };
 
+/**
+ *  What the lineage view draws, and the questions it answers without being asked: where each
+ *  asset sits, how fresh its data can be, and which assets are waste candidates. Indices are
+ *  positions in `doc.assets`.
+ */
+export type Overview = {
+	/**
+	 *  Each asset's column: sources (nothing upstream) in 0, every other asset one past its
+	 *  furthest input (the longest chain behind it), endpoints all in the last column.
+	 */
+	layer: number[],
+	/**  Each asset's place in its column, ordered so that edges cross little (barycentres). */
+	row: number[],
+	/**  How many assets each column holds. */
+	column: number[],
+	/**
+	 *  Each asset's lineage lead time: its own latency plus the slowest chain behind it, in
+	 *  seconds (as `lead_time`).
+	 */
+	fresh_s: (number | null)[],
+	/**
+	 *  The input on the chain that sets `fresh_s` (the first of the slowest; none for a
+	 *  source): follow it back to a source to draw the chain.
+	 */
+	via: (number | null)[],
+	/**  Assets nothing consumes: inventory waste (as `unconsumed`). */
+	unconsumed: number[],
+	/**
+	 *  Datasets that copy another dataset with no transformation: transportation waste
+	 *  candidates (as `validate::Graph::copies`).
+	 */
+	copies: number[],
+};
+
 export type Paper = "a4" | "letter";
 
 /**  A record at its position in its collection. */
 export type Placed = {
 	index: number,
 	record: Record,
+};
+
+export type Point = {
+	/**  YYYY-MM-DD. */
+	date: string,
+	value: number | null,
+	/**  |value - previous value|; none for the first point. */
+	mr: number | null,
 };
 
 /**  One rule an edit would break. */
@@ -609,6 +946,30 @@ export type Range = {
 	min: Duration,
 	likely?: Duration | null,
 	max: Duration,
+};
+
+/**
+ *  What a change to an asset touches (downstream), or what an asset depends on (upstream),
+ *  in data and in work: the question behind the lineage view's Impact and Upstream.
+ */
+export type Reach = {
+	asset: string,
+	/**  Downstream (impact) or upstream. */
+	downstream: boolean,
+	/**  The assets reached (not the asset itself), in document order. */
+	assets: string[],
+	/**
+	 *  Downstream: the steps that read the asset or any asset reached; upstream: the steps
+	 *  that write any of them. In document order.
+	 */
+	steps: string[],
+	/**
+	 *  The gates those steps pass through: each gate among them, and downstream (upstream) of
+	 *  them along the value stream's forward flows. In document order.
+	 */
+	gates: string[],
+	/**  Downstream: the endpoints reached; upstream: the sources. */
+	ends: string[],
 };
 
 /**
@@ -648,6 +1009,16 @@ export type ReportProgress = {
 	stage: string,
 };
 
+/**  How a preview row's timestamps read with the settings: RFC 3339 in UTC, or why not. */
+export type RowTimes = {
+	line: number,
+	start: string | null,
+	end: string | null,
+	problem: string | null,
+};
+
+export type Rule = "outside_limits" | "run_of_eight";
+
 /**  One rung of the timeline ladder: `ladder[i]` belongs to `critical_path[i]`. */
 export type Rung = {
 	/**  Queue before the step, on the flow the critical path arrives by. */
@@ -671,9 +1042,56 @@ export type Sentence = {
 	text: string,
 };
 
+export type Signal = {
+	index: number,
+	rule: Rule,
+};
+
+/**  One scenario's Monte Carlo, as the simulation panel and the compare view show it. */
+export type SimSeries = {
+	scenario: string,
+	runs: number,
+	mean_s: number | null,
+	p50_s: number | null,
+	p85_s: number | null,
+	p95_s: number | null,
+	min_s: number | null,
+	max_s: number | null,
+	deterministic_s: number | null,
+	/**  The share of runs that finished within the target (when one was given). */
+	within: number | null,
+	/**  How often each step was on the critical path, most often first. */
+	critical: CriticalShare[],
+};
+
 /**  How the Monte Carlo samples ranges. */
 export type SimulationSettings = {
 	distribution?: Distribution,
+};
+
+/**  Monte Carlo of 1 to 4 scenarios: each one's figures, and the overlaid histogram. */
+export type SimulationView = {
+	series: SimSeries[],
+	/**  The target, in seconds, when one was given. */
+	target_s: number | null,
+	svg: string,
+};
+
+/**  A snapshot, as the trend lists it. */
+export type SnapshotRow = {
+	id: number | null,
+	taken: string,
+	label: string,
+};
+
+/**  A snapshot opened to read: its map drawn, and its headline figures. */
+export type SnapshotView = {
+	taken: string,
+	label: string,
+	name: string,
+	svg: string,
+	/**  Each headline metric's name and value, for people. */
+	metrics: ([string, string])[],
 };
 
 export type Split = 
@@ -756,10 +1174,32 @@ export type StepMetrics = {
 	rework_s: number | null,
 };
 
+/**  A drawn step and its measured one (either may be missing: not paired). */
+export type StepPair = {
+	drawn: string | null,
+	drawn_name: string | null,
+	measured: string | null,
+	measured_name: string | null,
+	/**  "name", "hand", or "" when not paired. */
+	by: string,
+	figures: Figure[],
+};
+
 export type Team = {
 	id: string,
 	name: string,
 	color?: string | null,
+};
+
+/**
+ *  A metric's trend over the snapshots: the XmR chart, its picture, and the snapshot of each
+ *  point.
+ */
+export type TrendView = {
+	metric: string,
+	xmr: Xmr,
+	snapshots: SnapshotRow[],
+	svg: string,
 };
 
 /**  The unit a duration was entered in. */
@@ -836,11 +1276,59 @@ export type Warning = {
 /**  The eight wastes (DOWNTIME). */
 export type Waste = "defects" | "overproduction" | "waiting" | "non_utilised_talent" | "transportation" | "inventory" | "motion" | "extra_processing";
 
+/**  One category of waste in two maps, seconds per item. */
+export type WasteDelta = {
+	category: string,
+	before: number | null,
+	after: number | null,
+	delta: number | null,
+};
+
 /**
  *  A waste tag: the category alone ("waiting"), or with the share of the step's non-value time it
  *  explains (`{"kind": "waiting", "share": 0.6}`). Untagged shares split what is left equally.
  */
 export type WasteTag = Waste | { kind: Waste; share: number | null };
+
+export type Waterfall = {
+	metric: WaterfallMetric,
+	before: number | null,
+	after: number | null,
+	/**  Largest effect first (by size), the unclaimed group last. */
+	bars: Bar[],
+	/**  Every coalition evaluated (true), or orders sampled. */
+	exact: boolean,
+	/**  Analyses run. */
+	evaluations: number,
+};
+
+/**  The metric a waterfall splits. */
+export type WaterfallMetric = "lead_time" | "gate_time" | "pce";
+
+/**  A scenario's waterfall against the baseline, and its chart. */
+export type WaterfallView = {
+	scenario: string,
+	waterfall: Waterfall,
+	svg: string,
+};
+
+export type Week = {
+	/**  The Monday it starts on, YYYY-MM-DD. */
+	start: string,
+	done: number,
+};
+
+export type Xmr = {
+	points: Point[],
+	mean: number | null,
+	/**  The mean moving range; none with fewer than two points. */
+	mr_bar: number | null,
+	ucl: number | null,
+	lcl: number | null,
+	/**  The moving ranges' upper limit. */
+	mr_ucl: number | null,
+	signals: Signal[],
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -51,6 +51,9 @@ impl From<UnitArg> for Unit {
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportKind {
     Compliance,
+    /// Scenarios compared, what each change buys, the distributions, the trend, the top kaizen
+    /// items and the maps: for leaders.
+    Executive,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,11 +111,15 @@ enum Command {
         runs: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also say the chance of finishing within this time ("15wd", "3w").
+        #[arg(long)]
+        within: Option<String>,
         #[arg(long)]
         json: bool,
     },
-    /// Data lineage questions (ask one).
-    #[command(group = clap::ArgGroup::new("question").required(true).multiple(false))]
+    /// Data lineage: the whole view (each asset's column and row in the layered layout, its
+    /// freshness and the chain that sets it, the waste candidates), or one question.
+    #[command(group = clap::ArgGroup::new("question").required(false).multiple(false))]
     Lineage {
         file: PathBuf,
         /// Everything downstream of this asset, and the steps that read it.
@@ -134,6 +141,64 @@ enum Command {
     Diff {
         a: PathBuf,
         b: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare 2 to 4 scenarios side by side, the first as the baseline: every headline metric
+    /// and waste category with its delta, the steps and flows each adds, removes and changes,
+    /// and a waterfall of what each kaizen item's changes buy (Shapley values).
+    Compare {
+        /// A document (.takt) with --scenarios, or 2 to 4 maps (.json), the baseline first.
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// In a document: the scenarios, comma-separated, the baseline first (default: the
+        /// current state and up to three future states).
+        #[arg(long)]
+        scenarios: Option<String>,
+        /// The metric the waterfall splits: lead_time_s, gate_time_s or pce.
+        #[arg(long, default_value = "lead_time_s")]
+        waterfall: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a snapshot of a document's current state, dated today, or bring an earlier state in
+    /// from a map file with its date.
+    Snapshot {
+        /// The document (.takt).
+        file: PathBuf,
+        /// A map file (.json) to take as the snapshot instead of the current state.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// The snapshot's date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        at: Option<String>,
+        /// A note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Bring lineage in from elsewhere.
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+    /// The kaizen board: the items by status, with owner, due date (overdue marked), target and
+    /// expected effect, and the items done per week over the last 12 weeks (from the trail).
+    Board {
+        /// A document (.takt) or a map (.json; no trail, so no velocity).
+        file: PathBuf,
+        /// In a document: the scenario (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A metric's trend over a document's snapshots, as an XmR chart: the centre line, the
+    /// natural process limits and the signals.
+    Trend {
+        file: PathBuf,
+        /// lead_time_s (default), pce, gate_time_s, wip_items or another headline metric.
+        #[arg(long, default_value = "lead_time_s")]
+        metric: String,
         #[arg(long)]
         json: bool,
     },
@@ -176,6 +241,10 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ReportKind::Compliance)]
         kind: ReportKind,
+        /// The executive report's scenarios, comma-separated, the baseline first (default: the
+        /// current state and up to three future states).
+        #[arg(long)]
+        scenarios: Option<String>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
         format: ReportFormat,
         /// In a document: the scenario (default: the current state).
@@ -199,6 +268,46 @@ enum Command {
     },
     /// Print the JSON Schema of the map format.
     Schema,
+    /// Generate a synthetic MLOps event log (CSV, for tests and benchmarks) on standard output:
+    /// drift detection, data pulls whose failed validations loop back, training, overlapping
+    /// bias and performance tests, a review in office hours, canary and promotion.
+    GenLog {
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+        cases: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Mine an event log (CSV or XES): the performance directly-follows graph, with PM4Py's semantics,
+    /// and a current-state map whose every number is measured.
+    Mine(MineArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Csv,
+    Xes,
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// OpenLineage run events (JSON Lines, as Marquez and the OpenLineage clients write them, or
+    /// a JSON array): datasets and jobs as assets, input -> job -> output edges, each job's
+    /// median run time as its measured latency. Lines that are not events are listed, and
+    /// nothing is imported unless --skip-bad.
+    Openlineage {
+        /// The events file.
+        events: PathBuf,
+        /// Write a map of the lineage to this file (it must not exist).
+        #[arg(short, long, conflicts_with = "into")]
+        output: Option<PathBuf>,
+        /// Merge into this document's current state, as one undoable edit (assets it has
+        /// already are kept).
+        #[arg(long)]
+        into: Option<PathBuf>,
+        /// Import the valid events even when some lines are not events.
+        #[arg(long)]
+        skip_bad: bool,
+    },
 }
 
 /// A failure to report: invalid input (exit 1).
@@ -320,13 +429,28 @@ fn run(cmd: Command) -> Result<String, Failure> {
             file,
             runs,
             seed,
+            within,
             json: as_json,
         } => {
             let (_, doc) = read(&file)?;
             let s = takt_core::simulate::simulate(&doc, runs, seed)
                 .map_err(|e| Failure(e.to_string()))?;
+            let within = match within {
+                None => None,
+                Some(t) => {
+                    let d: takt_core::Duration = t
+                        .parse()
+                        .map_err(|e| Failure(format!("--within '{t}': {e}")))?;
+                    let secs = d.seconds(&doc.calendar);
+                    Some((t, secs, s.within(secs)))
+                }
+            };
             if as_json {
-                return Ok(json(&s));
+                let mut v = serde_json::to_value(&s).expect("serialises");
+                if let Some((_, secs, share)) = within {
+                    v["within"] = serde_json::json!({"target_s": secs, "share": share});
+                }
+                return Ok(json(&v));
             }
             let h = |x: f64| human(x, doc.unit, &doc.calendar);
             let mut out = format!("{}: {} runs, seed {}\n", doc.name, s.runs, s.seed);
@@ -339,6 +463,9 @@ fn run(cmd: Command) -> Result<String, Failure> {
             out += "On the critical path:\n";
             for c in s.critical.iter().take(15) {
                 out += &format!("  {:>5.1}%  {}\n", c.share * 100.0, label(&doc, &c.step));
+            }
+            if let Some((t, _, share)) = within {
+                out += &format!("Finished within {t}: {}\n", format::percent(share, 1));
             }
             Ok(out)
         }
@@ -395,8 +522,172 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     u.iter().map(|x| format!("{x}\n")).collect()
                 })
             } else {
-                unreachable!("clap requires one question (exit 2 with the usage otherwise)")
+                let ov = takt_core::lineage::overview(&doc).map_err(fail)?;
+                Ok(lineage_view(&doc, &ov, as_json))
             }
+        }
+        Command::Compare {
+            files,
+            scenarios,
+            waterfall,
+            json: as_json,
+        } => compare_command(&files, scenarios.as_deref(), &waterfall, as_json),
+        Command::Snapshot {
+            file,
+            from,
+            at,
+            note,
+        } => {
+            if !takt_store::looks_like_document(&file) {
+                return Err(Failure(format!(
+                    "{}: snapshots are kept in a Takt document (.takt); this is not one",
+                    file.display()
+                )));
+            }
+            let mut doc = open_document(&file)?;
+            let date = at.unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
+            let id = match &from {
+                None => doc.snapshot(&date, &note).map_err(store)?,
+                Some(f) => {
+                    let (_, map) = read(f)?;
+                    let name = f.display().to_string();
+                    doc.import_snapshot(&map, &name, &date, &note)
+                        .map_err(store)?
+                }
+            };
+            doc.close().map_err(store)?;
+            Ok(format!(
+                "{}: snapshot {id} dated {date}{}\n",
+                file.display(),
+                from.map(|f| format!(" from {}", f.display()))
+                    .unwrap_or_default()
+            ))
+        }
+        Command::Import {
+            what:
+                ImportKind::Openlineage {
+                    events,
+                    output,
+                    into,
+                    skip_bad,
+                },
+        } => import_openlineage(&events, output.as_deref(), into.as_deref(), skip_bad),
+        Command::Board {
+            file,
+            scenario,
+            json: as_json,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            let (map, done) = if takt_store::looks_like_document(&file) {
+                let mut doc = open_document(&file)?;
+                let s = pick(&doc, scenario.as_deref())?;
+                let done = doc.kaizen_done(s).map_err(store)?;
+                (doc.map(s).map_err(store)?.clone(), done)
+            } else {
+                (read_map(&file, scenario.as_deref())?, Default::default())
+            };
+            let b = takt_core::board::board(&map, &done, today);
+            if as_json {
+                return Ok(json(&b));
+            }
+            let mut out = format!(
+                "{}: {} kaizen items, today {}\n",
+                map.name,
+                b.cards.len(),
+                b.today
+            );
+            for (status, label) in [
+                (takt_core::model::KaizenStatus::Idea, "Idea"),
+                (takt_core::model::KaizenStatus::Planned, "Planned"),
+                (takt_core::model::KaizenStatus::Doing, "In progress"),
+                (takt_core::model::KaizenStatus::Done, "Done"),
+                (takt_core::model::KaizenStatus::Dropped, "Dropped"),
+            ] {
+                let cards: Vec<_> = b.cards.iter().filter(|c| c.status == status).collect();
+                out += &format!("{label} ({})\n", cards.len());
+                for c in cards {
+                    let mut line = format!("  {}", c.title);
+                    if let Some(o) = &c.owner {
+                        line += &format!(" · {o}");
+                    }
+                    if let Some(d) = &c.due {
+                        line += &if c.overdue {
+                            format!(" · OVERDUE (due {d})")
+                        } else {
+                            format!(" · due {d}")
+                        };
+                    }
+                    if let Some(t) = &c.target {
+                        line += &format!(" · on {t}");
+                    }
+                    if let Some(d) = &c.done_on {
+                        line += &format!(" · done {d}");
+                    }
+                    out += &line;
+                    out += "\n";
+                }
+            }
+            let counts: Vec<String> = b.velocity.iter().map(|w| w.done.to_string()).collect();
+            let total: u32 = b.velocity.iter().map(|w| w.done).sum();
+            out += &format!(
+                "Done per week since {} (12 weeks): {} ({total} in all)\n",
+                b.velocity.first().map_or("", |w| w.start.as_str()),
+                counts.join(" ")
+            );
+            Ok(out)
+        }
+        Command::Trend {
+            file,
+            metric,
+            json: as_json,
+        } => {
+            let mut doc = open_document(&file)?;
+            let (points, x) = doc.trend(&metric).map_err(store)?;
+            if as_json {
+                return Ok(json(&serde_json::json!({
+                    "metric": metric,
+                    "points": x.points.iter().map(|p| serde_json::json!({"date": p.date, "value": p.value})).collect::<Vec<_>>(),
+                    "mean": x.mean, "mr_bar": x.mr_bar, "ucl": x.ucl, "lcl": x.lcl,
+                    "mr_ucl": x.mr_ucl, "signals": x.signals,
+                })));
+            }
+            let map = doc.map(doc.current()).map_err(store)?.clone();
+            let show = |v: f64| metric_text(&metric, v, &map);
+            let mut out = format!(
+                "{}: {metric} over {} snapshots\n",
+                file.display(),
+                points.len()
+            );
+            for (i, (p, snap)) in x.points.iter().zip(&points).enumerate() {
+                let flags: Vec<&str> = x
+                    .signals
+                    .iter()
+                    .filter(|s| s.index as usize == i)
+                    .map(|s| s.rule.words())
+                    .collect();
+                out += &format!(
+                    "  {}  {:>12}  {}{}\n",
+                    p.date,
+                    show(p.value),
+                    snap.label,
+                    if flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  <- {}", flags.join("; "))
+                    }
+                );
+            }
+            if let (Some(m), Some(u), Some(l)) = (x.mean, x.ucl, x.lcl) {
+                out += &format!(
+                    "  centre line {}, limits {} .. {}\n",
+                    show(m),
+                    show(l),
+                    show(u)
+                );
+            } else {
+                out += "  (a chart needs two snapshots or more)\n";
+            }
+            Ok(out)
         }
         Command::Diff {
             a,
@@ -465,7 +756,8 @@ fn run(cmd: Command) -> Result<String, Failure> {
         }
         Command::Report {
             file,
-            kind: ReportKind::Compliance,
+            kind,
+            scenarios,
             format,
             scenario,
             paper,
@@ -479,6 +771,43 @@ fn run(cmd: Command) -> Result<String, Failure> {
             let author = author
                 .or_else(takt_store::os_user)
                 .unwrap_or_else(|| "unknown".into());
+            let format = match format {
+                ReportFormat::Pdf => takt_report::Format::Pdf,
+                ReportFormat::Html => takt_report::Format::Html,
+                ReportFormat::Json => takt_report::Format::Json,
+            };
+            let paper = match paper {
+                PaperArg::A4 => takt_report::Paper::A4,
+                PaperArg::Letter => takt_report::Paper::Letter,
+            };
+            if let ReportKind::Executive = kind {
+                if !takt_store::looks_like_document(&file) {
+                    return Err(Failure(format!(
+                        "{}: the executive report compares the scenarios of a Takt document (.takt); for map files, use takt compare",
+                        file.display()
+                    )));
+                }
+                let mut doc = open_document(&file)?;
+                let names: Vec<String> = scenarios
+                    .as_deref()
+                    .map(|l| l.split(',').map(|n| n.trim().to_string()).collect())
+                    .unwrap_or_default();
+                let input = takt_report::executive_input(&mut doc, &names, &date, &author)
+                    .map_err(store)?;
+                let e = takt_report::executive::executive(input, &mut |_, _| true)
+                    .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+                let bytes = takt_report::render_executive(&e, format, paper, &mut |_, _| true)
+                    .map_err(|e| Failure(e.to_string()))?;
+                takt_report::write_atomically(&output, &bytes)
+                    .map_err(|e| Failure(e.to_string()))?;
+                return Ok(format!(
+                    "{} -> {} ({} scenarios, {} KB)\n",
+                    file.display(),
+                    output.display(),
+                    e.scenarios.len(),
+                    bytes.len().div_ceil(1024)
+                ));
+            }
             let report = if takt_store::looks_like_document(&file) {
                 let mut doc = open_document(&file)?;
                 let s = pick(&doc, scenario.as_deref())?;
@@ -490,15 +819,6 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     .file_name()
                     .map_or(String::new(), |n| n.to_string_lossy().into_owned());
                 takt_report::of_map(&map, &a, &source, &date, &author)
-            };
-            let format = match format {
-                ReportFormat::Pdf => takt_report::Format::Pdf,
-                ReportFormat::Html => takt_report::Format::Html,
-                ReportFormat::Json => takt_report::Format::Json,
-            };
-            let paper = match paper {
-                PaperArg::A4 => takt_report::Paper::A4,
-                PaperArg::Letter => takt_report::Paper::Letter,
             };
             let bytes = takt_report::render(&report, format, paper, &mut |_, _| true)
                 .map_err(|e| Failure(e.to_string()))?;
@@ -618,6 +938,21 @@ fn run(cmd: Command) -> Result<String, Failure> {
             seed,
         ))),
         Command::Schema => Ok(format::schema()),
+        Command::GenLog { cases, seed } => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match takt_mine::gen::generate(cases as usize, seed, &mut w).and_then(|_| {
+                use std::io::Write;
+                w.flush()
+            }) {
+                // A closed pipe (`takt gen-log | head`) is not an error of ours.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Failure(format!("cannot write the log: {e}")))
+                }
+                _ => Ok(String::new()),
+            }
+        }
+        Command::Mine(a) => mine(a),
         Command::Convert {
             input,
             output,
@@ -801,28 +1136,401 @@ fn label(doc: &ValueStream, id: &str) -> String {
     }
 }
 
-fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
-    if takt_core::figures::is_working(metric) {
-        human_working(v, doc.unit, &doc.calendar)
-    } else if metric.ends_with("_s") {
-        human(v, doc.unit, &doc.calendar)
-    } else if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
-        format::percent(v, 1)
-    } else {
-        format!("{v}")
+/// `takt lineage FILE`: every asset where the lineage view draws it, how fresh its data can be
+/// and the chain behind that, the waste candidates.
+fn lineage_view(doc: &ValueStream, ov: &takt_core::lineage::Overview, as_json: bool) -> String {
+    let id = |i: u32| doc.assets[i as usize].id.as_str();
+    let chain = |mut i: usize| {
+        let mut out = Vec::new();
+        while let Some(v) = ov.via[i] {
+            i = v as usize;
+            out.push(doc.assets[i].id.clone());
+        }
+        out
+    };
+    let unconsumed: Vec<&str> = ov.unconsumed.iter().map(|&i| id(i)).collect();
+    let copies: Vec<&str> = ov.copies.iter().map(|&i| id(i)).collect();
+    if as_json {
+        let assets: Vec<serde_json::Value> = doc
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                serde_json::json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "kind": a.kind,
+                    "team": a.team,
+                    "column": ov.layer[i],
+                    "row": ov.row[i],
+                    "fresh_s": ov.fresh_s[i],
+                    "chain": chain(i),
+                })
+            })
+            .collect();
+        return json(&serde_json::json!({
+            "assets": assets,
+            "edges": doc.lineage,
+            "unconsumed": unconsumed,
+            "copies": copies,
+        }));
     }
+    let mut out = format!(
+        "{} assets in {} columns, {} edges\n",
+        doc.assets.len(),
+        ov.column.len(),
+        doc.lineage.len()
+    );
+    let mut order: Vec<usize> = (0..doc.assets.len()).collect();
+    order.sort_by_key(|&i| (ov.layer[i], ov.row[i]));
+    for i in order {
+        let a = &doc.assets[i];
+        let fresh = if ov.fresh_s[i] > 0.0 {
+            format!(", fresh {}", human(ov.fresh_s[i], None, &doc.calendar))
+        } else {
+            String::new()
+        };
+        let kind = serde_json::to_value(a.kind).unwrap_or_default();
+        out += &format!(
+            "  [{}] {} ({}{fresh})\n",
+            ov.layer[i],
+            a.id,
+            kind.as_str().unwrap_or("")
+        );
+    }
+    for (i, a) in doc.assets.iter().enumerate() {
+        if a.kind == takt_core::model::AssetKind::Endpoint {
+            out += &format!(
+                "Endpoint {}: lineage lead time {}, set by {}\n",
+                a.id,
+                human(ov.fresh_s[i], None, &doc.calendar),
+                chain(i).join(" <- ")
+            );
+        }
+    }
+    if !unconsumed.is_empty() {
+        out += &format!(
+            "Inventory waste (nothing consumes them): {}\n",
+            unconsumed.join(", ")
+        );
+    }
+    if !copies.is_empty() {
+        out += &format!(
+            "Transportation waste candidates (copies): {}\n",
+            copies.join(", ")
+        );
+    }
+    out
+}
+
+/// `takt import openlineage`.
+fn import_openlineage(
+    events: &Path,
+    output: Option<&Path>,
+    into: Option<&Path>,
+    skip_bad: bool,
+) -> Result<String, Failure> {
+    if output.is_none() && into.is_none() {
+        return Err(Failure(
+            "say where the lineage goes: -o map.json, or --into doc.takt".into(),
+        ));
+    }
+    let file = std::fs::File::open(events)
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", events.display())))?;
+    let l = takt_core::openlineage::read(std::io::BufReader::new(file))
+        .map_err(|e| Failure(format!("{}: cannot read: {e}", events.display())))?;
+    if !l.problems.is_empty() && !skip_bad {
+        let what = if l.array { "element" } else { "line" };
+        let mut msg: Vec<String> = l
+            .problems
+            .iter()
+            .map(|p| format!("{}: {what} {}: {}", events.display(), p.line, p.message))
+            .collect();
+        msg.push(format!(
+            "{}: nothing imported; {} events are valid (--skip-bad imports them)",
+            events.display(),
+            l.events
+        ));
+        return Err(Failure(msg.join("\n")));
+    }
+    let summary = format!(
+        "{} events: {} assets, {} edges, {} completed runs timed{}",
+        l.events,
+        l.assets.len(),
+        l.edges.len(),
+        l.runs,
+        if l.cut.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} edges left out, as lineage cannot loop ({})",
+                l.cut.len(),
+                l.cut.join(", ")
+            )
+        }
+    );
+    if let Some(out) = output {
+        if out.exists() {
+            return Err(Failure(format!(
+                "{}: the file exists already; choose another name",
+                out.display()
+            )));
+        }
+        let mut map = ValueStream::new(format!(
+            "Lineage from {}",
+            events
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        ));
+        map.assets = l.assets;
+        map.lineage = l.edges;
+        takt_core::validate(&map).map_err(|e| Failure(format!("{}: {e}", events.display())))?;
+        std::fs::write(out, format::to_json(&map))
+            .map_err(|e| Failure(format!("{}: cannot write: {e}", out.display())))?;
+        return Ok(format!(
+            "{} -> {}: {summary}\n",
+            events.display(),
+            out.display()
+        ));
+    }
+    let target = into.expect("one of the two");
+    let mut doc = open_document(target)?;
+    let s = doc.current();
+    let have = doc.map(s).map_err(store)?.clone();
+    let ops = takt_core::openlineage::merge_ops(&have, &l);
+    let added = ops.len();
+    if added > 0 {
+        doc.apply(s, &Op::Batch { ops }).map_err(store)?;
+    }
+    doc.close().map_err(store)?;
+    Ok(format!(
+        "{} -> {} (current state): {summary}; {added} records added\n",
+        events.display(),
+        target.display()
+    ))
+}
+
+/// `takt compare`: 2 to 4 scenarios of a document, or 2 to 4 map files, the first the baseline.
+fn compare_command(
+    files: &[PathBuf],
+    scenarios: Option<&str>,
+    metric: &str,
+    as_json: bool,
+) -> Result<String, Failure> {
+    use takt_core::waterfall::{waterfall, WaterfallMetric};
+    let metric = WaterfallMetric::parse(metric).ok_or_else(|| {
+        Failure(format!(
+            "--waterfall '{metric}': one of lead_time_s, gate_time_s, pce"
+        ))
+    })?;
+    let mut named: Vec<(String, ValueStream)> = Vec::new();
+    if files.len() == 1 && takt_store::looks_like_document(&files[0]) {
+        let mut doc = open_document(&files[0])?;
+        let names: Vec<String> = match scenarios {
+            Some(list) => list.split(',').map(|n| n.trim().to_string()).collect(),
+            None => doc
+                .scenarios()
+                .iter()
+                .take(takt_core::compare::MAX_COMPARED)
+                .map(|s| s.name.clone())
+                .collect(),
+        };
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        takt_core::compare::check_set(&refs)
+            .map_err(|e| Failure(format!("{}: {e}", files[0].display())))?;
+        for n in names {
+            let s = doc.scenario(&n).map_err(store)?;
+            named.push((n, doc.map(s).map_err(store)?.clone()));
+        }
+    } else {
+        if scenarios.is_some() {
+            return Err(Failure(
+                "--scenarios picks the scenarios of one document; with map files, list the files"
+                    .into(),
+            ));
+        }
+        for f in files {
+            let (_, m) = read(f)?;
+            named.push((f.display().to_string(), m));
+        }
+    }
+    let analyses = named
+        .iter()
+        .map(|(n, m)| analyze(m).map_err(|e| Failure(format!("{n}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let set: Vec<(&str, &ValueStream, &Analysis)> = named
+        .iter()
+        .zip(&analyses)
+        .map(|((n, m), a)| (n.as_str(), m, a))
+        .collect();
+    let cmps = takt_core::compare::compare_set(&set).map_err(|e| Failure(e.to_string()))?;
+    let go = |_: u64, _: u64| true;
+    let base = &named[0].1;
+    let falls = named[1..]
+        .iter()
+        .map(|(n, m)| waterfall(base, m, metric, &go).map_err(|e| Failure(format!("{n}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let delta_key = if metric == WaterfallMetric::Pce {
+        "delta"
+    } else {
+        "delta_s"
+    };
+    if as_json {
+        let scenarios: Vec<serde_json::Value> = named
+            .iter()
+            .zip(&cmps)
+            .enumerate()
+            .map(|(i, ((name, _), c))| {
+                let mut v = serde_json::to_value(c).expect("serialises");
+                v["name"] = name.clone().into();
+                v.as_object_mut().map(|o| o.remove("mandatory"));
+                if i > 0 {
+                    let w = &falls[i - 1];
+                    v["waterfall"] = w
+                        .bars
+                        .iter()
+                        .map(|b| {
+                            let mut bar = serde_json::json!({
+                                "kaizen": b.kaizen, "title": b.title,
+                                "steps": b.steps, "flows": b.flows,
+                            });
+                            bar[delta_key] = b.delta.into();
+                            if let Some(e) = b.error {
+                                bar["error"] = e.into();
+                            }
+                            bar
+                        })
+                        .collect();
+                    v["waterfall_exact"] = w.exact.into();
+                }
+                v
+            })
+            .collect();
+        return Ok(json(&serde_json::json!({
+            "baseline": named[0].0,
+            "waterfall_metric": metric.name(),
+            "scenarios": scenarios,
+        })));
+    }
+    let mut out = String::new();
+    let width = 24usize;
+    out += &format!("{:<28}", "");
+    for (n, _) in &named {
+        let short: String = Path::new(n)
+            .file_stem()
+            .map_or(n.clone(), |s| s.to_string_lossy().into_owned())
+            .chars()
+            .take(width - 1)
+            .collect();
+        out += &format!("{short:>width$}");
+    }
+    out += "
+";
+    let row = |out: &mut String, title: &str, cells: Vec<String>| {
+        *out += &format!("{title:<28}");
+        for c in cells {
+            *out += &format!("{c:>width$}");
+        }
+        *out += "
+";
+    };
+    let shown = [
+        "lead_time_s",
+        "process_time_s",
+        "pce",
+        "activity_ratio",
+        "rolled_pca",
+        "takt_s",
+        "handoffs",
+        "gate_time_s",
+        "wip_items",
+    ];
+    for (k, name) in takt_core::compare::HEADLINE.iter().enumerate() {
+        if !shown.contains(name) {
+            continue;
+        }
+        let cells = cmps
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let m = &c.metrics[k];
+                match (m.after, m.delta) {
+                    (Some(v), Some(d)) if i > 0 => {
+                        format!(
+                            "{} ({})",
+                            metric_text(name, v, base),
+                            delta_text(name, d, base)
+                        )
+                    }
+                    (Some(v), _) => metric_text(name, v, base),
+                    _ => "-".into(),
+                }
+            })
+            .collect();
+        row(&mut out, name, cells);
+    }
+    let bottleneck = cmps
+        .iter()
+        .zip(&named)
+        .map(|(c, (_, m))| {
+            c.bottleneck[1].as_deref().map_or("-".into(), |b| {
+                let name = m.step(b).map_or(b, |s| s.label());
+                name.chars().take(width - 1).collect()
+            })
+        })
+        .collect();
+    row(&mut out, "bottleneck", bottleneck);
+    let mut all: Vec<&str> = cmps
+        .iter()
+        .flat_map(|c| c.waste.iter().map(|w| w.category.as_str()))
+        .collect();
+    all.sort();
+    all.dedup();
+    for cat in all {
+        let cells = cmps
+            .iter()
+            .map(|c| {
+                c.waste
+                    .iter()
+                    .find(|w| w.category == cat)
+                    .map_or("0".into(), |w| human(w.after, base.unit, &base.calendar))
+            })
+            .collect();
+        row(&mut out, &format!("waste: {cat}"), cells);
+    }
+    for ((n, m), w) in named[1..].iter().zip(&falls) {
+        let show = |v: f64| {
+            if metric == WaterfallMetric::Pce {
+                delta_text("pce", v, m)
+            } else {
+                delta_text("lead_time_s", v, m)
+            }
+        };
+        out += &format!(
+            "\n{n}: {} {} -> {} ({}{})\n",
+            metric.name(),
+            metric_text(metric.name(), w.before, m),
+            metric_text(metric.name(), w.after, m),
+            show(w.after - w.before),
+            if w.exact { "" } else { ", bars sampled" }
+        );
+        for b in &w.bars {
+            let err = b
+                .error
+                .map(|e| format!(" ± {}", show(e).trim_start_matches('+')))
+                .unwrap_or_default();
+            out += &format!("  {:>12}{err}  {}\n", show(b.delta), b.title);
+        }
+    }
+    Ok(out)
+}
+
+fn metric_text(metric: &str, v: f64, doc: &ValueStream) -> String {
+    takt_core::figures::metric_text(metric, v, doc.unit, &doc.calendar)
 }
 
 fn delta_text(metric: &str, d: f64, doc: &ValueStream) -> String {
-    let sign = if d < 0.0 { "-" } else { "+" };
-    if matches!(metric, "pce" | "activity_ratio" | "rolled_pca") {
-        format!(
-            "{sign}{} pts",
-            format::percent(d.abs(), 1).trim_end_matches('%')
-        )
-    } else {
-        format!("{sign}{}", metric_text(metric, d.abs(), doc))
-    }
+    takt_core::figures::delta_text(metric, d, doc.unit, &doc.calendar)
 }
 
 fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
@@ -945,4 +1653,210 @@ fn report(doc: &ValueStream, a: &Analysis, unit: Option<Unit>) -> String {
         }
     }
     o
+}
+
+/// `takt mine`'s arguments.
+#[derive(clap::Args)]
+struct MineArgs {
+    /// The log: CSV with a header (comma, semicolon or tab), or XES (plain or gzipped).
+    log: PathBuf,
+    /// The log's format; by default XES for .xes and .xes.gz, CSV otherwise.
+    #[arg(long, value_enum)]
+    format: Option<LogFormat>,
+    /// The case id column (guessed from case_id, case:concept:name, ... when not given).
+    #[arg(long)]
+    case: Option<String>,
+    /// The activity column (guessed from activity, concept:name, ...).
+    #[arg(long)]
+    activity: Option<String>,
+    /// The start timestamp column (guessed from start_timestamp, ...; none: one timestamp
+    /// per event).
+    #[arg(long)]
+    start: Option<String>,
+    /// The end (completion) timestamp column (guessed from end_timestamp, time:timestamp,
+    /// timestamp, ...).
+    #[arg(long)]
+    end: Option<String>,
+    /// The resource or team column (guessed from org:group, org:resource, resource, ...).
+    #[arg(long)]
+    resource: Option<String>,
+    /// The zone of timestamps that name none: UTC, or an offset such as +02:00.
+    #[arg(long, default_value = "UTC")]
+    tz: String,
+    /// How timestamps are written, in chrono's syntax (e.g. '%d/%m/%Y %H:%M'), when not
+    /// RFC 3339 / ISO 8601.
+    #[arg(long)]
+    time_format: Option<String>,
+    /// For logs with one timestamp per event: 'previous' (an event starts when the case's
+    /// previous event ended), or ACTIVITY=DURATION, an estimated process time (repeatable).
+    #[arg(long)]
+    pt_from: Vec<String>,
+    /// Leave out activities and flows seen in fewer cases than this share.
+    #[arg(long, default_value_t = 0.05)]
+    min_share: f64,
+    /// Leave out events that end before they start (otherwise they are an error).
+    #[arg(long)]
+    skip_reversed: bool,
+    /// Print the statistics as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write the mined map to this file (it must not exist).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// `takt mine`: the statistics (as text or JSON) and, with -o, the mined map.
+fn mine(a: MineArgs) -> Result<String, Failure> {
+    let path = a.log.as_path();
+    let columns = takt_mine::Columns {
+        case: a.case,
+        activity: a.activity,
+        start: a.start,
+        end: a.end,
+        resource: a.resource,
+    };
+    let lower = path.to_string_lossy().to_lowercase();
+    let xes = match a.format {
+        Some(f) => f == LogFormat::Xes,
+        None => lower.ends_with(".xes") || lower.ends_with(".xes.gz"),
+    };
+    if xes && (columns.case.is_some() || columns.start.is_some()) {
+        return Err(Failure(
+            "--case and --start are for CSV logs: an XES log's cases are its traces, and its starts come from lifecycle:transition".into(),
+        ));
+    }
+    if !(0.0..1.0).contains(&a.min_share) {
+        return Err(Failure(format!(
+            "--min-share {}: give a share from 0 to below 1 (0.05 is 5% of the cases)",
+            a.min_share
+        )));
+    }
+    let offset = takt_mine::log::parse_offset(&a.tz).map_err(|e| Failure(format!("--tz {e}")))?;
+    let mut previous = false;
+    let mut pt = std::collections::BTreeMap::new();
+    for rule in &a.pt_from {
+        if rule == "previous" {
+            previous = true;
+            continue;
+        }
+        let Some((act, d)) = rule.rsplit_once('=') else {
+            return Err(Failure(format!(
+                "--pt-from '{rule}': write 'previous', or ACTIVITY=DURATION such as 'Train model=2h'"
+            )));
+        };
+        let d: takt_core::duration::Duration = d
+            .trim()
+            .parse()
+            .map_err(|e| Failure(format!("--pt-from '{rule}': {e}")))?;
+        pt.insert(act.trim().to_owned(), d);
+    }
+    if let Some(out) = &a.output {
+        if out.exists() {
+            return Err(Failure(format!(
+                "{}: the file exists already; choose another name",
+                out.display()
+            )));
+        }
+    }
+    let time = takt_mine::TimeOptions {
+        offset,
+        format: a.time_format,
+    };
+    let mut log = if xes {
+        let keys = takt_mine::xes::XesKeys {
+            activity: columns.activity.unwrap_or_else(|| "concept:name".into()),
+            timestamp: columns.end.unwrap_or_else(|| "time:timestamp".into()),
+            resource: columns.resource,
+        };
+        takt_mine::xes::read_xes_file(path, &keys, &time, &mut |_| true)
+            .map_err(|e| Failure(e.to_string()))?
+            .expect("never cancelled")
+    } else {
+        let opts = takt_mine::CsvOptions {
+            columns,
+            time,
+            skip_reversed: a.skip_reversed,
+            size_hint: None,
+        };
+        takt_mine::read_csv_file(path, &opts).map_err(|e| Failure(e.to_string()))?
+    };
+    let mut m = takt_mine::mine(&mut log, previous);
+    let mut out = String::new();
+    if let Some(file) = &a.output {
+        let name = format!(
+            "Mined from {}",
+            path.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        );
+        let mined = takt_mine::build(
+            &log,
+            &m.events,
+            &m.runs,
+            &mut m.samples,
+            &takt_mine::MapOptions {
+                name,
+                min_share: a.min_share,
+                pt,
+            },
+        );
+        takt_core::validate(&mined.map).map_err(|e| {
+            Failure(format!(
+                "{}: the mined map is not valid: {e}",
+                path.display()
+            ))
+        })?;
+        std::fs::write(file, format::to_json(&mined.map))
+            .map_err(|e| Failure(format!("{}: cannot write: {e}", file.display())))?;
+        let steps = mined.map.steps.len() - 2;
+        let flows = mined.map.flows.len();
+        out += &format!(
+            "{} -> {}: {steps} steps, {flows} flows, every number measured\n",
+            path.display(),
+            file.display()
+        );
+        for l in &mined.left_out {
+            out += &format!("  left out: {l}\n");
+        }
+    }
+    // With -o alone, the map is the answer: the statistics are not worked out.
+    if a.output.is_some() && !a.json {
+        return Ok(out);
+    }
+    let stats = takt_mine::stats::stats(&log, &mut m.samples);
+    if a.json {
+        return Ok(json(&stats));
+    }
+    let h = takt_mine::stats::human;
+    out += &format!(
+        "{}: {} events, {} cases, {} activities\n",
+        path.display(),
+        stats.events,
+        stats.cases,
+        stats.activities.len()
+    );
+    let c = &stats.case_duration_s;
+    out += &format!(
+        "Case duration: median {}, mean {}, P85 {}, from {} to {}\n\nActivities (events, median service time):\n",
+        h(c.median),
+        h(c.mean),
+        h(c.p85),
+        h(c.min),
+        h(c.max)
+    );
+    let mut acts: Vec<_> = stats.activities.iter().collect();
+    acts.sort_by(|x, y| y.1.count.cmp(&x.1.count).then(x.0.cmp(y.0)));
+    for (name, s) in acts {
+        out += &format!("  {name}: {} events, {}\n", s.count, h(s.service_s.median));
+    }
+    out += "\nDirectly follows (times, median wait):\n";
+    for e in &stats.edges {
+        out += &format!(
+            "  {} -> {}: {}, {}\n",
+            e.from,
+            e.to,
+            e.count,
+            h(e.wait_s.median)
+        );
+    }
+    Ok(out)
 }

@@ -155,12 +155,12 @@ fn a_loop_of_ordinary_flows_is_named() {
 #[test]
 fn a_newer_format_is_refused_with_the_version() {
     let f = temp_file(
-        "v3.json",
-        &RETRAIN.replace("\"version\": 1", "\"version\": 3"),
+        "v4.json",
+        &RETRAIN.replace("\"version\": 1", "\"version\": 4"),
     );
     let o = takt(&["analyze", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("version 3"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("version 4"), "{}", stderr(&o));
 }
 
 #[test]
@@ -251,15 +251,56 @@ fn lineage_questions_need_an_existing_asset() {
     let o = takt(&["lineage", &f, "--impact", "nope"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("there is no data asset 'nope'"));
-    // No question, or two at once: wrong usage (exit 2), with the usage.
-    for args in [
-        vec!["lineage", &f],
-        vec!["lineage", &f, "--unconsumed", "--upstream", "x"],
-    ] {
-        let o = takt(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).contains("Usage: takt lineage"), "{}", stderr(&o));
-    }
+    // Two questions at once: wrong usage (exit 2), with the usage.
+    let o = takt(&["lineage", &f, "--unconsumed", "--upstream", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Usage: takt lineage"), "{}", stderr(&o));
+}
+
+#[test]
+fn lineage_without_a_question_is_the_whole_view() {
+    let f = root().join("examples/feature-store.json");
+    let f = f.to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&takt(&["lineage", f, "--json"]))).unwrap();
+    let asset = |id: &str| {
+        v["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // As examples.rs: the fraud endpoint in the last column, 179 100 s fresh, set by the chain
+    // through tenure; the two unconsumed assets; the archive copy.
+    let api = asset("fraud-api");
+    assert_eq!(api["column"], 6);
+    assert_eq!(api["fresh_s"], 179_100.0);
+    assert_eq!(
+        api["chain"],
+        serde_json::json!(["fraud-model", "feast", "tenure", "accounts", "crm"])
+    );
+    assert_eq!(asset("crm")["column"], 0);
+    assert_eq!(
+        v["unconsumed"],
+        serde_json::json!(["rfm-legacy", "transactions-archive"])
+    );
+    assert_eq!(v["copies"], serde_json::json!(["transactions-archive"]));
+    assert_eq!(v["edges"].as_array().unwrap().len(), 19);
+    let text = stdout(&takt(&["lineage", f]));
+    assert!(
+        text.starts_with("19 assets in 7 columns, 19 edges"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Endpoint fraud-api: lineage lead time 2.07 d, set by fraud-model <- feast <- tenure <- accounts <- crm"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Transportation waste candidates (copies): transactions-archive"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -544,4 +585,329 @@ fn report_writes_the_compliance_report_as_pdf_html_or_json() {
         stderr(&o)
     );
     assert!(!dir.join("nowhere").exists());
+}
+
+#[test]
+fn compare_puts_scenarios_side_by_side_with_a_waterfall_that_adds_up() {
+    let ex = root().join("examples");
+    let cur = ex.join("model-retraining-current.json");
+    let fut = ex.join("model-retraining-future.json");
+    let o = takt(&[
+        "compare",
+        cur.to_str().unwrap(),
+        fut.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["baseline"], cur.to_str().unwrap());
+    let s = &v["scenarios"][1];
+    let lead = &s["metrics"][0];
+    assert_eq!(lead["metric"], "lead_time_s");
+    let bars = s["waterfall"].as_array().unwrap();
+    let sum: f64 = bars.iter().map(|b| b["delta_s"].as_f64().unwrap()).sum();
+    // The bars add up to the change of lead time, to the second.
+    assert_eq!(sum, lead["delta"].as_f64().unwrap().round());
+    // The model card replaces the evidence step (one change), and the MRM fast lane's flow
+    // leads from the new step: the two items share a bar. Data validation has one of its own;
+    // the rest (the MRM review's own times) no item claims.
+    let titles: Vec<&str> = bars.iter().map(|b| b["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(titles[0].contains(" + "));
+    assert_eq!(bars[1]["kaizen"], "kz-auto-validation");
+    assert_eq!(bars[2]["kaizen"], serde_json::Value::Null);
+    assert!(s["steps_removed"]
+        .as_array()
+        .unwrap()
+        .contains(&"evidence".into()));
+    assert!(s["flows_added"]
+        .as_array()
+        .unwrap()
+        .contains(&"model-card>mrm-review".into()));
+
+    // The text shows the table and the bars.
+    let o = takt(&["compare", cur.to_str().unwrap(), fut.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("lead_time_s") && text.contains("(-25.7 wd)"),
+        "{text}"
+    );
+    assert!(text.contains("Automate data validation"), "{text}");
+
+    // A scenario with itself, or one alone: a clear message.
+    let o = takt(&["compare", cur.to_str().unwrap(), cur.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is listed twice"), "{}", stderr(&o));
+    let o = takt(&["compare", cur.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("compare 2 to 4 scenarios"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn snapshots_come_in_from_map_files_and_trend_as_an_xmr_chart() {
+    let dir = std::env::temp_dir().join(format!("takt-cli-trend-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = dir.join("t.takt");
+    let _ = std::fs::remove_file(&doc);
+    let ex = root().join("examples");
+    let cur = ex.join("model-retraining-current.json");
+    let fut = ex.join("model-retraining-future.json");
+    let o = takt(&["convert", cur.to_str().unwrap(), doc.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d = doc.to_str().unwrap();
+    for (file, at) in [
+        (&cur, "2026-01-31"),
+        (&fut, "2026-02-28"),
+        (&cur, "2026-03-31"),
+    ] {
+        let o = takt(&["snapshot", d, "--from", file.to_str().unwrap(), "--at", at]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains(&format!("dated {at} from")),
+            "{}",
+            stdout(&o)
+        );
+    }
+    // A date taken, a date that is not one, a file that is not a map: named, nothing added.
+    let o = takt(&[
+        "snapshot",
+        d,
+        "--from",
+        cur.to_str().unwrap(),
+        "--at",
+        "2026-02-28",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("there is a snapshot dated 2026-02-28 already"),
+        "{}",
+        stderr(&o)
+    );
+    let o = takt(&[
+        "snapshot",
+        d,
+        "--from",
+        cur.to_str().unwrap(),
+        "--at",
+        "28.2.2026",
+    ]);
+    assert!(
+        stderr(&o).contains("'28.2.2026' is not a date"),
+        "{}",
+        stderr(&o)
+    );
+    let not_map = temp_file("notes.json", "{\"hello\": 1}");
+    let o = takt(&["snapshot", d, "--from", &not_map, "--at", "2026-04-30"]);
+    assert!(stderr(&o).contains("notes.json"), "{}", stderr(&o));
+
+    let o = takt(&["trend", d, "--metric", "lead_time_s", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    assert_eq!(points[1]["date"], "2026-02-28");
+    let x: Vec<f64> = points
+        .iter()
+        .map(|p| p["value"].as_f64().unwrap())
+        .collect();
+    // Moving ranges |x1 - x0| and |x2 - x1|, both the same drop: mr_bar is that drop.
+    assert!((v["mr_bar"].as_f64().unwrap() - (x[0] - x[1]).abs()).abs() < 1e-6);
+    let mean = (x[0] + x[1] + x[2]) / 3.0;
+    assert!((v["ucl"].as_f64().unwrap() - (mean + 2.66 * (x[0] - x[1]).abs())).abs() < 1e-6);
+    assert_eq!(v["signals"], serde_json::json!([]));
+    let o = takt(&["trend", d]);
+    assert!(stdout(&o).contains("centre line"), "{}", stdout(&o));
+    let o = takt(&["compare", d, "--scenarios", "Current state,Nope"]);
+    assert!(stderr(&o).contains("no scenario 'Nope'"), "{}", stderr(&o));
+    let o = takt(&[
+        "simulate",
+        cur.to_str().unwrap(),
+        "--runs",
+        "2000",
+        "--within",
+        "40wd",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let share = v["within"]["share"].as_f64().unwrap();
+    assert!(share > 0.0 && share < 1.0, "{share}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_kaizen_board_lists_items_by_status_with_what_is_overdue() {
+    let map = root().join("examples/model-retraining-current.json");
+    let o = takt(&["board", map.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cards"].as_array().unwrap().len(), 3);
+    assert_eq!(v["velocity"].as_array().unwrap().len(), 12);
+    let o = takt(&["board", map.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("Idea (") && text.contains("Done per week since"),
+        "{text}"
+    );
+}
+
+#[test]
+fn openlineage_events_come_in_as_a_map_or_into_a_document() {
+    let dir = std::env::temp_dir().join(format!("takt-cli-ol-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let ev = |kind: &str, run: &str, t: &str| {
+        format!(
+            r#"{{"eventType": "{kind}", "eventTime": "2026-11-01T{t}Z", "run": {{"runId": "{run}"}}, "job": {{"namespace": "airflow", "name": "score"}}, "inputs": [{{"namespace": "s3://lake", "name": "features"}}], "outputs": [{{"namespace": "kafka", "name": "scores"}}]}}"#
+        )
+    };
+    let good = [
+        ev("START", "1", "10:00:00"),
+        ev("COMPLETE", "1", "10:30:00"),
+    ]
+    .join("\n");
+    let events = dir.join("events.jsonl");
+    std::fs::write(&events, format!("{good}\nnot json\n")).unwrap();
+    let out = dir.join("lineage.json");
+    let (e, o) = (events.to_str().unwrap(), out.to_str().unwrap());
+    // A broken line: named, nothing written.
+    let r = takt(&["import", "openlineage", e, "-o", o]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stderr(&r).contains("events.jsonl: line 3: not valid JSON"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(
+        stderr(&r).contains("nothing imported; 2 events are valid"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!out.exists());
+    let r = takt(&["import", "openlineage", e, "-o", o, "--skip-bad"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(
+        stdout(&r).contains("2 events: 3 assets, 2 edges, 1 completed runs timed"),
+        "{}",
+        stdout(&r)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let job = v["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "airflow/score")
+        .unwrap();
+    assert_eq!(job["lt"], "30min");
+    assert_eq!(job["provenance"]["lt"], "measured");
+
+    // Into a document: one undoable edit; again, nothing new.
+    std::fs::write(&events, &good).unwrap();
+    let doc = dir.join("m.takt");
+    let map = root().join("examples/model-retraining-current.json");
+    assert!(
+        takt(&["convert", map.to_str().unwrap(), doc.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let r = takt(&["import", "openlineage", e, "--into", doc.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(stdout(&r).contains("5 records added"), "{}", stdout(&r));
+    let r = takt(&["import", "openlineage", e, "--into", doc.to_str().unwrap()]);
+    assert!(stdout(&r).contains("0 records added"), "{}", stdout(&r));
+    let h = stdout(&takt(&["history", doc.to_str().unwrap()]));
+    let entries: Vec<&str> = h.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(entries.len(), 1, "one entry: {h}");
+    assert!(entries[0].contains("5 edits at once"), "{h}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// ------------------------------------------------------------------------------------------------
+// takt mine: event logs.
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn mine_prints_the_log_s_figures_and_writes_a_measured_map() {
+    let log = root().join("examples/mlops-log.csv");
+    let log = log.to_string_lossy();
+    let o = takt(&["mine", &log]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("200 cases") && text.contains("Validate data -> Pull training data"),
+        "{text}"
+    );
+    let o = takt(&["mine", &log, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cases"], 200);
+    assert_eq!(v["start_activities"]["Detect drift"], 200);
+    assert!(v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["from"] == "Train model"));
+    let out = std::env::temp_dir().join(format!("takt-mined-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let outs = out.to_string_lossy();
+    let o = takt(&["mine", &log, "-o", &outs]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("every number measured"),
+        "{}",
+        stdout(&o)
+    );
+    let o = takt(&["analyze", &outs]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // An existing file is never overwritten.
+    let o = takt(&["mine", &log, "-o", &outs]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exists already"));
+    std::fs::remove_file(&out).unwrap();
+}
+
+#[test]
+fn mine_refuses_bad_logs_and_writes_nothing() {
+    let bad = temp_file(
+        "bad-times.csv",
+        "case,activity,timestamp\n1,a,2026-01-01T00:00:00Z\n1,b,31/12/2026\n",
+    );
+    let out = std::env::temp_dir().join(format!("takt-mined-bad-{}.json", std::process::id()));
+    let outs = out.to_string_lossy();
+    let o = takt(&["mine", &bad, "-o", &outs]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("{bad}:3: column 'timestamp': '31/12/2026'")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    // With the format, it reads.
+    let o = takt(&["mine", &bad, "--time-format", "%d/%m/%Y", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = takt(&["mine", &bad, "--tz", "Europe/Paris"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--tz 'Europe/Paris'"), "{}", stderr(&o));
+    let xes = temp_file("log.xes", "<log/>");
+    let o = takt(&["mine", &xes]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the log has no events"),
+        "{}",
+        stderr(&o)
+    );
+    let fake = temp_file("log.xes.gz", "<log/>");
+    let o = takt(&["mine", &fake]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the name says gzip (.gz), but the file is not gzipped"),
+        "{}",
+        stderr(&o)
+    );
+    let o = takt(&["mine", &bad, "--pt-from", "train"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--pt-from 'train'"), "{}", stderr(&o));
 }

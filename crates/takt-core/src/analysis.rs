@@ -72,6 +72,9 @@ pub struct Analysis {
     pub redundant_gates: Vec<[String; 2]>,
     /// Non-value time by waste category, per item, over the whole map.
     pub waste_s: BTreeMap<String, f64>,
+    /// Data assets that are waste, by category: "inventory" (nothing consumes them) and
+    /// "transportation" (datasets copied with no transformation); categories with none left out.
+    pub waste_assets: BTreeMap<String, u32>,
     /// Items counted waiting on flows (inventory).
     pub wip_items: f64,
     /// Steps that no chain of item flows joins to the piece of the map the critical path runs
@@ -1042,6 +1045,14 @@ fn main_part(g: &Graph) -> (Analysis, Vec<u32>) {
                 (name.to_string(), v)
             })
             .collect(),
+        waste_assets: [
+            ("inventory", g.unconsumed.len()),
+            ("transportation", g.copies.len()),
+        ]
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .map(|(k, n)| (k.to_string(), n as u32))
+        .collect(),
         wip_items,
         disconnected: Vec::new(),
         littles_law,

@@ -24,6 +24,12 @@ pub struct Comparison {
     pub steps_removed: Vec<String>,
     /// Steps in both maps whose records differ, with the fields that differ.
     pub steps_changed: Vec<StepChange>,
+    /// Flows by key (`from>to` or their id).
+    pub flows_added: Vec<String>,
+    pub flows_removed: Vec<String>,
+    pub flows_changed: Vec<StepChange>,
+    /// Waste per item by category (the DOWNTIME wastes), in either map.
+    pub waste: Vec<WasteDelta>,
     pub bottleneck: [Option<String>; 2],
     /// Every mandatory gate of the first map that the second removes, bypasses or changes,
     /// with the second map's justification for it.
@@ -177,23 +183,51 @@ pub struct StepChange {
     pub fields: Vec<String>,
 }
 
+/// One category of waste in two maps, seconds per item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WasteDelta {
+    pub category: String,
+    pub before: f64,
+    pub after: f64,
+    pub delta: f64,
+}
+
+/// The headline metrics' names, in report order.
+pub const HEADLINE: [&str; 13] = [
+    "lead_time_s",
+    "process_time_s",
+    "work_content_s",
+    "va_time_s",
+    "pce",
+    "activity_ratio",
+    "rolled_pca",
+    "takt_s",
+    "handoffs",
+    "handoffs_critical",
+    "gate_time_s",
+    "wip_items",
+    "steps",
+];
+
 /// The headline metrics, by name, in report order.
 pub fn headline(a: &Analysis) -> Vec<(&'static str, Option<f64>)> {
-    vec![
-        ("lead_time_s", Some(a.lead_time_s)),
-        ("process_time_s", Some(a.process_time_s)),
-        ("work_content_s", Some(a.work_content_s)),
-        ("va_time_s", Some(a.va_time_s)),
-        ("pce", Some(a.pce)),
-        ("activity_ratio", Some(a.activity_ratio)),
-        ("rolled_pca", Some(a.rolled_pca)),
-        ("takt_s", a.takt_s),
-        ("handoffs", Some(a.handoffs.total as f64)),
-        ("handoffs_critical", Some(a.handoffs.critical as f64)),
-        ("gate_time_s", Some(a.gate_time_s)),
-        ("wip_items", Some(a.wip_items)),
-        ("steps", Some(a.steps.len() as f64)),
-    ]
+    let values = [
+        Some(a.lead_time_s),
+        Some(a.process_time_s),
+        Some(a.work_content_s),
+        Some(a.va_time_s),
+        Some(a.pce),
+        Some(a.activity_ratio),
+        Some(a.rolled_pca),
+        a.takt_s,
+        Some(a.handoffs.total as f64),
+        Some(a.handoffs.critical as f64),
+        Some(a.gate_time_s),
+        Some(a.wip_items),
+        Some(a.steps.len() as f64),
+    ];
+    HEADLINE.into_iter().zip(values).collect()
 }
 
 /// Compares two analysed maps.
@@ -256,14 +290,96 @@ pub fn compare_analysed(
             .map(|s| s.id.clone())
             .collect()
     };
+    let (flows_added, flows_removed, flows_changed) = compare_flows(before, after);
+    let mut waste: Vec<WasteDelta> = a
+        .waste_s
+        .keys()
+        .chain(b.waste_s.keys())
+        .map(|category| {
+            let x = a.waste_s.get(category).copied().unwrap_or(0.0);
+            let y = b.waste_s.get(category).copied().unwrap_or(0.0);
+            WasteDelta {
+                category: category.clone(),
+                before: x,
+                after: y,
+                delta: y - x,
+            }
+        })
+        .collect();
+    waste.sort_by(|x, y| x.category.cmp(&y.category));
+    waste.dedup_by(|x, y| x.category == y.category);
     Comparison {
         metrics,
         steps_added,
         steps_removed,
         steps_changed,
+        flows_added,
+        flows_removed,
+        flows_changed,
+        waste,
         bottleneck: [a.bottleneck.clone(), b.bottleneck.clone()],
         mandatory: mandatory_changes(before, a, after, b),
     }
+}
+
+/// Two flows with one key, without making the key.
+fn same_key(f: &crate::model::Flow, t: &crate::model::Flow) -> bool {
+    match (&f.id, &t.id) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => f.from == t.from && f.to == t.to,
+        _ => f.key() == t.key(),
+    }
+}
+
+/// The flows `after` adds, removes and changes, by key; linear like the steps' (each looked for
+/// at the same position first).
+fn compare_flows(
+    before: &ValueStream,
+    after: &ValueStream,
+) -> (Vec<String>, Vec<String>, Vec<StepChange>) {
+    let mut at: Option<rustc_hash::FxHashMap<String, usize>> = None;
+    let (mut removed, mut changed) = (Vec::new(), Vec::new());
+    let mut kept = 0;
+    for (i, f) in before.flows.iter().enumerate() {
+        let t = match after.flows.get(i) {
+            Some(t) if same_key(f, t) => Some(t),
+            _ => {
+                let index = at.get_or_insert_with(|| {
+                    after
+                        .flows
+                        .iter()
+                        .enumerate()
+                        .map(|(k, t)| (t.key(), k))
+                        .collect()
+                });
+                index.get(&f.key()).map(|&k| &after.flows[k])
+            }
+        };
+        match t {
+            None => removed.push(f.key()),
+            Some(t) => {
+                kept += 1;
+                if t != f {
+                    changed.push(StepChange {
+                        id: f.key(),
+                        fields: value_fields(f, t),
+                    });
+                }
+            }
+        }
+    }
+    let added = if kept == after.flows.len() {
+        Vec::new()
+    } else {
+        let was: rustc_hash::FxHashSet<String> = before.flows.iter().map(|f| f.key()).collect();
+        after
+            .flows
+            .iter()
+            .map(|t| t.key())
+            .filter(|k| !was.contains(k))
+            .collect()
+    };
+    (added, removed, changed)
 }
 
 /// The fields of two versions of a step that differ, by name.
@@ -298,4 +414,40 @@ pub fn compare(
     let a = analyze(before).map_err(|e| (0, e))?;
     let b = analyze(after).map_err(|e| (1, e))?;
     Ok(compare_analysed(before, &a, after, &b))
+}
+
+/// What can be wrong with a set of scenarios to compare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetError {
+    #[error("compare 2 to 4 scenarios (the first is the baseline); {0} given")]
+    Count(usize),
+    #[error("'{0}' is listed twice: compare a scenario with others, not with itself")]
+    Twice(String),
+}
+
+/// The most scenarios a comparison shows side by side.
+pub const MAX_COMPARED: usize = 4;
+
+/// Checks the names of a set of scenarios to compare: 2 to 4, none twice.
+pub fn check_set(names: &[&str]) -> Result<(), SetError> {
+    if !(2..=MAX_COMPARED).contains(&names.len()) {
+        return Err(SetError::Count(names.len()));
+    }
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(SetError::Twice(n.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Compares each of a set of analysed scenarios with the first (the baseline, compared with
+/// itself: no deltas); the names are checked with [`check_set`].
+pub fn compare_set(set: &[(&str, &ValueStream, &Analysis)]) -> Result<Vec<Comparison>, SetError> {
+    check_set(&set.iter().map(|s| s.0).collect::<Vec<_>>())?;
+    let (_, base, a) = set[0];
+    Ok(set
+        .iter()
+        .map(|(_, m, b)| compare_analysed(base, a, m, b))
+        .collect())
 }

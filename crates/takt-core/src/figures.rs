@@ -141,3 +141,33 @@ pub fn figure(v: f64) -> String {
         text
     }
 }
+
+/// Whether a headline metric is a share (PCE, activity ratio, rolled %C&A).
+pub fn is_share(metric: &str) -> bool {
+    matches!(metric, "pce" | "activity_ratio" | "rolled_pca")
+}
+
+/// A headline metric's value for people, by its name: a working or elapsed time in the map's
+/// unit, a share, or a count.
+pub fn metric_text(metric: &str, v: f64, unit: Option<Unit>, cal: &Calendar) -> String {
+    if is_working(metric) {
+        human_working(v, unit, cal)
+    } else if metric.ends_with("_s") {
+        human(v, unit, cal)
+    } else if is_share(metric) {
+        percent(v, 1)
+    } else {
+        figure(v)
+    }
+}
+
+/// A change of a headline metric for people, signed: "-2.5 wd", "+0.8 pts" (shares change in
+/// percentage points), "+1".
+pub fn delta_text(metric: &str, d: f64, unit: Option<Unit>, cal: &Calendar) -> String {
+    let sign = if d < 0.0 { "-" } else { "+" };
+    if is_share(metric) {
+        format!("{sign}{} pts", percent(d.abs(), 1).trim_end_matches('%'))
+    } else {
+        format!("{sign}{}", metric_text(metric, d.abs(), unit, cal))
+    }
+}

@@ -256,13 +256,8 @@ pub fn generate(steps: usize, seed: u64) -> ValueStream {
             let id = format!("a{k}-{name}");
             let lt = b.hours(0.5, 6.0);
             b.doc.assets.push(DataAsset {
-                id: id.clone(),
-                name: format!("{name} {k}"),
-                kind,
-                team: None,
                 lt: Some(Duration::hours(lt)),
-                x: None,
-                y: None,
+                ..DataAsset::new(id.clone(), format!("{name} {k}"), kind)
             });
             if let Some(p) = prev.take() {
                 b.doc.lineage.push(LineageEdge {
@@ -273,15 +268,11 @@ pub fn generate(steps: usize, seed: u64) -> ValueStream {
             prev = Some(id);
         }
     }
-    b.doc.assets.push(DataAsset {
-        id: "endpoint".into(),
-        name: "Scoring endpoint".into(),
-        kind: AssetKind::Endpoint,
-        team: None,
-        lt: None,
-        x: None,
-        y: None,
-    });
+    b.doc.assets.push(DataAsset::new(
+        "endpoint",
+        "Scoring endpoint",
+        AssetKind::Endpoint,
+    ));
     if let Some(p) = prev {
         b.doc.lineage.push(LineageEdge {
             from: p,

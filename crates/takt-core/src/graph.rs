@@ -257,6 +257,8 @@ pub struct Graph<'a> {
     /// Data assets nothing consumes (no asset derives from them, no step reads them), except
     /// endpoints, which their callers consume.
     pub unconsumed: Vec<u32>,
+    /// Datasets that copy another with no transformation: transportation waste candidates.
+    pub copies: Vec<u32>,
     /// Each rework flow and its loop body (steps in topological order, the flow's target first
     /// and its source last), ordered by the topological position of the source.
     pub loops: Vec<(u32, Vec<u32>)>,

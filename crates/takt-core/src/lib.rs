@@ -4,6 +4,8 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod board;
+pub mod calibrate;
 pub mod catalogue;
 pub mod compare;
 pub mod duration;
@@ -15,10 +17,13 @@ pub mod graph;
 pub mod lineage;
 mod lint;
 pub mod model;
+pub mod openlineage;
 pub mod ops;
 pub mod rng;
 pub mod simulate;
 pub mod validate;
+pub mod waterfall;
+pub mod xmr;
 
 pub use analysis::{analyze, Analysis};
 pub use duration::{Calendar, Duration, Unit};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The interchange format version this program reads and writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The oldest interchange format version this program still reads: version 1 wrote a gate's
 /// evidence as plain strings, read as titles with the status "missing".
@@ -815,10 +815,33 @@ pub struct DataAsset {
     /// Time to produce or refresh this asset once its inputs are there (its latency).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<Duration>,
+    /// Where each number came from, by field name ("lt"): an imported run history is measured.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Provenance>,
+    /// Free text (an imported dataset's schema fields).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
+}
+
+impl DataAsset {
+    /// An asset with a name and a kind, and nothing else yet.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: AssetKind) -> Self {
+        DataAsset {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            team: None,
+            lt: None,
+            provenance: BTreeMap::new(),
+            notes: String::new(),
+            x: None,
+            y: None,
+        }
+    }
 }
 
 /// `to` derives from `from`: data moves from the upstream asset to the downstream one.

@@ -29,9 +29,51 @@ pub struct Simulation {
     pub deterministic_s: f64,
     /// How often each step sat on the critical path (share of runs), most often first.
     pub critical: Vec<CriticalShare>,
+    /// Every run's lead time, shortest first (for histograms and "within a target"; not
+    /// written out).
+    #[serde(skip)]
+    pub samples: Vec<f64>,
+}
+
+impl Simulation {
+    /// The steps sometimes but not always on the critical path, most often first: where the
+    /// critical path is decided (a source, a sink and a step every item passes are always on
+    /// it, and say nothing).
+    pub fn contested(&self) -> impl Iterator<Item = &CriticalShare> {
+        self.critical.iter().filter(|c| c.share < 0.995)
+    }
+
+    /// The share of runs that finished within `target` seconds.
+    pub fn within(&self, target: f64) -> f64 {
+        if self.samples.is_empty() {
+            return 0.0;
+        }
+        let k = self.samples.partition_point(|&x| x <= target);
+        k as f64 / self.samples.len() as f64
+    }
+
+    /// Counts of runs in `bins` equal bins from `lo` to `hi` (a run at `hi` in the last one;
+    /// runs outside are not counted).
+    pub fn histogram(&self, lo: f64, hi: f64, bins: usize) -> Vec<u32> {
+        let mut out = vec![0u32; bins.max(1)];
+        let width = (hi - lo) / out.len() as f64;
+        for &x in &self.samples {
+            if x < lo || x > hi {
+                continue;
+            }
+            let k = if width > 0.0 {
+                (((x - lo) / width) as usize).min(out.len() - 1)
+            } else {
+                0
+            };
+            out[k] += 1;
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CriticalShare {
     pub step: String,
     pub share: f64,
@@ -108,6 +150,17 @@ struct Model<'a> {
 
 /// Runs the Monte Carlo. `runs` must be at least 1.
 pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, ValidationErrors> {
+    simulate_with(doc, runs, seed, &mut |_, _| true).map(|s| s.expect("not cancelled"))
+}
+
+/// Runs the Monte Carlo, telling `progress(done, runs)` every 500 runs; when it returns false
+/// the simulation stops and gives `None`.
+pub fn simulate_with(
+    doc: &ValueStream,
+    runs: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<Option<Simulation>, ValidationErrors> {
     let g = Graph::build(doc)?;
     let deterministic = crate::analysis::analyze_graph(&g).lead_time_s;
     let cal = g.calendar;
@@ -190,7 +243,10 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
     let mut on_path = vec![0u32; n];
     let mut samples = Vec::with_capacity(runs as usize);
     let mut budget;
-    for _ in 0..runs {
+    for run in 0..runs {
+        if run % 500 == 0 && run > 0 && !progress(run, runs) {
+            return Ok(None);
+        }
         budget = 100_000u32;
         active.iter_mut().for_each(|a| *a = false);
         let mut end = (0.0f64, u32::MAX);
@@ -255,7 +311,8 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
         })
         .collect();
     critical.sort_by(|a, b| b.share.total_cmp(&a.share));
-    Ok(Simulation {
+    progress(runs, runs);
+    Ok(Some(Simulation {
         runs,
         seed,
         mean_s: mean,
@@ -266,7 +323,8 @@ pub fn simulate(doc: &ValueStream, runs: u32, seed: u64) -> Result<Simulation, V
         max_s: samples[runs as usize - 1],
         deterministic_s: deterministic,
         critical,
-    })
+        samples,
+    }))
 }
 
 impl Model<'_> {

@@ -283,17 +283,16 @@ impl<'a> Graph<'a> {
             check_kaizen(doc, &step_index, errs);
             unconsumed
         };
-        let (fp, unconsumed) = if n >= crate::graph::PARALLEL_FROM {
+        let (fp, (unconsumed, copies)) = if n >= crate::graph::PARALLEL_FROM {
             std::thread::scope(|scope| {
                 let side = scope.spawn(|| {
                     let mut errs = Vec::new();
                     (lineage(&mut errs), errs)
                 });
                 let fp = check_flows(doc, &step_index, &cal, seconds_per_item, &mut errs);
-                let (unconsumed, lineage_errs) =
-                    side.join().expect("the lineage checks do not panic");
+                let (found, lineage_errs) = side.join().expect("the lineage checks do not panic");
                 errs.extend(lineage_errs);
-                (fp, unconsumed)
+                (fp, found)
             })
         } else {
             let fp = check_flows(doc, &step_index, &cal, seconds_per_item, &mut errs);
@@ -362,6 +361,7 @@ impl<'a> Graph<'a> {
             name_hash,
             linted,
             unconsumed,
+            copies,
             loops: Vec::new(),
         };
 
@@ -1249,7 +1249,13 @@ pub fn check_catalogue(entries: &[Control], errs: &mut Vec<ModelError>) {
 }
 
 /// Checks assets, lineage and links; returns the assets nothing consumes.
-fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>) -> Vec<u32> {
+/// Checks the assets, the lineage and the links; returns the assets nothing consumes and the
+/// copies (see `copies`).
+fn check_lineage(
+    doc: &ValueStream,
+    steps: &IdIndex,
+    errs: &mut Vec<ModelError>,
+) -> (Vec<u32>, Vec<u32>) {
     // Keys and lookups with hints, as for steps and flows (see `Graph::build`).
     let keys: Vec<u128> = doc.assets.iter().map(|a| IdIndex::key(&a.id)).collect();
     let (assets, duplicates) = IdIndex::build(keys, |i| &doc.assets[i].id);
@@ -1346,12 +1352,66 @@ fn check_lineage(doc: &ValueStream, steps: &IdIndex, errs: &mut Vec<ModelError>)
             }
         }
     }
-    doc.assets
+    let unconsumed = doc
+        .assets
         .iter()
         .enumerate()
         .filter(|(i, a)| !consumed[*i] && a.kind != AssetKind::Endpoint)
         .map(|(i, _)| i as u32)
-        .collect()
+        .collect();
+    (unconsumed, copies(doc, &edges))
+}
+
+/// Datasets that copy another dataset with no transformation, as transportation waste
+/// candidates: a dataset whose one input is a dataset (drawn straight from it, no job between),
+/// or whose one input is a job with one input and one output where both datasets have the same
+/// name in different places (a replication job: `pg/public.orders` to `s3://lake/orders.parquet`).
+fn copies(doc: &ValueStream, edges: &[(u32, u32)]) -> Vec<u32> {
+    let n = doc.assets.len();
+    let mut ins: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut outs = vec![0u32; n];
+    for &(a, b) in edges {
+        ins[b as usize].push(a);
+        outs[a as usize] += 1;
+    }
+    let mut out = Vec::new();
+    for (i, a) in doc.assets.iter().enumerate() {
+        if a.kind != AssetKind::Dataset {
+            continue;
+        }
+        let [u] = ins[i][..] else { continue };
+        let u = u as usize;
+        let copy = match doc.assets[u].kind {
+            AssetKind::Dataset => true,
+            AssetKind::Job => match ins[u][..] {
+                [x] => {
+                    outs[u] == 1
+                        && doc.assets[x as usize].kind == AssetKind::Dataset
+                        && base_name(&doc.assets[x as usize].id) == base_name(&a.id)
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if copy {
+            out.push(i as u32);
+        }
+    }
+    out
+}
+
+/// A dataset's name without where it is kept: the last part of its path, without a file
+/// extension or a database schema ("pg/public.orders" and "s3://lake/orders.parquet": "orders").
+fn base_name(id: &str) -> String {
+    let last = id.rsplit('/').next().unwrap_or(id);
+    let last = [
+        "parquet", "csv", "json", "jsonl", "avro", "orc", "delta", "gz",
+    ]
+    .iter()
+    .fold(last, |s, ext| {
+        s.strip_suffix(&format!(".{ext}")[..]).unwrap_or(s)
+    });
+    last.rsplit('.').next().unwrap_or(last).to_ascii_lowercase()
 }
 
 /// The flows, compiled, and their degrees for the adjacency.

@@ -36,7 +36,7 @@ fn stream() -> serde_json::Value {
 }
 
 #[test]
-fn version_1_evidence_strings_read_as_missing_items_and_write_back_as_version_2() {
+fn version_1_evidence_strings_read_as_missing_items_and_write_back_as_the_current_version() {
     let text = include_str!("data/v1-model-retraining.json");
     assert!(text.contains("\"version\": 1"));
     let doc = takt_core::format::load(text).expect("a version 1 file still opens");
@@ -57,7 +57,7 @@ fn version_1_evidence_strings_read_as_missing_items_and_write_back_as_version_2(
         );
     }
     let written = takt_core::format::to_json(&doc);
-    assert!(written.contains("\"version\": 2"));
+    assert!(written.contains("\"version\": 3"));
     assert!(written.contains("\"title\": \"out-of-time backtest\""));
     let again = takt_core::format::load(&written).unwrap();
     assert_eq!(again, doc);

@@ -132,6 +132,8 @@ fn add_every_kind_of_record() {
             kind: AssetKind::FeatureStore,
             team: None,
             lt: Some(Duration::hours(1.0)),
+            provenance: Default::default(),
+            notes: String::new(),
             x: None,
             y: None,
         }),

@@ -790,8 +790,116 @@ fn feature_store_lineage() {
     close(lt("fraud-api"), 179_100.0, "fraud-api lead time");
 
     // Nothing derives from or reads rfm-legacy; every other non-endpoint asset has a consumer.
-    assert_eq!(lineage::unconsumed(&doc).unwrap(), ids(&["rfm-legacy"]));
+    // and the archive copy of the transactions.
+    assert_eq!(
+        lineage::unconsumed(&doc).unwrap(),
+        ids(&["rfm-legacy", "transactions-archive"])
+    );
     assert!(lineage::impact(&doc, "nope").is_err());
+}
+
+#[test]
+fn feature_store_lineage_view() {
+    let doc = load("feature-store.json");
+    let ov = lineage::overview(&doc).unwrap();
+    let at = |id: &str| doc.assets.iter().position(|a| a.id == id).unwrap();
+    let layer = |id: &str| ov.layer[at(id)];
+    // Columns by the longest chain behind each asset:
+    //   0 crm ledger clickstream; 1 accounts transactions sessions;
+    //   2 tenure txn-agg-job txn-velocity sessionize-job transactions-archive;
+    //   3 spend-30d rfm-legacy engagement; 4 feast (behind spend-30d and engagement, 3);
+    //   5 churn-model fraud-model; 6 churn-api fraud-api.
+    for (id, l) in [
+        ("crm", 0),
+        ("clickstream", 0),
+        ("accounts", 1),
+        ("txn-agg-job", 2),
+        ("transactions-archive", 2),
+        ("spend-30d", 3),
+        ("engagement", 3),
+        ("feast", 4),
+        ("fraud-model", 5),
+        ("churn-api", 6),
+        ("fraud-api", 6),
+    ] {
+        assert_eq!(layer(id), l, "{id}");
+    }
+    assert_eq!(ov.column, vec![3, 3, 5, 3, 1, 2, 2]);
+    // Rows are a permutation of each column's places.
+    for (c, &n) in ov.column.iter().enumerate() {
+        let mut rows: Vec<u32> = (0..doc.assets.len())
+            .filter(|&i| ov.layer[i] as usize == c)
+            .map(|i| ov.row[i])
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(rows, (0..n).collect::<Vec<_>>(), "column {c}");
+    }
+    // Freshness as `lead_time` (hand-worked above), and the chain that sets the fraud
+    // endpoint's: fraud-model, feast, then tenure (88 200, the slowest input), accounts, crm.
+    assert_eq!(ov.fresh_s[at("fraud-api")], 179_100.0);
+    assert_eq!(ov.fresh_s[at("feast")], 89_100.0);
+    let mut chain = vec!["fraud-api".to_string()];
+    let mut i = at("fraud-api");
+    while let Some(v) = ov.via[i] {
+        i = v as usize;
+        chain.push(doc.assets[i].id.clone());
+    }
+    assert_eq!(
+        chain,
+        ids(&[
+            "fraud-api",
+            "fraud-model",
+            "feast",
+            "tenure",
+            "accounts",
+            "crm"
+        ])
+    );
+    // Waste: both unconsumed assets; the archive is a straight copy of a dataset.
+    assert_eq!(
+        ov.unconsumed,
+        vec![at("rfm-legacy") as u32, at("transactions-archive") as u32]
+    );
+    assert_eq!(ov.copies, vec![at("transactions-archive") as u32]);
+    // Counted in the analysis's waste breakdown too.
+    let (_, a) = analysed("feature-store.json");
+    assert_eq!(
+        a.waste_assets,
+        [
+            ("inventory".to_string(), 2),
+            ("transportation".to_string(), 1)
+        ]
+        .into_iter()
+        .collect()
+    );
+
+    // Impact of the CRM: as `impact`, in document order, with the gate the work passes
+    // through (the privacy review reads tenure) and the two endpoints.
+    let r = lineage::reach_of(&doc, "crm", true).unwrap();
+    assert_eq!(
+        r.assets,
+        ids(&[
+            "accounts",
+            "tenure",
+            "feast",
+            "churn-model",
+            "fraud-model",
+            "churn-api",
+            "fraud-api"
+        ])
+    );
+    assert_eq!(r.steps.len(), 7);
+    assert_eq!(r.gates, ids(&["privacy-review"]));
+    assert_eq!(r.ends, ids(&["churn-api", "fraud-api"]));
+    // Upstream of the fraud endpoint: the three sources at the end; the privacy review lies
+    // upstream of the steps that write what it depends on.
+    let r = lineage::reach_of(&doc, "fraud-api", false).unwrap();
+    assert_eq!(r.ends, ids(&["crm", "ledger", "clickstream"]));
+    assert_eq!(r.gates, ids(&["privacy-review"]));
+    assert!(r.steps.contains(&"train-fraud".to_string()));
+    // Impact of the archive: nothing.
+    let r = lineage::reach_of(&doc, "transactions-archive", true).unwrap();
+    assert!(r.assets.is_empty() && r.steps.is_empty() && r.gates.is_empty());
 }
 
 // ------------------------------------------------------------------------------------------------

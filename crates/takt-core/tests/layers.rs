@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 /// Bottom first. A new module goes in the lowest layer whose modules it needs are all below.
 const LAYERS: &[&[&str]] = &[
-    // Words: durations and the calendar, the random numbers of the Monte Carlo.
-    &["duration", "rng"],
+    // Words: durations and the calendar, the random numbers of the Monte Carlo, control charts.
+    &["duration", "rng", "xmr"],
     // The model (the document's records) and figures for people.
     &["model", "figures"],
     // The compiled graph: indices, adjacency, order, the facts the lints read, loop finding; the
-    // regulation catalogue.
-    &["graph", "catalogue"],
+    // regulation catalogue; the kaizen board.
+    &["graph", "catalogue", "board", "calibrate"],
     // Validation: every rule, and the compiler that fills the graph.
     &["validate"],
     // Lints: what a valid map may hold that a practitioner should look at.
@@ -20,10 +20,18 @@ const LAYERS: &[&[&str]] = &[
     // The analysis, and lineage queries.
     &["analysis", "lineage"],
     // What reads analyses or maps whole: comparison, simulation, edits, the file format, the
-    // generator, the gate register.
-    &["compare", "simulate", "ops", "format", "gen", "gates"],
-    // Edits in words, for the audit trail.
-    &["audit"],
+    // generator, the gate register, the waterfall of a scenario's changes.
+    &[
+        "compare",
+        "simulate",
+        "ops",
+        "format",
+        "gen",
+        "gates",
+        "waterfall",
+    ],
+    // Edits in words, for the audit trail; OpenLineage events read and merged as edits.
+    &["audit", "openlineage"],
 ];
 
 fn layer_of() -> BTreeMap<&'static str, usize> {

@@ -102,6 +102,8 @@ fn negative_times() {
         kind: takt_core::AssetKind::Model,
         team: None,
         lt: Some(Duration::hours(-3.0)),
+        provenance: Default::default(),
+        notes: String::new(),
         x: None,
         y: None,
     });
@@ -959,11 +961,11 @@ fn only_takt_maps_are_read() {
 
 #[test]
 fn a_newer_version_is_refused_by_name() {
-    let e = format::parse(r#"{"format": "takt", "version": 3, "name": "x"}"#).unwrap_err();
-    assert_eq!(e, FormatError::TooNew { found: 3 });
+    let e = format::parse(r#"{"format": "takt", "version": 4, "name": "x"}"#).unwrap_err();
+    assert_eq!(e, FormatError::TooNew { found: 4 });
     let msg = e.to_string();
-    assert!(msg.contains("version 3"), "{msg}");
-    assert!(msg.contains("reads version 2 and older"), "{msg}");
+    assert!(msg.contains("version 4"), "{msg}");
+    assert!(msg.contains("reads version 3 and older"), "{msg}");
 }
 
 #[test]

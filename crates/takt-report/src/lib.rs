@@ -4,7 +4,9 @@
 //! fetched), PDF/A-2b, A4 or US Letter. A report file is written whole or not at all: to a
 //! temporary file beside the target, then renamed over it.
 
+pub mod charts;
 pub mod compliance;
+pub mod executive;
 pub mod svg;
 pub mod world;
 
@@ -48,6 +50,16 @@ pub enum Paper {
     Letter,
 }
 
+impl Paper {
+    /// The paper's name in typst.
+    fn typst(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
 /// Where a report being made is, for a progress bar: each stage says what comes next, with
 /// the share of the work done. The callback returns false to cancel.
 pub type Progress<'a> = &'a mut dyn FnMut(f32, &str) -> bool;
@@ -78,13 +90,7 @@ pub fn pdf(c: &Compliance, paper: Paper, progress: Progress) -> Result<Vec<u8>, 
             ("data.json".into(), data),
             ("map.svg".into(), c.svg.clone().into_bytes()),
         ],
-        &[(
-            "paper",
-            match paper {
-                Paper::A4 => "a4",
-                Paper::Letter => "us-letter",
-            },
-        )],
+        &[("paper", paper.typst())],
         date_of(&c.date),
         &c.title,
     )
@@ -93,6 +99,45 @@ pub fn pdf(c: &Compliance, paper: Paper, progress: Progress) -> Result<Vec<u8>, 
         return Err(ReportError::Cancelled);
     }
     Ok(pdf)
+}
+
+/// The executive report's bytes in a format.
+pub fn render_executive(
+    e: &executive::Executive,
+    format: Format,
+    paper: Paper,
+    progress: Progress,
+) -> Result<Vec<u8>, ReportError> {
+    match format {
+        Format::Json => Ok(e.to_json().into_bytes()),
+        Format::Html => Ok(e.to_html().into_bytes()),
+        Format::Pdf => {
+            if !progress(0.8, "Typesetting the report") {
+                return Err(ReportError::Cancelled);
+            }
+            let mut files = vec![(
+                "data.json".to_string(),
+                serde_json::to_vec(e).expect("a report serialises"),
+            )];
+            files.extend(
+                e.svgs
+                    .iter()
+                    .map(|(n, s)| (n.clone(), s.clone().into_bytes())),
+            );
+            let pdf = world::render_pdf(
+                include_str!("../templates/executive.typ").to_string(),
+                files,
+                &[("paper", paper.typst())],
+                date_of(&e.date),
+                &e.title,
+            )
+            .map_err(ReportError::Typeset)?;
+            if !progress(0.97, "Writing the file") {
+                return Err(ReportError::Cancelled);
+            }
+            Ok(pdf)
+        }
+    }
 }
 
 fn date_of(s: &str) -> (i32, u32, u32) {
@@ -201,5 +246,41 @@ pub fn of_map(
         mandatory: vec![],
         audit: None,
         other_gates: vec![],
+    })
+}
+
+/// The executive report's input from a document: the named scenarios (2 to 4, the baseline
+/// first; none named: the current state and up to three future states) and the lead time's
+/// trend over the snapshots (when there are two or more).
+pub fn executive_input(
+    doc: &mut takt_store::Document,
+    names: &[String],
+    date: &str,
+    author: &str,
+) -> Result<executive::ExecutiveInput, takt_store::StoreError> {
+    let names: Vec<String> = if names.is_empty() {
+        doc.scenarios()
+            .iter()
+            .take(takt_core::compare::MAX_COMPARED)
+            .map(|s| s.name.clone())
+            .collect()
+    } else {
+        names.to_vec()
+    };
+    let mut scenarios = Vec::with_capacity(names.len());
+    for n in names {
+        let id = doc.scenario(&n)?;
+        scenarios.push((n, doc.map(id)?.clone()));
+    }
+    let (_, x) = doc.trend("lead_time_s")?;
+    Ok(executive::ExecutiveInput {
+        scenarios,
+        trend: (x.points.len() >= 2).then_some(x),
+        source: doc
+            .path()
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        date: date.into(),
+        author: author.into(),
     })
 }

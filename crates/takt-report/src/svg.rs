@@ -15,6 +15,14 @@ const COL: f64 = 250.0;
 const LANE: f64 = 130.0;
 const LEFT: f64 = 170.0;
 
+/// The width attribute of an SVG's root element (its drawing's size in its own units).
+pub fn width_of(svg: &str) -> f64 {
+    svg.split_once("width=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// Escapes text for SVG.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -114,8 +122,57 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// What a map drawn as one of the compare view's small multiples marks: steps added (green),
+/// changed (amber, with the fields that changed on hover), and the baseline's removed steps as
+/// red ghosts where the baseline had them.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    pub added: Vec<String>,
+    /// Step id and the fields that changed.
+    pub changed: Vec<(String, Vec<String>)>,
+    /// Removed steps: name, and place.
+    pub ghosts: Vec<(String, (f64, f64))>,
+}
+
+impl Marks {
+    /// The marks of a scenario against its baseline.
+    pub fn of(base: &ValueStream, c: &takt_core::compare::Comparison) -> Marks {
+        let at = places(base);
+        Marks {
+            added: c.steps_added.clone(),
+            changed: c
+                .steps_changed
+                .iter()
+                .map(|s| {
+                    let fields: Vec<String> = s
+                        .fields
+                        .iter()
+                        .filter(|f| *f != "x" && *f != "y")
+                        .cloned()
+                        .collect();
+                    (s.id.clone(), fields)
+                })
+                .filter(|(_, f)| !f.is_empty())
+                .collect(),
+            ghosts: c
+                .steps_removed
+                .iter()
+                .filter_map(|id| {
+                    let i = base.steps.iter().position(|s| &s.id == id)?;
+                    Some((base.steps[i].label().to_string(), at[i]))
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The map as SVG (its own size; the report scales it to the page).
 pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
+    map_svg_with(doc, a, &Marks::default())
+}
+
+/// The map as SVG with a comparison's marks.
+pub fn map_svg_with(doc: &ValueStream, a: &Analysis, marks: &Marks) -> String {
     let at = places(doc);
     if at.len() > OVERVIEW_FROM {
         return overview(doc, a, &at);
@@ -124,13 +181,16 @@ pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
         return r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" viewBox="0 0 400 60"><text x="10" y="35" font-size="14">No steps</text></svg>"##.into();
     }
     let Frame {
-        x0,
-        y0,
-        x1,
-        y1,
+        mut x0,
+        mut y0,
+        mut x1,
+        mut y1,
         index,
         critical,
     } = Frame::of(doc, a, &at);
+    for (_, (x, y)) in &marks.ghosts {
+        (x0, y0, x1, y1) = (x0.min(*x), y0.min(*y), x1.max(x + W), y1.max(y + H));
+    }
     let pad = 30.0;
     let (vx, vy) = (x0 - pad - 150.0, y0 - pad);
     let (vw, vh) = (x1 - x0 + 2.0 * pad + 150.0, y1 - y0 + 2.0 * pad);
@@ -207,12 +267,40 @@ pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
             );
         }
     }
+    // Removed steps, as ghosts where the baseline had them.
+    for (name, (x, y)) in &marks.ghosts {
+        let _ = write!(
+            s,
+            r##"<g class="removed"><title>Removed: {}</title><rect x="{x:.0}" y="{y:.0}" width="{W}" height="{H}" rx="6" fill="#fdecec" fill-opacity="0.6" stroke="#c62828" stroke-width="2" stroke-dasharray="6 4"/><text x="{:.0}" y="{:.0}" font-size="14" text-anchor="middle" fill="#c62828">{}</text></g>"##,
+            esc(name),
+            x + W / 2.0,
+            y + H / 2.0 + 5.0,
+            esc(&wrap(name, 26, 1).concat())
+        );
+    }
     // Steps.
     for (i, st) in doc.steps.iter().enumerate() {
         let (x, y) = at[i];
         let crit = critical.contains(&i);
-        let stroke = if crit { "#d97706" } else { "#5b6b70" };
-        let sw = if crit { 2.4 } else { 1.2 };
+        let added = marks.added.contains(&st.id);
+        let changed = marks.changed.iter().find(|(id, _)| id == &st.id);
+        let (stroke, sw) = if added {
+            ("#2e7d32", 3.2)
+        } else if changed.is_some() {
+            ("#e0a100", 3.2)
+        } else if crit {
+            ("#d97706", 2.4)
+        } else {
+            ("#5b6b70", 1.2)
+        };
+        let tip = if added {
+            format!("Added: {}", st.label())
+        } else if let Some((_, fields)) = changed {
+            format!("Changed: {} ({})", st.label(), fields.join(", "))
+        } else {
+            st.label().to_string()
+        };
+        let _ = write!(s, "<g><title>{}</title>", esc(&tip));
         match st.kind {
             StepKind::Gate => {
                 let c = 14.0;
@@ -276,6 +364,7 @@ pub fn map_svg(doc: &ValueStream, a: &Analysis) -> String {
                 ))
             );
         }
+        s.push_str("</g>");
     }
     s.push_str("</svg>");
     s

@@ -136,6 +136,44 @@ fn main() {
         .collect();
     report("  of which the comparison", alone);
 
+    // The trend of 500 snapshots (monthly exports of a 200-step map, each a little different):
+    // just opened, then again (each snapshot's figures are kept with it when it is taken).
+    let trend_file = dir.path().join("trend.takt");
+    let base = takt_core::gen::generate(200, 7);
+    let mut tdoc = Document::create(&trend_file, &base).unwrap();
+    let count = if timed { 500 } else { 5 };
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    for k in 0..count {
+        let mut m = base.clone();
+        m.steps[10].pt = Some(format!("{}min", 10 + k % 40).parse().unwrap());
+        let date = (start + chrono::Days::new(k as u64))
+            .format("%Y-%m-%d")
+            .to_string();
+        tdoc.import_snapshot(&m, "gen.json", &date, "").unwrap();
+    }
+    tdoc.close().unwrap();
+    let firsts = (0..reps.min(5))
+        .map(|_| {
+            let mut d = Document::open(&trend_file).unwrap();
+            let t = Instant::now();
+            let (points, _) = d.trend("lead_time_s").unwrap();
+            let e = t.elapsed();
+            assert_eq!(points.len(), count);
+            e
+        })
+        .collect();
+    report(&format!("trend of {count} snapshots, just opened"), firsts);
+    let mut d = Document::open(&trend_file).unwrap();
+    d.trend("lead_time_s").unwrap();
+    let again = (0..reps * 5)
+        .map(|_| {
+            let t = Instant::now();
+            d.trend("pce").unwrap();
+            t.elapsed()
+        })
+        .collect();
+    report(&format!("trend of {count} snapshots, again"), again);
+
     let saves = (0..reps)
         .map(|k| {
             let target = dir.path().join(format!("copy{k}.takt"));

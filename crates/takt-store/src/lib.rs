@@ -51,6 +51,16 @@ pub enum StoreError {
     UnknownSnapshot { path: PathBuf, id: i64 },
     #[error("{path}: '{date}' is not a date; write it as YYYY-MM-DD")]
     BadDate { path: PathBuf, date: String },
+    #[error("{path}: there is a snapshot dated {date} already ('{label}'); one snapshot a day")]
+    SnapshotDateTaken {
+        path: PathBuf,
+        date: String,
+        label: String,
+    },
+    #[error("{file}: not a map to take as a snapshot: {why}")]
+    NotAMap { file: String, why: String },
+    #[error("'{metric}' is not a metric to chart; one of: {}", takt_core::compare::HEADLINE.join(", "))]
+    UnknownMetric { metric: String },
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error("{}", unjustified_message(.changes))]
@@ -114,6 +124,15 @@ pub struct AuditEntry {
     pub sentences: Vec<takt_core::audit::Sentence>,
     /// For scenario changes and snapshots: what happened, in words.
     pub note: String,
+}
+
+/// An analysis's headline metrics as the `snapshots.metrics` column keeps them.
+fn headline_json(a: &Analysis) -> String {
+    let values: Vec<Option<f64>> = takt_core::compare::headline(a)
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
+    serde_json::to_string(&values).expect("numbers serialise")
 }
 
 fn unjustified_message(changes: &[MandatoryChange]) -> String {
@@ -808,6 +827,51 @@ impl Document {
         Ok(out)
     }
 
+    /// When each kaizen item of a scenario was last marked done, from the audit trail: the time
+    /// (RFC 3339, UTC) of the last edit, undo or redo that took its status to done, for the
+    /// items whose status is done now. Items done before the trail was kept have none.
+    pub fn kaizen_done(&mut self, s: ScenarioId) -> Result<HashMap<String, String>> {
+        use takt_core::model::KaizenStatus;
+        let rows: Vec<(String, String)> = {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT at, diff FROM audit WHERE scenario = ?1 AND at IS NOT NULL
+                     AND action IN ('edit', 'undo', 'redo') AND diff LIKE '%\"kaizen\"%'
+                     ORDER BY seq",
+                )
+                .map_err(self.sql())?;
+            let rows = st
+                .query_map([s], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(self.sql())?;
+            rows.collect::<rusqlite::Result<_>>().map_err(self.sql())?
+        };
+        let status = |p: &Option<takt_core::ops::Placed>| match p.as_ref().map(|p| &p.record) {
+            Some(Record::Kaizen(k)) => Some(k.status),
+            _ => None,
+        };
+        let mut done: HashMap<String, String> = HashMap::new();
+        for (at, diff) in rows {
+            let Ok(diff) = serde_json::from_str::<Diff>(&diff) else {
+                continue;
+            };
+            for c in &diff.changes {
+                if status(&c.after) == Some(KaizenStatus::Done)
+                    && status(&c.before) != Some(KaizenStatus::Done)
+                {
+                    done.insert(c.key.id.clone(), at.clone());
+                }
+            }
+        }
+        let map = self.map(s)?;
+        done.retain(|id, _| {
+            map.kaizen
+                .iter()
+                .any(|k| &k.id == id && k.status == KaizenStatus::Done)
+        });
+        Ok(done)
+    }
+
     /// Writes a diff already applied to the scenario's map, with `more` (its history row), in
     /// one transaction. If anything fails the map is put back, so memory and file agree.
     fn commit(
@@ -937,6 +1001,48 @@ impl Document {
     /// Forks a future state from a scenario: a copy of its map, with a history of its own.
     pub fn fork(&mut self, from: ScenarioId, name: &str) -> Result<ScenarioId> {
         let from_name = self.known(from)?.name.clone();
+        self.new_future(
+            name,
+            from,
+            |tx, id| {
+                tx.execute(
+                    "INSERT INTO records (scenario, kind, id, position, body)
+                     SELECT ?1, kind, id, position, body FROM records WHERE scenario = ?2",
+                    params![id, from],
+                )
+                .map(|_| ())
+            },
+            &format!("Made future state '{name}' from '{from_name}'"),
+        )
+    }
+
+    /// Adds a future state holding `map` (a mined current state, say), beside the others; `note`
+    /// says in the audit trail where it came from. The map must be valid.
+    pub fn add_scenario(
+        &mut self,
+        name: &str,
+        map: &ValueStream,
+        note: &str,
+    ) -> Result<ScenarioId> {
+        takt_core::validate(map).map_err(|e| StoreError::Edit(EditError::Invalid(e)))?;
+        let parent = self.current();
+        self.new_future(
+            name,
+            parent,
+            |tx, id| insert_map(tx, id, map),
+            &format!("Added '{name}': {note}"),
+        )
+    }
+
+    /// A new future state named `name` (unique) after `parent`, its records put in by `fill`,
+    /// with its line in the audit trail; all in one transaction.
+    fn new_future(
+        &mut self,
+        name: &str,
+        parent: ScenarioId,
+        fill: impl FnOnce(&Transaction, ScenarioId) -> rusqlite::Result<()>,
+        note: &str,
+    ) -> Result<ScenarioId> {
         if self.scenarios.iter().any(|s| s.name == name) {
             return Err(StoreError::ScenarioExists {
                 path: self.path.clone(),
@@ -948,23 +1054,11 @@ impl Document {
             tx.execute(
                 "INSERT INTO scenarios (name, kind, parent, position)
                  VALUES (?1, 'future', ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM scenarios))",
-                params![name, from],
+                params![name, parent],
             )?;
             let id = tx.last_insert_rowid();
-            tx.execute(
-                "INSERT INTO records (scenario, kind, id, position, body)
-                 SELECT ?1, kind, id, position, body FROM records WHERE scenario = ?2",
-                params![id, from],
-            )?;
-            audit_row(
-                &tx,
-                &self.author,
-                id,
-                name,
-                "fork",
-                EMPTY_DIFF,
-                &format!("Made future state '{name}' from '{from_name}'"),
-            )?;
+            fill(&tx, id)?;
+            audit_row(&tx, &self.author, id, name, "fork", EMPTY_DIFF, note)?;
             tx.commit()?;
             Ok(id)
         })()
@@ -1048,26 +1142,71 @@ impl Document {
     /// Takes a dated snapshot of the current state. `taken` is a date, YYYY-MM-DD (the caller
     /// knows the date; the store does not read the clock).
     pub fn snapshot(&mut self, taken: &str, label: &str) -> Result<i64> {
+        let s = self.current();
+        let body = format::to_json(self.map(s)?);
+        let metrics = headline_json(self.analysis(s)?);
+        self.insert_snapshot(taken, label, body, metrics, None)
+    }
+
+    /// Takes an earlier state of the value stream, read from a map file (`source` names it in
+    /// errors and in the trail), as a snapshot dated `taken`. The map must be valid; nothing is
+    /// added otherwise.
+    pub fn import_snapshot(
+        &mut self,
+        map: &ValueStream,
+        source: &str,
+        taken: &str,
+        label: &str,
+    ) -> Result<i64> {
+        let a = takt_core::analyze(map).map_err(|e| StoreError::NotAMap {
+            file: source.into(),
+            why: e.to_string(),
+        })?;
+        let mut map = map.clone();
+        map.scenario = None;
+        let metrics = headline_json(&a);
+        self.insert_snapshot(taken, label, format::to_json(&map), metrics, Some(source))
+    }
+
+    fn insert_snapshot(
+        &mut self,
+        taken: &str,
+        label: &str,
+        body: String,
+        metrics: String,
+        source: Option<&str>,
+    ) -> Result<i64> {
         if !takt_core::validate::is_date(taken) {
             return Err(StoreError::BadDate {
                 path: self.path.clone(),
                 date: taken.into(),
             });
         }
+        if let Some(other) = self.snapshots()?.into_iter().find(|x| x.taken == taken) {
+            return Err(StoreError::SnapshotDateTaken {
+                path: self.path.clone(),
+                date: taken.into(),
+                label: other.label,
+            });
+        }
         let s = self.current();
-        let body = format::to_json(self.map(s)?);
         let (author, name) = (self.author.clone(), self.known(s)?.name.clone());
         (|| -> rusqlite::Result<i64> {
             let tx = self.conn.transaction()?;
             tx.execute(
-                "INSERT INTO snapshots (scenario, taken, label, body) VALUES (?1, ?2, ?3, ?4)",
-                params![s, taken, label, body],
+                "INSERT INTO snapshots (scenario, taken, label, body, metrics)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s, taken, label, body, metrics],
             )?;
             let id = tx.last_insert_rowid();
+            let what = match source {
+                None => format!("Took a snapshot of the current state dated {taken}"),
+                Some(f) => format!("Took {f} as a snapshot dated {taken}"),
+            };
             let what = if label.is_empty() {
-                format!("Took a snapshot of the current state dated {taken}")
+                what
             } else {
-                format!("Took a snapshot of the current state dated {taken}: '{label}'")
+                format!("{what}: '{label}'")
             };
             audit_row(&tx, &author, s, &name, "snapshot", EMPTY_DIFF, &what)?;
             tx.commit()?;
@@ -1111,6 +1250,63 @@ impl Document {
             path: self.path.clone(),
             detail: format!("snapshot {id}: {e}"),
         })
+    }
+
+    /// A metric's trend over the snapshots, oldest first, as an XmR chart. `metric` is a
+    /// headline metric's name (`lead_time_s`, `pce`, `gate_time_s`, `wip_items`, ...). Each
+    /// snapshot's metrics are kept with it when it is taken (schema 3; an older file's are
+    /// computed the first time and kept). The snapshots are those of the points (a snapshot
+    /// that is not a valid map has none).
+    pub fn trend(&mut self, metric: &str) -> Result<(Vec<Snapshot>, takt_core::xmr::Xmr)> {
+        let k = takt_core::compare::HEADLINE
+            .iter()
+            .position(|m| *m == metric)
+            .ok_or_else(|| StoreError::UnknownMetric {
+                metric: metric.into(),
+            })?;
+        type Row = (i64, String, String, Option<String>);
+        let rows: Vec<Row> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id, taken, label, metrics FROM snapshots ORDER BY taken, id")
+                .map_err(self.sql())?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(self.sql())?;
+            rows.collect::<rusqlite::Result<_>>().map_err(self.sql())?
+        };
+        let mut points = Vec::with_capacity(rows.len());
+        let mut of_points = Vec::with_capacity(rows.len());
+        for (id, taken, label, metrics) in rows {
+            let values: Vec<Option<f64>> = match metrics.and_then(|m| serde_json::from_str(&m).ok())
+            {
+                Some(v) => v,
+                None => {
+                    // A snapshot of an older file: its figures, computed once and kept.
+                    let values: Vec<Option<f64>> = match takt_core::analyze(&self.snapshot_map(id)?)
+                    {
+                        Ok(a) => takt_core::compare::headline(&a)
+                            .into_iter()
+                            .map(|x| x.1)
+                            .collect(),
+                        Err(_) => vec![],
+                    };
+                    let text = serde_json::to_string(&values).expect("numbers serialise");
+                    self.conn
+                        .execute(
+                            "UPDATE snapshots SET metrics = ?1 WHERE id = ?2",
+                            params![text, id],
+                        )
+                        .map_err(self.sql())?;
+                    values
+                }
+            };
+            if let Some(Some(v)) = values.get(k) {
+                points.push((taken.clone(), *v));
+                of_points.push(Snapshot { id, taken, label });
+            }
+        }
+        Ok((of_points, takt_core::xmr::xmr(&points)))
     }
 
     /// The scenario as an interchange (JSON) file's text.

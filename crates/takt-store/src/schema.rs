@@ -78,6 +78,12 @@ const MIGRATIONS: &[&str] = &[
         WHERE h.undone = 0
         ORDER BY s.position, h.seq;
     "#,
+    // 3: each snapshot's headline metrics (a JSON array in `compare::HEADLINE` order), written
+    // when it is taken, so a trend reads them without reading and analysing every map. The
+    // snapshots of older files get theirs the first time a trend needs them.
+    r#"
+    ALTER TABLE snapshots ADD COLUMN metrics TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.

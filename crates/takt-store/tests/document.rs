@@ -205,6 +205,50 @@ fn scenarios_fork_rename_compare_and_delete() {
 }
 
 #[test]
+fn a_map_joins_the_document_as_a_scenario_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.takt");
+    let mut doc = Document::create(&file, &sample()).unwrap();
+    let mut mined = ValueStream::new("Mined");
+    mined.steps.push(takt_core::model::Step::new("a", "A"));
+    mined.steps.push(takt_core::model::Step::new("b", "B"));
+    mined.flows.push(takt_core::model::Flow::new(
+        "a",
+        "b",
+        takt_core::model::FlowKind::Push,
+    ));
+    let s = doc
+        .add_scenario("Measured", &mined, "mined from the event log runs.csv")
+        .unwrap();
+    assert_eq!(doc.map(s).unwrap().steps.len(), 2);
+    assert!(doc.history(s).unwrap().is_empty());
+    // The current state is as it was; the trail says where the scenario came from.
+    assert_eq!(
+        doc.export_json(doc.current()).unwrap(),
+        format::to_json(&sample())
+    );
+    let trail = doc.audit(Some(s)).unwrap();
+    assert_eq!(trail[0].action, "fork");
+    assert_eq!(
+        trail[0].note,
+        "Added 'Measured': mined from the event log runs.csv"
+    );
+    // Names stay unique; an invalid map is refused and adds nothing.
+    assert!(matches!(
+        doc.add_scenario("Measured", &mined, ""),
+        Err(StoreError::ScenarioExists { .. })
+    ));
+    let mut bad = mined.clone();
+    bad.flows[0].to = "nowhere".into();
+    assert!(doc.add_scenario("Bad", &bad, "").is_err());
+    assert_eq!(doc.scenarios().len(), 2);
+    drop(doc);
+    let mut doc = Document::open(&file).unwrap();
+    let s = doc.scenario("Measured").unwrap();
+    assert_eq!(doc.map(s).unwrap().flows.len(), 1);
+}
+
+#[test]
 fn snapshots_are_dated_copies_to_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut doc = Document::create(&dir.path().join("n.takt"), &sample()).unwrap();
@@ -229,6 +273,135 @@ fn snapshots_are_dated_copies_to_read() {
         doc.snapshot_map(99),
         Err(StoreError::UnknownSnapshot { .. })
     ));
+}
+
+#[test]
+fn earlier_states_come_in_as_dated_snapshots_and_make_a_trend() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("t.takt"), &sample()).unwrap();
+    let lead = |m: &ValueStream| takt_core::analyze(m).unwrap().lead_time_s;
+    // Three monthly exports: the sample, then with the first step's lead time doubled, then
+    // with it back again.
+    let a = sample();
+    let mut b = sample();
+    b.steps[1].lt = Some("20wd".parse().unwrap());
+    doc.import_snapshot(&a, "jan.json", "2026-01-31", "January")
+        .unwrap();
+    doc.import_snapshot(&b, "feb.json", "2026-02-28", "")
+        .unwrap();
+    doc.import_snapshot(&a, "mar.json", "2026-03-31", "")
+        .unwrap();
+    let trail = doc.audit(None).unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.note == "Took jan.json as a snapshot dated 2026-01-31: 'January'"));
+
+    // Nothing is added from a date taken, a date that is not one, or a map that breaks a rule.
+    let before = doc.snapshots().unwrap();
+    let taken = doc
+        .import_snapshot(&a, "again.json", "2026-02-28", "")
+        .unwrap_err();
+    assert_eq!(
+        taken.to_string(),
+        format!(
+            "{}: there is a snapshot dated 2026-02-28 already (''); one snapshot a day",
+            doc.path().display()
+        )
+    );
+    assert!(matches!(
+        doc.import_snapshot(&a, "x.json", "31/01/2026", ""),
+        Err(StoreError::BadDate { .. })
+    ));
+    let mut broken = sample();
+    broken.flows[0].to = "nowhere".into();
+    let e = doc
+        .import_snapshot(&broken, "broken.json", "2026-04-30", "")
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("broken.json: not a map to take as a snapshot: "),
+        "{e}"
+    );
+    assert_eq!(doc.snapshots().unwrap(), before);
+
+    let (points, x) = doc.trend("lead_time_s").unwrap();
+    assert_eq!(points.len(), 3);
+    let values: Vec<f64> = x.points.iter().map(|p| p.value).collect();
+    assert_eq!(values, [lead(&a), lead(&b), lead(&a)]);
+    let d = lead(&b) - lead(&a);
+    // Mean moving range: (d + d) / 2 = d.
+    assert_eq!(x.mr_bar, Some(d));
+    assert!(matches!(
+        doc.trend("speed"),
+        Err(StoreError::UnknownMetric { .. })
+    ));
+}
+
+#[test]
+fn the_trail_says_when_each_kaizen_item_was_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::create(&dir.path().join("k.takt"), &sample()).unwrap();
+    let s = doc.current();
+    let ids: Vec<String> = sample().kaizen.iter().map(|k| k.id.clone()).collect();
+    let status = |id: &str, v: &str| Op::Set {
+        key: Key::new(takt_core::ops::Kind::Kaizen, id),
+        field: "status".into(),
+        value: json!(v),
+    };
+    doc.apply(s, &status(&ids[0], "done")).unwrap();
+    doc.apply(s, &status(&ids[1], "done")).unwrap();
+    // Reopened: not done any more. Undone and redone: done again, at the redo.
+    doc.apply(s, &status(&ids[1], "doing")).unwrap();
+    doc.apply(s, &status(&ids[2], "done")).unwrap();
+    doc.undo(s).unwrap();
+    doc.redo(s).unwrap();
+    let done = doc.kaizen_done(s).unwrap();
+    let mut got: Vec<&str> = done.keys().map(String::as_str).collect();
+    got.sort();
+    let mut want = vec![ids[0].as_str(), ids[2].as_str()];
+    want.sort();
+    assert_eq!(got, want);
+    // An RFC 3339 time in UTC, of today.
+    assert!(
+        done[&ids[0]].ends_with('Z') || done[&ids[0]].contains("+00:00"),
+        "{}",
+        done[&ids[0]]
+    );
+}
+
+#[test]
+fn a_schema_2_file_gets_its_snapshots_figures_when_a_trend_first_needs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.takt");
+    {
+        let mut doc = Document::create(&file, &sample()).unwrap();
+        doc.snapshot("2026-10-01", "").unwrap();
+        doc.snapshot("2026-11-01", "").unwrap();
+    }
+    {
+        let c = rusqlite::Connection::open(&file).unwrap();
+        c.execute_batch("ALTER TABLE snapshots DROP COLUMN metrics; PRAGMA user_version = 2;")
+            .unwrap();
+    }
+    let lead = takt_core::analyze(&sample()).unwrap().lead_time_s;
+    let mut doc = Document::open(&file).unwrap();
+    let (points, x) = doc.trend("lead_time_s").unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(
+        x.points.iter().map(|p| p.value).collect::<Vec<_>>(),
+        [lead, lead]
+    );
+    doc.close().unwrap();
+    // Kept: the column is filled.
+    let c = rusqlite::Connection::open(&file).unwrap();
+    let empty: i64 = c
+        .query_row(
+            "SELECT count(*) FROM snapshots WHERE metrics IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(empty, 0);
 }
 
 #[test]
@@ -605,7 +778,8 @@ fn a_document_from_before_the_trail_keeps_its_edits_as_unknown() {
         let c = rusqlite::Connection::open(&file).unwrap();
         c.execute_batch(
             "DROP TRIGGER audit_is_append_only_update; DROP TRIGGER audit_is_append_only_delete;
-             DROP TABLE audit; PRAGMA user_version = 1;",
+             DROP TABLE audit; ALTER TABLE snapshots DROP COLUMN metrics;
+             PRAGMA user_version = 1;",
         )
         .unwrap();
     }

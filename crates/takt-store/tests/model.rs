@@ -174,7 +174,18 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 });
             }
             Action::Snapshot => {
-                d.snapshot("2026-11-28", "").unwrap();
+                // One snapshot a day: each on a day of its own.
+                let n = snapshots.len();
+                d.snapshot(
+                    &format!(
+                        "20{:02}-{:02}-{:02}",
+                        26 + n / 336,
+                        1 + n / 28 % 12,
+                        1 + n % 28
+                    ),
+                    "",
+                )
+                .unwrap();
                 snapshots.push(to_json(&models[0].map));
             }
             Action::Reopen => {

@@ -1,20 +1,45 @@
 // The app around the canvas: toolbar, scenario tabs, metrics, inspector, warnings, ladder,
 // keyboard capture, menu actions. Every edit goes to the core; what comes back is drawn.
 
-import { events, type Analysis, type AppError, type Comparison, type Edited, type Key, type Loaded } from "../bindings";
+import { events, type Analysis, type AppError, type Comparison, type DataAsset, type Edited, type Key, type Loaded, type Op } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
 import { metaOf } from "../editor/mirror";
+import { SvgContext } from "../editor/svg";
 import { exportPng, exportSvg } from "./export";
+import { CalibrationPanel } from "./calibration";
+import { LogWizard } from "./wizard";
 import { AuditPanel } from "./audit";
 import { CatalogueView, catalogueOp } from "./catalogue";
 import { byId, h } from "./dom";
 import { GateRegister } from "./register";
+import { ComparePanel, SimulationPanel, TrendPanel } from "./leaders";
+import { KaizenBoard } from "./board";
+import { LineagePanel } from "./lineage";
+import { KIND_LABEL, LineageCanvas } from "../editor/lineage";
+import { DARK, LIGHT } from "../editor/render";
+import { fmtElapsed } from "../editor/format";
+import { METRICS, stepName } from "./metrics";
+
+/** What the drawer under the canvas can show. */
+type Drawer = "gates" | "audit" | "catalogue" | "compare" | "trend" | "simulation" | "board" | "lineage" | "calibration";
 import { Inspector, type EditRequest } from "./inspector";
 import { renderKaizen, renderLadder, renderMetrics, renderWarnings } from "./panels";
 import { plural } from "../editor/format";
 import { freeSpot } from "../editor/placement";
 import { STEP_H, STEP_W } from "../editor/geometry";
+
+/** The palette's names for the kinds of asset (the inspector uses the long ones). */
+const SHORT_KIND: { [k in keyof typeof KIND_LABEL]: string } = {
+  source: "Source",
+  dataset: "Dataset",
+  job: "Job",
+  feature: "Feature",
+  feature_store: "Store",
+  model: "Model",
+  model_version: "Version",
+  endpoint: "Endpoint",
+};
 
 /** Timings the frame-time and edit-latency harnesses read. */
 export interface Perf {
@@ -53,12 +78,78 @@ export class App {
         if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
       },
     });
+    const dark = window.matchMedia("(prefers-color-scheme: dark)");
+    this.lineage = new LineageCanvas(
+      byId<HTMLCanvasElement>("lineage-canvas"),
+      {
+        edit: (op) => this.edit(op),
+        selectionChanged: () => {
+          this.refreshInspector();
+          this.showAssetSteps();
+        },
+        editName: (id, at) => this.editAssetNameInPlace(id, at),
+        hovered: (id) => {
+          this.hoveredAsset = id;
+          this.showAssetSteps();
+        },
+        stepClicked: (id) => {
+          this.editor.setSelection([id], null);
+          this.inspectorSig = "";
+          this.refreshInspector();
+        },
+        drew: (ms) => {
+          if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
+        },
+      },
+      dark.matches ? DARK : LIGHT,
+    );
+    dark.addEventListener("change", () => this.lineage.setTheme(dark.matches ? DARK : LIGHT));
+    this.lineagePanel = new LineagePanel(byId("drawer-body"), {
+      pickAsset: (id) => this.pickAsset(id),
+      pickStep: (id) => {
+        if (this.view === "lineage") this.setView("map");
+        this.pick(id);
+      },
+      saveCsv: (_name, text) => void this.saveCsv(text),
+      ask: (asset, downstream) => void this.askLineage(asset, downstream),
+      clear: () => this.clearLineageAnswer(),
+    });
     this.inspector = new Inspector(byId("inspector"), {
       edit: (op) => this.edit(op),
       record: (key) => this.record(key),
       openEvidence: (step, index) => void call(commands.openEvidence(step, index)).catch((e) => this.error(e)),
     });
     this.register = new GateRegister(byId("drawer-body"), (id) => this.pick(id));
+    this.comparePanel = new ComparePanel(byId("drawer-body"), {
+      scenarios: () => this.loaded.scenarios.map((s) => s.name),
+      compare: (names) => this.orNull(call(commands.compare(names))),
+      waterfalls: (names, metric) => this.longWork("Working out the waterfalls", () => call(commands.waterfalls(names, metric))),
+      highlight: (scenario, steps, flows) => void this.highlightSteps(scenario, steps, flows),
+      simulate: (names, runs, seed, target) => this.longWork("Simulating", () => call(commands.simulate(names, runs, seed, target))),
+      pictures: (names) => this.orNull(call(commands.comparePictures(names))),
+    });
+    this.board = new KaizenBoard(byId("drawer-body"), {
+      move: (id, status) => void this.edit({ op: "set", key: { kind: "kaizen", id }, field: "status", value: status }),
+      pick: (id) => this.pickKaizen(id),
+      measured: (id) => this.comparePanel.measured(id),
+    });
+    this.simulationPanel = new SimulationPanel(byId("drawer-body"), {
+      scenario: () => this.loaded.scenario,
+      simulate: (names, runs, seed, target) => this.longWork("Simulating", () => call(commands.simulate(names, runs, seed, target)), true),
+      tint: (share) => this.editor.setCriticalShare(share),
+      pick: (id) => this.pick(id),
+      nameOf: (id) => stepName(this.editor.mirror.map, id),
+    });
+    this.calibrationPanel = new CalibrationPanel(byId("drawer-body"), {
+      scenarios: () => ({ title: this.loaded.title, names: this.loaded.scenarios.map((x) => x.name) }),
+      pick: (id) => this.pick(id),
+    });
+    this.trendPanel = new TrendPanel(byId("drawer-body"), {
+      trend: (metric) => this.orNull(call(commands.trend(metric))),
+      takeSnapshot: () => this.takeSnapshot(),
+      open: (id) => void this.openSnapshot(id),
+      importSnapshot: () => this.importSnapshot(),
+    });
     this.audit = new AuditPanel(
       byId("drawer-body"),
       (key) => this.pickKey(key),
@@ -101,6 +192,12 @@ export class App {
     this.canUndo = l.can_undo;
     this.canRedo = l.can_redo;
     this.editor.load(l.map, l.analysis, fit);
+    this.lineage.setMap(this.editor.mirror.map);
+    this.lineage.setMarks(null);
+    this.lineagePanel.reach = null;
+    this.lineageStale = true;
+    this.lineageFitted = false;
+    if (this.lineageOnShow()) void this.refreshLineage(fit);
     this.renderTabs();
     this.renderAnalysis();
     void call(commands.catalogue())
@@ -168,6 +265,13 @@ export class App {
 
   private afterEdit(e: Edited): void {
     this.editor.applied(e.diff, e.analysis);
+    if (e.diff.changes.length) {
+      this.lineage.setMap(this.editor.mirror.map);
+      if (this.view === "both") this.lineage.setCombined(this.editor.stepShapes());
+      // The core's lineage view is asked for when something shows it; else when it comes on.
+      this.lineageStale = true;
+      if (this.lineageOnShow()) void this.refreshLineage();
+    }
     this.analysis = e.analysis;
     this.comparison = e.comparison;
     this.canUndo = e.can_undo;
@@ -182,14 +286,265 @@ export class App {
   // --- the drawer: the gate register and the audit trail --------------------------------------
 
   private register!: GateRegister;
+  lineage!: LineageCanvas;
+  private lineagePanel!: LineagePanel;
+  /** Which canvas is on screen: the value stream, or the data lineage. */
+  view: "map" | "lineage" | "both" = "map";
+  private hoveredAsset: string | null = null;
+  /** The lineage view was fitted to its map once (later, the user's zoom stays). */
+  private lineageFitted = false;
+
+  /** Shows the value-stream canvas or the lineage canvas. */
+  setView(v: "map" | "lineage" | "both"): void {
+    if (v === this.view) return;
+    this.view = v;
+    const lin = v !== "map";
+    this.lineage.setCombined(v === "both" ? this.editor.stepShapes() : null);
+    if (v === "both") this.lineageFitted = false;
+    this.root.classList.toggle("lineage-mode", lin);
+    byId("canvas").hidden = lin;
+    byId("lineage-canvas").hidden = !lin;
+    byId("map-palette").hidden = lin;
+    byId("lineage-palette").hidden = !lin;
+    for (const b of document.querySelectorAll<HTMLButtonElement>("[data-view]")) b.classList.toggle("active", b.dataset.view === v);
+    byId<HTMLInputElement>("capture").placeholder = lin
+      ? "Type an asset name and press Enter — a dataset is added, derived from the selected asset"
+      : "Type a step name and press Enter — the next step is created and connected";
+    if (lin) {
+      if (this.lineageStale) void this.refreshLineage(!this.lineageFitted);
+      this.lineage.shown();
+      if (!this.lineageFitted || v === "both") {
+        this.lineageFitted = true;
+        this.lineage.fit();
+      }
+      this.lineage.canvas.focus();
+    } else {
+      this.editor.canvas.focus();
+    }
+    this.inspectorSig = "";
+    this.refreshInspector();
+    this.showAssetSteps();
+  }
+
+  /** The lineage canvas, its panel or an answer's marks are on screen. */
+  private lineageOnShow(): boolean {
+    return this.view !== "map" || this.drawer === "lineage" || this.lineagePanel.reach != null;
+  }
+  private lineageStale = true;
+
+  /** Fetches the core's lineage view (layout, freshness, waste) and draws it. */
+  private async refreshLineage(fit = false): Promise<void> {
+    this.lineageStale = false;
+    try {
+      const v = await call(commands.lineageView());
+      this.lineage.setOverview(v.overview, v.ids);
+      if (fit) {
+        this.lineageFitted = this.view !== "map";
+        if (this.lineageFitted) this.lineage.fit();
+      }
+      const r = this.lineagePanel.reach;
+      if (r && (this.editor.mirror.map.assets ?? []).some((a) => a.id === r.asset)) await this.askLineage(r.asset, r.downstream, false);
+      else if (r) this.clearLineageAnswer();
+      if (this.drawer === "lineage") this.lineagePanel.show(this.editor.mirror.map, this.lineage);
+      if (this.view !== "map") {
+        this.inspectorSig = "";
+        this.refreshInspector();
+      }
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  /** Impact (downstream) or Upstream of an asset: marked on both canvases, listed in the drawer. */
+  async askLineage(asset: string | null, downstream: boolean, open = true): Promise<void> {
+    if (!asset) {
+      this.toast("Select an asset first: its impact (I) or what it depends on (U)", true);
+      return;
+    }
+    try {
+      const r = await call(commands.lineageReach(asset, downstream));
+      this.lineagePanel.reach = r;
+      this.lineage.setMarks({ origin: asset, assets: new Set(r.assets) });
+      this.editor.setLineageSteps(new Set([...r.steps, ...r.gates]));
+      if (open && this.drawer !== "lineage") {
+        this.toggleDrawer("lineage");
+        // The canvas is shorter now: the asset asked about stays in view.
+        // (After the frame that lays the page out again and resizes the canvas.)
+        requestAnimationFrame(() => requestAnimationFrame(() => this.lineage.reveal(asset)));
+      } else if (this.drawer === "lineage") this.lineagePanel.show(this.editor.mirror.map, this.lineage);
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  clearLineageAnswer(): void {
+    this.lineagePanel.reach = null;
+    this.lineage.setMarks(null);
+    this.showAssetSteps();
+    if (this.drawer === "lineage") this.lineagePanel.show(this.editor.mirror.map, this.lineage);
+  }
+
+  /**
+   * The steps that read or write the asset under the pointer (or the selected one) outlined on
+   * the value-stream canvas, and the assets of the step under the pointer on the lineage's; an
+   * Impact or Upstream answer on show wins.
+   */
+  private showAssetSteps(): void {
+    const steps = (set: Set<string> | null) => {
+      this.editor.setLineageSteps(set);
+      this.lineage.setStepMarks(set);
+    };
+    if (this.lineagePanel.reach) {
+      const r = this.lineagePanel.reach;
+      steps(new Set([...r.steps, ...r.gates]));
+      return;
+    }
+    const id = this.hoveredAsset ?? (this.view !== "map" ? this.lineage.selected : null);
+    if (!id) {
+      steps(null);
+      return;
+    }
+    steps(new Set((this.editor.mirror.map.links ?? []).filter((l) => l.asset === id).map((l) => l.step)));
+  }
+
+  private pickAsset(id: string): void {
+    if (this.view === "map") this.setView("lineage");
+    this.lineage.select(id);
+    this.lineage.reveal(id);
+  }
+
+  private editAssetNameInPlace(id: string, at: { x: number; y: number; w: number; h: number }): void {
+    const a = (this.editor.mirror.map.assets ?? []).find((x) => x.id === id);
+    if (!a) return;
+    const was = a.name ?? "";
+    this.askName(at, was, "", (name) => {
+      if (name !== was) void this.edit({ op: "set", key: { kind: "asset", id }, field: "name", value: name });
+    });
+  }
+
+  /** A fresh asset id from a name: "Orders (S3)" -> "orders-s3", "orders-s3-2". */
+  private newAssetId(name: string): string {
+    const base =
+      name
+        .toLowerCase()
+        .normalize("NFKD")
+        .replace(/[^\w\s-]/g, "")
+        .trim()
+        .replace(/[\s_]+/g, "-")
+        .replace(/-+/g, "-")
+        .slice(0, 40) || "asset";
+    const taken = new Set((this.editor.mirror.map.assets ?? []).map((a) => a.id));
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    return id;
+  }
+
+  /**
+   * Adds an asset of `kind` named `name`, placed right of the selected asset and derived from
+   * it (one edit), and selects it.
+   */
+  async addAsset(kind: keyof typeof KIND_LABEL, name?: string): Promise<string | null> {
+    let id = "";
+    const ok = await this.edit(() => {
+      const from = this.lineage.selected && (this.editor.mirror.map.assets ?? []).some((a) => a.id === this.lineage.selected) ? this.lineage.selected : null;
+      const label = name ?? `New ${KIND_LABEL[kind].toLowerCase()}`;
+      id = this.newAssetId(label);
+      const p = this.lineage.placeAfter(from);
+      const ops: Op[] = [{ op: "add", record: { asset: { id, name: label, kind, x: p.x, y: p.y } } }];
+      if (from) ops.push({ op: "add", record: { lineage: { from, to: id } } });
+      return ops.length === 1 ? ops[0] : { op: "batch", ops };
+    });
+    if (!ok) return null;
+    if (this.view === "map") this.setView("lineage");
+    this.lineage.select(id);
+    this.lineage.reveal(id);
+    return id;
+  }
+
+  /** Deletes the selected asset (the core removes its edges and links with it). */
+  private deleteAsset(): void {
+    const id = this.lineage.selected;
+    if (!id) return;
+    void this.edit(() => ((this.editor.mirror.map.assets ?? []).some((a) => a.id === id) ? { op: "remove", key: { kind: "asset", id } } : null));
+  }
+
+  private assetClip: DataAsset | null = null;
+
+  /** Pastes a copy of the copied asset (a fresh id, offset), with no edges. */
+  private pasteAsset(): void {
+    const c = this.assetClip;
+    if (!c) return;
+    let id = "";
+    void this.edit(() => {
+      id = this.newAssetId(c.name || c.id);
+      const p = this.lineage.placeAfter(null);
+      return { op: "add", record: { asset: { ...structuredClone(c), id, x: p.x, y: p.y } } };
+    }).then((ok) => {
+      if (ok) {
+        this.lineage.select(id);
+        this.lineage.reveal(id);
+      }
+    });
+  }
+
+  /** File ▸ Import ▸ OpenLineage events…: read, shown, confirmed when lines are bad, merged. */
+  private importOpenLineage(): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const read = await call(commands.readLineage());
+        if (!read) return;
+        if (read.problems.length) {
+          const what = read.array ? "element" : "line";
+          const list = read.problems.slice(0, 12).map((p) => `${what} ${p.line}: ${p.message}`);
+          if (read.problems.length > 12) list.push(`… and ${read.problems.length - 12} more`);
+          const yes = await this.confirm(
+            `${read.file} has ${plural(read.problems.length, `${what} that cannot be read`, `${what}s that cannot be read`)}:\n${list.join("\n")}\n\nNothing is imported yet. Import the ${plural(read.events, "valid event")} (${plural(read.assets, "asset")}, ${plural(read.edges, "edge")})?`,
+            "Import the valid events",
+          );
+          if (!yes) {
+            await call(commands.discardLineage());
+            this.toast("Nothing imported");
+            return;
+          }
+        }
+        const r = await call(commands.mergeLineage());
+        if (r) this.afterEdit(r);
+        const cut = read.cut.length ? `; ${plural(read.cut.length, "edge")} left out, as lineage cannot loop` : "";
+        this.toast(r ? `Imported ${plural(read.events, "event")}: ${plural(read.new_records, "new record")}${cut}` : "Nothing new: every asset and edge is in the map already");
+        if (r && this.view === "map") this.setView("lineage");
+        if (r) {
+          this.lineageFitted = true;
+          await this.refreshLineage();
+          this.lineage.fit();
+        }
+      } catch (e) {
+        this.error(e);
+      }
+    });
+  }
+
+  private async saveCsv(text: string): Promise<void> {
+    try {
+      const path = await call(commands.exportMap("csv", text));
+      if (path) this.toast(`Saved ${path}`);
+    } catch (e) {
+      this.error(e);
+    }
+  }
   private audit!: AuditPanel;
   private catalogue!: CatalogueView;
+  private comparePanel!: ComparePanel;
+  private trendPanel!: TrendPanel;
+  private calibrationPanel!: CalibrationPanel;
+  private simulationPanel!: SimulationPanel;
+  private board!: KaizenBoard;
   /** What the drawer under the canvas shows. */
-  private drawer: "gates" | "audit" | "catalogue" | null = null;
+  private drawer: Drawer | null = null;
 
   /** Shows the gate register or the audit trail under the canvas (again: hides it). */
-  toggleDrawer(what: "gates" | "audit" | "catalogue"): void {
+  toggleDrawer(what: Drawer): void {
     if (this.drawer === "gates") void call(commands.gates(false)).catch(() => {});
+    if (this.drawer === "simulation") this.simulationPanel.hide();
     this.drawer = this.drawer === what ? null : what;
     // The other view's rows go at once; this one's come with its data.
     byId("drawer-body").replaceChildren();
@@ -197,17 +552,188 @@ export class App {
     d.hidden = this.drawer == null;
     for (const b of d.querySelectorAll<HTMLButtonElement>("[data-drawer]")) b.classList.toggle("active", b.dataset.drawer === this.drawer);
     for (const id of ["gates", "audit"]) byId(id).classList.toggle("active", this.drawer === id);
-    void this.refreshDrawer();
+    d.classList.toggle("tall", this.drawer === "compare" || this.drawer === "trend" || this.drawer === "simulation" || this.drawer === "board" || this.drawer === "calibration");
+    // A height the user dragged to wins over the views' own.
+    const kept = localStorage.getItem("takt.drawerHeight");
+    if (kept) d.style.height = kept;
+    void this.refreshDrawer(true);
+  }
+
+  /** Drags the drawer's top edge: its height follows the pointer, and is kept for next time. */
+  private resizeDrawer(e: PointerEvent): void {
+    const d = byId("drawer");
+    const handle = e.currentTarget as HTMLElement;
+    handle.setPointerCapture(e.pointerId);
+    const startY = e.clientY;
+    const startH = d.getBoundingClientRect().height;
+    const move = (m: PointerEvent) => {
+      const hgt = Math.round(Math.min(window.innerHeight - 160, Math.max(140, startH + startY - m.clientY)));
+      d.style.height = `${hgt}px`;
+    };
+    const up = () => {
+      handle.removeEventListener("pointermove", move);
+      handle.removeEventListener("pointerup", up);
+      localStorage.setItem("takt.drawerHeight", d.style.height);
+    };
+    handle.addEventListener("pointermove", move);
+    handle.addEventListener("pointerup", up);
+    e.preventDefault();
+  }
+
+  /**
+   * Runs a long piece of work in Rust (a waterfall): quietly when it is quick, else with a
+   * progress bar and Cancel (the report's, `report_progress`/`cancel_report`) after 300 ms.
+   */
+  private async longWork<T>(title: string, work: () => Promise<T | null>, quiet = false): Promise<T | null> {
+    let box: HTMLElement | null = null;
+    let poll = 0;
+    const show = window.setTimeout(() => {
+      const bar = h("progress", { id: "work-progress", max: 1, value: 0 });
+      const stage = h("div", { class: "muted", id: "work-stage" }, "");
+      const cancel = h("button", { id: "work-stop", onclick: () => void commands.cancelReport() }, "Cancel");
+      box = h("div", { class: "modal", role: "dialog", id: "work-running" }, h("div", { class: "modal-box" }, h("h3", {}, title), bar, stage, h("div", { class: "modal-actions" }, cancel)));
+      document.body.append(box);
+      poll = window.setInterval(async () => {
+        const p = await call(commands.reportProgress()).catch(() => null);
+        if (p) {
+          bar.value = p.share ?? 0;
+          stage.textContent = p.stage;
+        }
+      }, 100);
+    }, 300);
+    try {
+      return await work();
+    } catch (e) {
+      // Quiet: the caller says the error where it belongs (under its field).
+      if (quiet) throw e;
+      this.error(e);
+      return null;
+    } finally {
+      clearTimeout(show);
+      clearInterval(poll);
+      (box as HTMLElement | null)?.remove();
+    }
+  }
+
+  /**
+   * A waterfall bar clicked: its steps selected on the map, in the scenario they are in (the
+   * canvas selects one flow with them: the bar's first that is there).
+   */
+  private async highlightSteps(scenario: string, steps: string[], flows: string[]): Promise<void> {
+    if (scenario !== this.loaded.scenario) await this.switchTo(scenario);
+    const here = steps.filter((id) => this.editor.mirror.step(id));
+    const flow = flows.find((k) => this.editor.mirror.flow(k)) ?? null;
+    this.editor.setSelection(here, flow);
+    if (here[0]) this.editor.reveal(here[0]);
+    const parts = [here.length ? plural(here.length, "changed step") : "", flow ? "a changed flow" : ""].filter(Boolean);
+    this.toast(parts.length ? `Selected in ${scenario}: ${parts.join(" and ")}` : "This bar's changes are steps removed; see the list of changes");
+  }
+
+  /** A command's answer, or null when it failed (and the error is said). */
+  private async orNull<T>(p: Promise<T>): Promise<T | null> {
+    try {
+      return await p;
+    } catch (e) {
+      this.error(e);
+      return null;
+    }
+  }
+
+  /** A snapshot, read-only: its map and its figures in a dialog (snapshots are not edited). */
+  private async openSnapshot(id: number): Promise<void> {
+    const v = await this.orNull(call(commands.snapshotView(id)));
+    if (!v) return;
+    const close = () => dialog.remove();
+    const picture = h("div", { class: "chart-box snapshot-map" });
+    picture.innerHTML = v.svg;
+    const label = (k: string) => METRICS.find((m) => m.key === k)?.label ?? k.replace(/_s$/, "").replace(/_/g, " ");
+    const figures = h("dl", { class: "snapshot-figures" }, ...v.metrics.flatMap(([k, val]) => [h("dt", {}, label(k)), h("dd", {}, val)]));
+    const dialog = h(
+      "div",
+      { class: "modal", role: "dialog", id: "snapshot-dialog", "aria-labelledby": "snapshot-title" },
+      h(
+        "div",
+        { class: "modal-box wide" },
+        h("h3", { id: "snapshot-title" }, `${v.name}: snapshot of ${v.taken} (read-only)`),
+        v.label ? h("p", { class: "muted" }, v.label) : "",
+        picture,
+        figures,
+        h("div", { class: "modal-actions" }, h("button", { id: "snapshot-close", class: "primary", onclick: close }, "Close")),
+      ),
+    );
+    dialog.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") close();
+    });
+    document.body.append(dialog);
+    byId("snapshot-close").focus();
+  }
+
+  /** After a snapshot: says so, and shows the trend with it. */
+  private showTrend(message: string): void {
+    this.toast(message);
+    if (this.drawer !== "trend") this.toggleDrawer("trend");
+    else void this.refreshDrawer();
+  }
+
+  /** Scenario ▸ Take Snapshot: the current state, dated today, with a note. */
+  private async takeSnapshot(): Promise<void> {
+    const note = await this.prompt({
+      id: "snapshot",
+      field: h("input", { type: "text", id: "snapshot-note", value: "Monthly review", spellcheck: false }),
+      before: [h("label", { for: "snapshot-note" }, "A snapshot of the current state, dated today. Note:")],
+      ok: "Take snapshot",
+      empty: "Write a short note (what changed, or why now)",
+    });
+    if (note == null) return;
+    try {
+      const date = await call(commands.takeSnapshot(note));
+      this.showTrend(`Snapshot taken, dated ${date}`);
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  /** Scenario ▸ Import Earlier State: a map file taken as a snapshot with the date it had. */
+  private async importSnapshot(): Promise<void> {
+    const date = await this.prompt({
+      id: "snapshot-date",
+      field: h("input", { type: "date", id: "snapshot-date-input", value: "" }),
+      before: [h("label", { for: "snapshot-date-input" }, "The date of the earlier state (the map file is chosen next):")],
+      ok: "Choose the file…",
+      empty: "A date is needed (YYYY-MM-DD)",
+    });
+    if (date == null) return;
+    try {
+      const done = await call(commands.importSnapshot(date, ""));
+      if (!done) return;
+      this.showTrend(`Earlier state imported as the snapshot of ${date}`);
+    } catch (e) {
+      this.error(e);
+    }
   }
 
   /** Fetches and draws what the drawer shows, after every change of the document. */
-  private async refreshDrawer(): Promise<void> {
+  private async refreshDrawer(opened = false): Promise<void> {
     const what = this.drawer;
     if (!what) return;
     try {
-      if (what === "gates") {
+      if (what === "compare") {
+        await this.comparePanel.refresh(!opened);
+      } else if (what === "trend") {
+        await this.trendPanel.refresh();
+      } else if (what === "calibration") {
+        await this.calibrationPanel.refresh();
+      } else if (what === "board") {
+        const v = await call(commands.kaizenBoard());
+        if (this.drawer === "board") this.board.show(v, this.editor.selectedKaizen);
+      } else if (what === "simulation") {
+        await this.simulationPanel.refresh();
+      } else if (what === "gates") {
         const r = await call(commands.gates(true));
         if (this.drawer === "gates") this.register.show(r, this.editor.mirror.map, this.editor.selection);
+      } else if (what === "lineage") {
+        if (this.lineageStale) await this.refreshLineage();
+        else this.lineagePanel.show(this.editor.mirror.map, this.lineage);
       } else if (what === "catalogue") {
         const entries = await call(commands.catalogue());
         this.inspector.catalogue = entries.map((e) => e.control);
@@ -289,6 +815,8 @@ export class App {
         return (m.map.kaizen ?? []).find((k) => k.id === key.id);
       case "team":
         return (m.map.teams ?? []).find((t) => t.id === key.id);
+      case "asset":
+        return (m.map.assets ?? []).find((a) => a.id === key.id);
       default:
         return undefined;
     }
@@ -311,10 +839,20 @@ export class App {
     const kaizen = ed.selectedKaizen ? (ed.mirror.map.kaizen ?? []).find((k) => k.id === ed.selectedKaizen) ?? null : null;
     // The mirror's generation: another document or scenario is another mirror, whose version
     // may be the same number (a panel of the previous document must never stay on screen).
-    const sig = `${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.generation}.${ed.mirror.version}`;
+    const asset = this.view !== "map" && this.lineage?.selected ? (ed.mirror.map.assets ?? []).find((a) => a.id === this.lineage.selected) ?? null : null;
+    const sig = `${this.view}|${asset?.id}|${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.generation}.${ed.mirror.version}`;
     if (sig === this.inspectorSig) return;
     this.inspectorSig = sig;
+    if (asset) {
+      const f = this.lineage.freshness(asset.id);
+      const flags: string[] = [];
+      if (this.lineage.isUnconsumed(asset.id)) flags.push("Inventory waste: nothing reads it or derives from it");
+      if (this.lineage.isCopy(asset.id)) flags.push("Transportation waste candidate: a copy of another dataset, with no transformation");
+      this.inspector.showAsset(ed.mirror.map, asset, { fresh: f != null && f > 0 ? fmtElapsed(f) : "—", flags });
+      return;
+    }
     if (this.drawer === "gates") this.register.select(ed.selection);
+    if (this.drawer === "board") this.board.select(ed.selectedKaizen);
     this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen, this.analysis ?? null);
     renderKaizen(byId("kaizen"), ed.mirror.map, ed.selectedKaizen, (id) => this.pickKaizen(id));
   }
@@ -476,7 +1014,14 @@ export class App {
    * dialog; while the report is typeset, a progress bar with Cancel. The file is written whole
    * or not at all.
    */
-  private async exportReport(): Promise<void> {
+  private async exportReport(kind: "compliance" | "executive" = "compliance"): Promise<void> {
+    const executive = kind === "executive";
+    const compared = executive ? this.comparePanel.picked.filter((n) => this.loaded.scenarios.some((s) => s.name === n)) : [];
+    const names = compared.length >= 2 ? compared : this.loaded.scenarios.slice(0, 4).map((s) => s.name);
+    if (executive && names.length < 2) {
+      this.toast("The executive report compares scenarios: fork a future state first (Scenario ▸ Fork Future State…)", true);
+      return;
+    }
     const paperPref = localStorage.getItem("takt.paper") === "letter" ? "letter" : "a4";
     const choice = await new Promise<{ format: "pdf" | "html" | "json"; paper: "a4" | "letter" } | null>((resolve) => {
       const format = h("select", { id: "report-format" }, h("option", { value: "pdf" }, "PDF (PDF/A, for the auditor)"), h("option", { value: "html" }, "HTML (one page, for the wiki)"), h("option", { value: "json" }, "JSON (for pipelines)"));
@@ -492,8 +1037,14 @@ export class App {
         h(
           "div",
           { class: "modal-box" },
-          h("h3", { id: "report-title" }, `Compliance report of ${this.loaded.scenario}`),
-          h("p", { class: "muted" }, "The map, the gate register, every gate's control, approver, evidence and SLA, the findings, the changes against the current state with their justifications, and the audit trail of the gates."),
+          h("h3", { id: "report-title" }, executive ? `Executive report: ${names.join(", ")}` : `Compliance report of ${this.loaded.scenario}`),
+          h(
+            "p",
+            { class: "muted" },
+            executive
+              ? `The scenarios side by side against ${names[0]}, what each kaizen item buys, the lead-time distributions, the trend over the snapshots, the top kaizen items and the maps, on three pages. The scenarios are those ticked in the compare view.`
+              : "The map, the gate register, every gate's control, approver, evidence and SLA, the findings, the changes against the current state with their justifications, and the audit trail of the gates.",
+          ),
           h("label", { for: "report-format" }, "Format"),
           format,
           h("label", { for: "report-paper" }, "Page size (PDF)"),
@@ -512,7 +1063,7 @@ export class App {
     const bar = h("progress", { id: "report-progress", max: 1, value: 0 });
     const stage = h("div", { class: "muted", id: "report-stage" }, "Waiting for a file name…");
     const cancel = h("button", { id: "report-stop", onclick: () => void commands.cancelReport() }, "Cancel");
-    const box = h("div", { class: "modal", role: "dialog", id: "report-running" }, h("div", { class: "modal-box" }, h("h3", {}, "Exporting the compliance report"), bar, stage, h("div", { class: "modal-actions" }, cancel)));
+    const box = h("div", { class: "modal", role: "dialog", id: "report-running" }, h("div", { class: "modal-box" }, h("h3", {}, `Exporting the ${kind} report`), bar, stage, h("div", { class: "modal-actions" }, cancel)));
     document.body.append(box);
     const poll = window.setInterval(async () => {
       const p = await call(commands.reportProgress()).catch(() => null);
@@ -522,8 +1073,8 @@ export class App {
       }
     }, 100);
     try {
-      const path = await call(commands.exportReport(choice.format, choice.paper));
-      if (path) this.toast(`Compliance report written: ${path}`);
+      const path = await call(executive ? commands.exportExecutive(names, choice.format, choice.paper) : commands.exportReport(choice.format, choice.paper));
+      if (path) this.toast(`${executive ? "Executive" : "Compliance"} report written: ${path}`);
     } catch (e) {
       this.error(e);
     } finally {
@@ -658,6 +1209,7 @@ export class App {
   action(id: string): void {
     const ed = this.editor;
     const inField = isTextField(document.activeElement);
+    if (this.view !== "map" && !inField && this.lineageAction(id)) return;
     switch (id) {
       case "new":
         void this.fileCommand(() => commands.newDocument());
@@ -740,20 +1292,151 @@ export class App {
       case "export-report":
         void this.exportReport();
         return;
+      case "export-executive":
+        void this.exportReport("executive");
+        return;
       case "catalogue":
         this.toggleDrawer("catalogue");
         return;
       case "import-catalogue":
         void this.importCatalogue();
         return;
+      case "import-openlineage":
+        void this.importOpenLineage();
+        return;
+      case "import-log":
+        void this.serial(() =>
+          LogWizard.start({
+            longWork: (title, work, quiet) => this.longWork(title, work, quiet),
+            show: (l) => {
+              this.show(l);
+              if (/^Measured/.test(l.scenario) && this.drawer !== "calibration") this.toggleDrawer("calibration");
+            },
+            toast: (t) => this.toast(t),
+            hasDocument: () => !!this.loaded,
+          }).catch((e) => this.error(e)),
+        );
+        return;
+      case "lineage":
+        this.setView(this.view === "map" ? "lineage" : "map");
+        return;
+      case "lineage-both":
+        this.setView(this.view === "both" ? "map" : "both");
+        return;
+      case "impact":
+        void this.askLineage(this.lineage.selected, true);
+        return;
+      case "upstream":
+        void this.askLineage(this.lineage.selected, false);
+        return;
       case "audit":
         this.toggleDrawer("audit");
+        return;
+      case "compare":
+        this.toggleDrawer("compare");
+        return;
+      case "trend":
+        this.toggleDrawer("trend");
+        return;
+      case "simulation":
+        this.toggleDrawer("simulation");
+        return;
+      case "calibration":
+        this.toggleDrawer("calibration");
+        return;
+      case "board":
+        this.toggleDrawer("board");
+        return;
+      case "snapshot":
+        void this.takeSnapshot();
+        return;
+      case "import-snapshot":
+        void this.importSnapshot();
         return;
       default:
         if (id.startsWith("recent:")) {
           const i = Number(id.slice(7));
           void this.fileCommand(() => commands.openRecent(i));
         }
+    }
+  }
+
+  /** The canvas's commands on the lineage canvas; false: not a canvas command. */
+  private lineageAction(id: string): boolean {
+    const l = this.lineage;
+    switch (id) {
+      case "zoom-in":
+        l.zoom(1.25);
+        return true;
+      case "zoom-out":
+        l.zoom(0.8);
+        return true;
+      case "zoom-fit":
+        l.fit();
+        return true;
+      case "layout":
+        l.layout();
+        return true;
+      case "delete":
+      case "delete-unhealed":
+        this.deleteAsset();
+        return true;
+      case "copy": {
+        const a = (this.editor.mirror.map.assets ?? []).find((x) => x.id === l.selected);
+        if (a) this.assetClip = structuredClone(a);
+        return true;
+      }
+      case "paste":
+        this.pasteAsset();
+        return true;
+      case "duplicate": {
+        const a = (this.editor.mirror.map.assets ?? []).find((x) => x.id === l.selected);
+        if (a) {
+          this.assetClip = structuredClone(a);
+          this.pasteAsset();
+        }
+        return true;
+      }
+      case "select-all":
+        return true;
+      case "export-png":
+        void this.serial(() => this.exportLineage("png"));
+        return true;
+      case "export-svg":
+        void this.serial(() => this.exportLineage("svg"));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * The whole lineage (with the steps, in the combined view, and an answer's marks) as a PNG
+   * at twice the screen's density, or as an SVG drawn by the same code as vectors.
+   */
+  private async exportLineage(format: "png" | "svg"): Promise<void> {
+    try {
+      const e = this.lineage.scene.extent;
+      const margin = 40;
+      const w = e.w + 2 * margin;
+      const hh = e.h + 2 * margin;
+      let content: string;
+      if (format === "svg") {
+        const svg = new SvgContext(w, hh);
+        this.lineage.drawAll(svg as unknown as CanvasRenderingContext2D, 1, margin);
+        content = svg.toString();
+      } else {
+        const scale = Math.min(2, 16000 / Math.max(1, w), 16000 / Math.max(1, hh));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(w * scale));
+        canvas.height = Math.max(1, Math.round(hh * scale));
+        this.lineage.drawAll(canvas.getContext("2d")!, scale, margin);
+        content = canvas.toDataURL("image/png");
+      }
+      const path = await call(commands.exportMap(format, content));
+      if (path) this.toast(`Exported ${path}`);
+    } catch (err) {
+      this.error(err);
     }
   }
 
@@ -788,11 +1471,21 @@ export class App {
         e.preventDefault();
         byId<HTMLInputElement>("capture").focus();
         return;
+      } else if (this.view !== "map" && (e.key === "Escape" || key === "i" || key === "u" || e.key === "F2")) {
+        e.preventDefault();
+        if (key === "i") void this.askLineage(this.lineage.selected, true);
+        else if (key === "u") void this.askLineage(this.lineage.selected, false);
+        else if (e.key === "F2") {
+          if (this.lineage.selected) this.lineage.editName(this.lineage.selected);
+        } else if (this.lineagePanel.reach) this.clearLineageAnswer();
+        else this.lineage.select(null);
+        return;
       } else if (e.key === "F2" && this.editor.selection.size === 1) {
         this.editor.editName([...this.editor.selection][0]);
         return;
       } else if (e.key === "Escape") {
-        this.editor.setSelection([], null);
+        if (this.lineagePanel.reach) this.clearLineageAnswer();
+        else this.editor.setSelection([], null);
         return;
       }
     }
@@ -808,6 +1501,12 @@ export class App {
     const name = input.value.trim();
     if (!name) return;
     input.value = "";
+    if (this.view !== "map") {
+      const made = await this.addAsset("dataset", name);
+      if (made == null) input.value = name;
+      input.focus();
+      return;
+    }
     const id = await this.editor.capture(name);
     if (id == null) input.value = name;
     input.focus();
@@ -840,7 +1539,7 @@ export class App {
         void this.captureStep(capture);
       } else if (e.key === "Escape") {
         capture.blur();
-        this.editor.canvas.focus();
+        (this.view !== "map" ? this.lineage.canvas : this.editor.canvas).focus();
       }
     });
     const addKind = (kind: "process" | "gate" | "supplier" | "customer", label: string) =>
@@ -851,6 +1550,13 @@ export class App {
         { class: "topbar" },
         h("div", { class: "brand" }, h("span", { class: "logo" }), "Takt"),
         h("div", { class: "doc-title", id: "doc-title" }),
+        h(
+          "div",
+          { class: "view-switch", role: "group", "aria-label": "View" },
+          h("button", { "data-view": "map", class: "active", id: "view-map", title: "The value stream (Ctrl+Shift+L switches)", onclick: () => this.setView("map") }, "Map"),
+          h("button", { "data-view": "lineage", id: "view-lineage", title: "The data lineage (Ctrl+Shift+L switches)", onclick: () => this.setView("lineage") }, "Lineage"),
+          h("button", { "data-view": "both", id: "view-both", title: "The value stream with, under it, the data its steps read and write", onclick: () => this.setView("both") }, "Both"),
+        ),
         h("nav", { class: "tabs", id: "tabs" }),
         h(
           "div",
@@ -877,21 +1583,43 @@ export class App {
         h(
           "section",
           { class: "stage" },
-          h("div", { class: "palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
+          h(
+            "div",
+            { class: "palettes" },
+          h(
+            "div",
+            { class: "palette", id: "lineage-palette", hidden: true },
+            ...(Object.keys(KIND_LABEL) as (keyof typeof KIND_LABEL)[]).map((k) =>
+              h("button", { class: `add add-asset add-${k}`, id: `add-asset-${k}`, title: `Add a ${KIND_LABEL[k].toLowerCase()}, derived from the selected asset`, onclick: () => void this.addAsset(k) }, `+ ${SHORT_KIND[k]}`),
+            ),
+            h("span", { class: "sep" }),
+            h("button", { id: "lineage-impact", title: "Everything downstream of the selected asset, on both canvases (I)", onclick: () => this.action("impact") }, "Impact"),
+            h("button", { id: "lineage-upstream", title: "Everything the selected asset depends on (U)", onclick: () => this.action("upstream") }, "Upstream"),
+            h("button", { id: "lineage-panel-btn", title: "Freshness, waste and the last answer", onclick: () => this.toggleDrawer("lineage") }, "Lineage panel"),
+          ),
+          h("div", { class: "palette", id: "map-palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
+          ),
           // The palette and the capture bar sit beside the canvas, not over it: with WebKit's
           // software painting, anything over the canvas is painted again on every frame it
           // changes (7 ms a frame in a drag, docs/BENCHMARKS.md).
-          h("div", { class: "canvas-wrap" }, h("canvas", { id: "canvas", "aria-label": "Value stream map" }), h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true })),
+          h("div", { class: "canvas-wrap" }, h("canvas", { id: "canvas", "aria-label": "Value stream map" }), h("canvas", { id: "lineage-canvas", "aria-label": "Data lineage", hidden: true }), h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true })),
           h("div", { class: "capture-bar" }, capture),
           h(
             "section",
             { class: "drawer", id: "drawer", hidden: true },
+            h("div", { class: "drawer-handle", id: "drawer-handle", title: "Drag to make the drawer taller or shorter", onpointerdown: (e: Event) => this.resizeDrawer(e as PointerEvent) }),
             h(
               "div",
               { class: "drawer-tabs" },
               h("button", { class: "tab", "data-drawer": "gates", onclick: () => this.toggleDrawer("gates") }, "Gate register"),
               h("button", { class: "tab", "data-drawer": "audit", onclick: () => this.toggleDrawer("audit") }, "Audit trail"),
               h("button", { class: "tab", "data-drawer": "catalogue", id: "catalogue-tab", onclick: () => this.toggleDrawer("catalogue") }, "Regulation catalogue"),
+              h("button", { class: "tab", "data-drawer": "compare", id: "compare-tab", onclick: () => this.toggleDrawer("compare") }, "Compare scenarios"),
+              h("button", { class: "tab", "data-drawer": "board", id: "board-tab", onclick: () => this.toggleDrawer("board") }, "Kaizen board"),
+              h("button", { class: "tab", "data-drawer": "simulation", id: "simulation-tab", onclick: () => this.toggleDrawer("simulation") }, "Simulation"),
+              h("button", { class: "tab", "data-drawer": "calibration", id: "calibration-tab", onclick: () => this.toggleDrawer("calibration") }, "Measured vs drawn"),
+              h("button", { class: "tab", "data-drawer": "trend", id: "trend-tab", onclick: () => this.toggleDrawer("trend") }, "Trend"),
+              h("button", { class: "tab", "data-drawer": "lineage", id: "lineage-tab", onclick: () => this.toggleDrawer("lineage") }, "Lineage"),
               h("button", { class: "drawer-close", title: "Close", onclick: () => this.drawer && this.toggleDrawer(this.drawer) }, "×"),
             ),
             h("div", { class: "drawer-body", id: "drawer-body" }),

@@ -4,7 +4,8 @@
 // unchanged. Each edit is built when its turn comes (after the edits sent before it), from the
 // record as it then is: two fields committed in quick succession never undo each other.
 
-import type { Analysis, Control, Flow, Kaizen, Key, Op, Range, Step, ValueStream } from "../bindings";
+import type { Analysis, Control, DataAsset, Flow, Kaizen, Key, LinkMode, Op, Range, Step, ValueStream } from "../bindings";
+import { KIND_LABEL } from "../editor/lineage";
 import { durationSeconds, exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
 import { metaOf } from "../editor/mirror";
 import { h } from "./dom";
@@ -203,6 +204,17 @@ function kaizenFields(map: ValueStream): FieldSpec[] {
   ];
 }
 
+function assetFields(map: ValueStream): FieldSpec[] {
+  const teams: [string, string][] = [["", "— none —"], ...(map.teams ?? []).map((t) => [t.id, t.name] as [string, string])];
+  return [
+    { field: "name", label: "Name", kind: "text", get: (a: DataAsset) => a.name ?? "" },
+    { field: "kind", label: "Kind", kind: "select", options: Object.entries(KIND_LABEL) as [string, string][], get: (a: DataAsset) => a.kind },
+    { field: "team", label: "Owner team", kind: "select", options: teams, get: (a: DataAsset) => a.team ?? "" },
+    { field: "lt", label: "Latency", kind: "duration", hint: "to refresh once its inputs are there: 2h, 1d", get: (a: DataAsset) => fmtDuration(a.lt ?? undefined) },
+    { field: "notes", label: "Notes", kind: "textarea", hint: "what it holds, its schema, where it lives", get: (a: DataAsset) => a.notes ?? "" },
+  ];
+}
+
 /** The value an edit sets, from the typed text. */
 function typedValue(spec: FieldSpec, text: string | boolean): unknown {
   if (typeof text === "boolean") return text;
@@ -307,6 +319,72 @@ export class Inspector {
     } else {
       this.el.replaceChildren(...this.mapFields(map));
     }
+  }
+
+  /**
+   * Shows a data asset's fields, the steps that read and write it (each link removable, one
+   * added with a step and a mode), and, read-only, its freshness and where its numbers came from.
+   */
+  showAsset(map: ValueStream, a: DataAsset, fresh: { fresh: string; flags: string[] }): void {
+    this.errors.clear();
+    this.inputs.clear();
+    this.refused.clear();
+    this.map = map;
+    const key: Key = { kind: "asset", id: a.id };
+    const stepName = (id: string) => map.steps?.find((s) => s.id === id)?.name || id;
+    const links = (map.links ?? []).filter((l) => l.asset === a.id);
+    const linkRow = (mode: LinkMode) => {
+      const mine = links.filter((l) => l.mode === mode);
+      return h(
+        "div",
+        { class: "asset-links", "data-mode": mode },
+        h("span", { class: "field-label" }, mode === "read" ? "Read by" : "Written by"),
+        mine.length
+          ? h(
+              "ul",
+              {},
+              ...mine.map((l) =>
+                h(
+                  "li",
+                  {},
+                  stepName(l.step),
+                  " ",
+                  h("button", { class: "link", title: "Remove this link", "data-unlink": `${l.step}/${mode}`, onclick: () => void this.host.edit({ op: "remove", key: { kind: "link", id: `${l.step}/${a.id}/${mode}` } }) }, "×"),
+                ),
+              ),
+            )
+          : h("span", { class: "muted" }, " no step"),
+      );
+    };
+    const stepSel = h("select", { id: "link-step" }, h("option", { value: "" }, "— a step —"), ...(map.steps ?? []).map((s) => h("option", { value: s.id }, s.name || s.id)));
+    const modeSel = h("select", { id: "link-mode" }, h("option", { value: "read" }, "reads it"), h("option", { value: "write" }, "writes it"));
+    const add = h(
+      "button",
+      {
+        id: "link-add",
+        onclick: () => {
+          const step = stepSel.value;
+          const mode = modeSel.value as LinkMode;
+          if (!step) return;
+          void this.host.edit(() => ((this.map?.links ?? []).some((l) => l.step === step && l.asset === a.id && l.mode === mode) ? null : { op: "add", record: { link: { step, asset: a.id, mode } } }));
+        },
+      },
+      "Link",
+    );
+    const measured = Object.entries(a.provenance ?? {}).map(([f, p]) => `${f === "lt" ? "latency" : f} ${p}`);
+    this.el.replaceChildren(
+      this.header(KIND_LABEL[a.kind], a.name || a.id, a.id),
+      ...assetFields(map).map((f) => this.row(f, key, a)),
+      h("div", { class: "asset-link-block" }, linkRow("write"), linkRow("read"), h("div", { class: "asset-link-add" }, stepSel, modeSel, add)),
+      h(
+        "div",
+        { class: "computed" },
+        h("div", { class: "computed-title muted" }, "From the lineage"),
+        h("div", { class: "readonly" }, h("span", { class: "field-label" }, "Lineage lead time"), h("span", { class: "readonly-value", "data-computed": "fresh", title: "Its own latency plus the slowest chain of latencies behind it" }, fresh.fresh)),
+        ...fresh.flags.map((f) => h("div", { class: "readonly warn" }, f)),
+        ...(measured.length ? [h("div", { class: "readonly muted" }, `Provenance: ${measured.join("; ")}`)] : []),
+      ),
+    );
   }
 
   private header(kind: string, name: string, id: string): HTMLElement {

@@ -2,7 +2,7 @@
 // the warnings, and the timeline ladder along the critical path.
 
 import type { Analysis, Comparison, Kaizen, Step, ValueStream } from "../bindings";
-import { exactTime, fmtElapsed, fmtWorking } from "../editor/format";
+import { exactTime, fmtElapsed, fmtWorking, plural } from "../editor/format";
 import { h, patchChildren } from "./dom";
 import { deltasOf, deltaView, METRICS, metricExact, metricSub, metricText, stepName } from "./metrics";
 import { wasteName } from "./vocabulary";
@@ -29,11 +29,22 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
     .filter(([, v]) => (v ?? 0) > 0)
     .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0));
   const max = Math.max(1, ...waste.map(([, v]) => v ?? 0));
+  // Data assets that are waste (the lineage's inventory and copies), counted, not timed.
+  const assets = Object.entries(a.waste_assets ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  const assetRows = assets.map(([k, n]) =>
+    h(
+      "li",
+      { "data-waste-assets": k, title: k === "inventory" ? "Data assets nothing reads or derives from (the Lineage panel lists them)" : "Datasets copied from another with no transformation (the Lineage panel lists them)" },
+      h("span", { class: "waste-name" }, k === "inventory" ? "Inventory (data)" : "Transportation (data)"),
+      h("span", { class: "waste-bar" }),
+      h("span", { class: "waste-value" }, plural(n ?? 0, "asset")),
+    ),
+  );
   const wasteEl = h(
     "div",
     { class: "waste", "data-metric": "waste" },
     h("div", { class: "metric-label" }, "Waste by category"),
-    waste.length === 0
+    waste.length === 0 && assetRows.length === 0
       ? h("div", { class: "muted" }, "No waste tagged")
       : h(
           "ul",
@@ -47,6 +58,7 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
               h("span", { class: "waste-value", title: exactTime(v, "elapsed") }, fmtElapsed(v, map)),
             ),
           ),
+          ...assetRows,
         ),
   );
   // What this future state does to the current state's mandatory gates, with each justification.

@@ -95,11 +95,35 @@ export class Editor implements ToolHost {
 
   // --- the document ---------------------------------------------------------------------
 
+  /** The Monte Carlo's critical-path frequency of each step, tinted on the map (null: none). */
+  private critShare: Map<string, number> | null = null;
+  setCriticalShare(share: Map<string, number> | null): void {
+    this.critShare = share;
+    this.hl.critShare = share;
+    this.redraw();
+  }
+
+  /** Steps a lineage answer reached, or that touch the asset under the pointer (null: none). */
+  private lineageSteps: Set<string> | null = null;
+  setLineageSteps(steps: Set<string> | null): void {
+    this.lineageSteps = steps;
+    this.hl.lineage = steps;
+    this.redraw();
+  }
+
+  /** Each step where this canvas draws it (for the combined view of steps and data). */
+  stepShapes(): { id: string; name: string; team: string | null; kind: string; rect: Rect }[] {
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    return this.scene.boxes.map((b) => ({ id: b.step.id, name: b.step.name ?? "", team: b.step.team ?? null, kind: b.step.kind ?? "process", rect: b.rect }));
+  }
+
   /** Shows a (new) scenario. */
   load(map: ValueStream, analysis: Analysis, fit = true): void {
     this.mirror = new Mirror(map);
     this.analysis = analysis;
     this.hl = highlights(this.mirror.map, analysis);
+    this.critShare = null;
+    this.lineageSteps = null;
     this.selection.clear();
     this.selectedFlow = null;
     this.rebuild();
@@ -115,6 +139,8 @@ export class Editor implements ToolHost {
     this.analysis = analysis;
     const before = this.hl;
     this.hl = highlights(this.mirror.map, analysis);
+    this.hl.critShare = this.critShare;
+    this.hl.lineage = this.lineageSteps;
     // Records changed in place: the scene takes them as it is, and only around them is drawn.
     const changes = current ? this.scene.refresh(this.mirror) : null;
     if (changes) this.sceneVersion = this.mirror.version;

@@ -146,6 +146,10 @@ export interface Highlights {
   overSla: Set<string>;
   /** Gates redundant with another (one control checked twice, one role approving twice). */
   redundant: Set<string>;
+  /** How often each step was on the critical path in a Monte Carlo (0-1), when shown. */
+  critShare: Map<string, number> | null;
+  /** Steps a lineage question reached (impact, upstream) or that touch the hovered asset. */
+  lineage: Set<string> | null;
 }
 
 export function highlights(map: ValueStream, a: Analysis | null): Highlights {
@@ -165,6 +169,8 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
     disconnected: new Set((a?.disconnected ?? []).map((i) => steps[i]?.id).filter((x): x is string => !!x)),
     overSla: new Set((a?.warnings ?? []).filter((w) => w.code === "gate_over_sla" && w.element?.kind === "step").map((w) => (w.element as { id: string }).id)),
     redundant: new Set((a?.redundant_gates ?? []).flat()),
+    critShare: null,
+    lineage: null,
   };
 }
 
@@ -189,7 +195,7 @@ function screenFont(): string {
 const SIZES = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 27, 30, 34, 38, 43, 48, 54, 60];
 const WEIGHTS = ["400", "600", "700"];
 
-function nearestSize(px: number): number {
+export function nearestSize(px: number): number {
   if (px <= SIZES[0]) return SIZES[0];
   for (let i = 1; i < SIZES.length; i++) {
     if (px <= SIZES[i]) return px - SIZES[i - 1] < SIZES[i] - px ? SIZES[i - 1] : SIZES[i];
@@ -317,7 +323,7 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   ctx.restore();
 }
 
-function dpr(ctx: CanvasRenderingContext2D): number {
+export function dpr(ctx: CanvasRenderingContext2D): number {
   return (ctx as unknown as { takt_dpr?: number }).takt_dpr ?? 1;
 }
 
@@ -453,10 +459,43 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillRect(r.x, r.y, r.w, detail === 1 ? r.h : band);
     ctx.restore();
   }
+  // The Monte Carlo's critical-path frequency: a tint as strong as the share.
+  const share = hl.critShare?.get(step.id) ?? 0;
+  if (hl.critShare && share > 0) {
+    ctx.save();
+    ctx.globalAlpha = 0.1 + 0.45 * share;
+    ctx.fillStyle = t.critical;
+    shapePath(ctx, step, r);
+    ctx.fill();
+    ctx.restore();
+  }
   ctx.lineWidth = critical ? 3 : 1.25;
   ctx.strokeStyle = critical ? t.critical : t.border;
   shapePath(ctx, step, r);
   ctx.stroke();
+  if (hl.lineage?.has(step.id)) {
+    ctx.save();
+    ctx.globalAlpha = 0.12;
+    ctx.fillStyle = t.selection;
+    shapePath(ctx, step, r);
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = t.selection;
+    ctx.setLineDash([8, 4]);
+    shapePath(ctx, step, r);
+    ctx.stroke();
+    ctx.restore();
+  }
+  if (hl.critShare && detail > 0) {
+    const label = `${Math.round(share * 100)}% critical`;
+    setFont("700", 10, t.font);
+    ctx.fillStyle = t.critical;
+    ctx.textBaseline = "alphabetic";
+    ctx.textAlign = "right";
+    drawText(ctx, label, r.x + r.w - 6, r.y + r.h + 12);
+    ctx.textAlign = "left";
+  }
   if (step.kind === "supplier" || step.kind === "customer") drawRoof(ctx, r, t);
   if (detail > 0) {
     ctx.fillStyle = t.text;

@@ -11,6 +11,7 @@ interface State {
   dash: number[];
   matrix: [number, number, number, number, number, number];
   clip: string | null;
+  alpha: number;
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -19,7 +20,7 @@ const n = (x: number) => (Math.round(x * 100) / 100).toString();
 export class SvgContext {
   private parts: string[] = [];
   private defs: string[] = [];
-  private path: string[] = [];
+  private cur = new SvgPath();
   private stack: State[] = [];
   private st: State = {
     fillStyle: "#000",
@@ -31,9 +32,12 @@ export class SvgContext {
     dash: [],
     matrix: [1, 0, 0, 1, 0, 0],
     clip: null,
+    alpha: 1,
   };
   private clips = 0;
   lineDashOffset = 0;
+  /** Kept for the code that sets it; an SVG has no bitmaps to smooth. */
+  imageSmoothingEnabled = true;
   private measure: CanvasRenderingContext2D | null;
 
   constructor(
@@ -81,6 +85,12 @@ export class SvgContext {
   set textBaseline(v: CanvasTextBaseline) {
     this.st.textBaseline = v;
   }
+  get globalAlpha(): number {
+    return this.st.alpha;
+  }
+  set globalAlpha(v: number) {
+    this.st.alpha = v;
+  }
   setLineDash(d: number[]): void {
     this.st.dash = [...d];
   }
@@ -101,42 +111,42 @@ export class SvgContext {
 
   // --- paths ---
   beginPath(): void {
-    this.path = [];
+    this.cur = new SvgPath();
   }
   moveTo(x: number, y: number): void {
-    this.path.push(`M${n(x)} ${n(y)}`);
+    this.cur.moveTo(x, y);
   }
   lineTo(x: number, y: number): void {
-    this.path.push(`L${n(x)} ${n(y)}`);
+    this.cur.lineTo(x, y);
   }
   quadraticCurveTo(cx: number, cy: number, x: number, y: number): void {
-    this.path.push(`Q${n(cx)} ${n(cy)} ${n(x)} ${n(y)}`);
+    this.cur.quadraticCurveTo(cx, cy, x, y);
   }
-  arc(x: number, y: number, r: number, a0: number, a1: number): void {
-    const full = Math.abs(a1 - a0) >= Math.PI * 2 - 1e-9;
-    const sx = x + r * Math.cos(a0);
-    const sy = y + r * Math.sin(a0);
-    if (full) {
-      this.path.push(`M${n(x + r)} ${n(y)}A${n(r)} ${n(r)} 0 1 1 ${n(x - r)} ${n(y)}A${n(r)} ${n(r)} 0 1 1 ${n(x + r)} ${n(y)}`);
-      return;
-    }
-    const ex = x + r * Math.cos(a1);
-    const ey = y + r * Math.sin(a1);
-    const large = (a1 - a0) % (2 * Math.PI) > Math.PI ? 1 : 0;
-    this.path.push(`${this.path.length ? "L" : "M"}${n(sx)} ${n(sy)}A${n(r)} ${n(r)} 0 ${large} 1 ${n(ex)} ${n(ey)}`);
+  bezierCurveTo(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number): void {
+    this.cur.bezierCurveTo(c1x, c1y, c2x, c2y, x, y);
+  }
+  arc(x: number, y: number, r: number, a0: number, a1: number, ccw = false): void {
+    this.cur.arc(x, y, r, a0, a1, ccw);
+  }
+  ellipse(x: number, y: number, rx: number, ry: number, rot: number, a0: number, a1: number, ccw = false): void {
+    this.cur.ellipse(x, y, rx, ry, rot, a0, a1, ccw);
   }
   closePath(): void {
-    this.path.push("Z");
+    this.cur.closePath();
   }
   rect(x: number, y: number, w: number, h: number): void {
-    this.path.push(`M${n(x)} ${n(y)}h${n(w)}v${n(h)}h${n(-w)}Z`);
+    this.cur.rect(x, y, w, h);
+  }
+  roundRect(x: number, y: number, w: number, h: number, radii: number | number[] = 0): void {
+    this.cur.roundRect(x, y, w, h, radii);
   }
 
   // --- drawing ---
   private attrs(): string {
     const m = this.st.matrix;
     const t = m[0] === 1 && m[1] === 0 && m[2] === 0 && m[3] === 1 && m[4] === 0 && m[5] === 0 ? "" : ` transform="matrix(${m.map(n).join(" ")})"`;
-    return t + (this.st.clip ? ` clip-path="url(#${this.st.clip})"` : "");
+    const o = this.st.alpha < 1 ? ` opacity="${n(this.st.alpha)}"` : "";
+    return t + o + (this.st.clip ? ` clip-path="url(#${this.st.clip})"` : "");
   }
   private strokeAttrs(): string {
     const dash = this.st.dash.length
@@ -144,16 +154,20 @@ export class SvgContext {
       : "";
     return ` fill="none" stroke="${esc(this.st.strokeStyle)}" stroke-width="${n(this.st.lineWidth)}"${dash}`;
   }
-  fill(): void {
-    if (this.path.length) this.parts.push(`<path d="${this.path.join("")}" fill="${esc(this.st.fillStyle)}"${this.attrs()}/>`);
+  /** Fills the current path, or `path` (made by `pathFor`). */
+  fill(path?: SvgPath | CanvasFillRule): void {
+    const d = (path instanceof SvgPath ? path : this.cur).d;
+    if (d) this.parts.push(`<path d="${d}" fill="${esc(this.st.fillStyle)}"${this.attrs()}/>`);
   }
-  stroke(): void {
-    if (this.path.length) this.parts.push(`<path d="${this.path.join("")}"${this.strokeAttrs()}${this.attrs()}/>`);
+  /** Strokes the current path, or `path` (made by `pathFor`). */
+  stroke(path?: SvgPath): void {
+    const d = (path instanceof SvgPath ? path : this.cur).d;
+    if (d) this.parts.push(`<path d="${d}"${this.strokeAttrs()}${this.attrs()}/>`);
   }
   clip(): void {
     const id = `c${++this.clips}`;
     const m = this.st.matrix;
-    this.defs.push(`<clipPath id="${id}"><path d="${this.path.join("")}" transform="matrix(${m.map(n).join(" ")})"/></clipPath>`);
+    this.defs.push(`<clipPath id="${id}"><path d="${this.cur.d}" transform="matrix(${m.map(n).join(" ")})"/></clipPath>`);
     this.st.clip = id;
   }
   fillRect(x: number, y: number, w: number, h: number): void {
@@ -184,6 +198,83 @@ export class SvgContext {
   /** The document. */
   toString(): string {
     return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${n(this.width)}" height="${n(this.height)}" viewBox="0 0 ${n(this.width)} ${n(this.height)}"><defs>${this.defs.join("")}</defs>${this.parts.join("\n")}</svg>\n`;
+  }
+}
+
+/**
+ * A path for `ctx`: a Path2D on a canvas, one the SVG context can read on an SvgContext (a
+ * Path2D keeps its segments to itself).
+ */
+export function pathFor(ctx: CanvasRenderingContext2D): Path2D {
+  return ctx instanceof SvgContext ? (new SvgPath() as unknown as Path2D) : new Path2D();
+}
+
+/** The segments of a path, as SVG path data: the subset of Path2D the drawing code uses. */
+export class SvgPath {
+  private segs: string[] = [];
+
+  get d(): string {
+    return this.segs.join("");
+  }
+  moveTo(x: number, y: number): void {
+    this.segs.push(`M${n(x)} ${n(y)}`);
+  }
+  lineTo(x: number, y: number): void {
+    this.segs.push(`${this.segs.length ? "L" : "M"}${n(x)} ${n(y)}`);
+  }
+  quadraticCurveTo(cx: number, cy: number, x: number, y: number): void {
+    this.segs.push(`Q${n(cx)} ${n(cy)} ${n(x)} ${n(y)}`);
+  }
+  bezierCurveTo(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number): void {
+    this.segs.push(`C${n(c1x)} ${n(c1y)} ${n(c2x)} ${n(c2y)} ${n(x)} ${n(y)}`);
+  }
+  closePath(): void {
+    this.segs.push("Z");
+  }
+  rect(x: number, y: number, w: number, h: number): void {
+    this.segs.push(`M${n(x)} ${n(y)}h${n(w)}v${n(h)}h${n(-w)}Z`);
+  }
+  arc(x: number, y: number, r: number, a0: number, a1: number, ccw = false): void {
+    this.ellipse(x, y, r, r, 0, a0, a1, ccw);
+  }
+  /**
+   * An elliptical arc as a canvas draws it: a line from the current point to its start, then
+   * the arc from `a0` to `a1`, clockwise on screen unless `ccw`; a whole turn or more is the
+   * whole ellipse.
+   */
+  ellipse(x: number, y: number, rx: number, ry: number, rot: number, a0: number, a1: number, ccw = false): void {
+    const cos = Math.cos(rot);
+    const sin = Math.sin(rot);
+    const at = (a: number) => {
+      const ex = rx * Math.cos(a);
+      const ey = ry * Math.sin(a);
+      return `${n(x + ex * cos - ey * sin)} ${n(y + ex * sin + ey * cos)}`;
+    };
+    const deg = n((rot * 180) / Math.PI);
+    const turn = Math.PI * 2;
+    const sweep = ccw ? 0 : 1;
+    this.segs.push(`${this.segs.length ? "L" : "M"}${at(a0)}`);
+    if ((ccw ? a0 - a1 : a1 - a0) >= turn - 1e-9) {
+      const mid = ccw ? a0 - Math.PI : a0 + Math.PI;
+      this.segs.push(`A${n(rx)} ${n(ry)} ${deg} 1 ${sweep} ${at(mid)}A${n(rx)} ${n(ry)} ${deg} 1 ${sweep} ${at(a0)}`);
+      return;
+    }
+    const span = (((ccw ? a0 - a1 : a1 - a0) % turn) + turn) % turn;
+    if (span === 0) return;
+    this.segs.push(`A${n(rx)} ${n(ry)} ${deg} ${span > Math.PI ? 1 : 0} ${sweep} ${at(a1)}`);
+  }
+  /** A rectangle with rounded corners; `radii` as a canvas takes them (1 to 4 values). */
+  roundRect(x: number, y: number, w: number, h: number, radii: number | number[] = 0): void {
+    const r = typeof radii === "number" ? [radii] : radii.length ? radii : [0];
+    const [tl, tr, br, bl] =
+      r.length === 1 ? [r[0], r[0], r[0], r[0]] : r.length === 2 ? [r[0], r[1], r[0], r[1]] : r.length === 3 ? [r[0], r[1], r[2], r[1]] : [r[0], r[1], r[2], r[3]];
+    // Radii that overlap are scaled down together, as a canvas does.
+    const f = Math.min(1, w / Math.max(1e-9, tl + tr), w / Math.max(1e-9, bl + br), h / Math.max(1e-9, tl + bl), h / Math.max(1e-9, tr + br));
+    const [a, b, c, d] = [tl * f, tr * f, br * f, bl * f];
+    const arc = (rr: number, ex: number, ey: number) => (rr > 0 ? `A${n(rr)} ${n(rr)} 0 0 1 ${n(ex)} ${n(ey)}` : `L${n(ex)} ${n(ey)}`);
+    this.segs.push(
+      `M${n(x + a)} ${n(y)}L${n(x + w - b)} ${n(y)}${arc(b, x + w, y + b)}L${n(x + w)} ${n(y + h - c)}${arc(c, x + w - c, y + h)}L${n(x + d)} ${n(y + h)}${arc(d, x, y + h - d)}L${n(x)} ${n(y + a)}${arc(a, x + a, y)}Z`,
+    );
   }
 }
 
