@@ -642,8 +642,8 @@ pub async fn read_log<R: Runtime>(
     let Some(path) = dialogs::pick_file(
         &app,
         "Import an event log",
-        "Event log (CSV)",
-        &["csv", "tsv", "txt"],
+        "Event log (CSV, XES)",
+        &["csv", "tsv", "txt", "xes", "gz"],
     ) else {
         return Ok(None);
     };
@@ -694,7 +694,10 @@ pub async fn mine_log<R: Runtime>(
         let read = crate::mining::summary(&log, &m);
         let mut guard = pending_log(&state);
         match guard.as_mut() {
-            Some(p) if p.path == path => p.read = Some((log, m)),
+            Some(p) if p.path == path => {
+                p.read = Some((log, m));
+                p.calendar = settings.calendar;
+            }
             _ => return Err(no_log()),
         }
         Ok(Some(read))
@@ -755,6 +758,155 @@ pub async fn open_mined<R: Runtime>(
 pub async fn discard_log(state: State<'_, AppState>) -> Result<(), AppError> {
     *pending_log(&state) = None;
     Ok(())
+}
+
+fn pending_table(
+    state: &AppState,
+) -> std::sync::MutexGuard<'_, Option<crate::tables::PendingTable>> {
+    state.table.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn no_table() -> AppError {
+    AppError::Input {
+        field: "table".into(),
+        message: "no step table is open in the import; choose one again".into(),
+    }
+}
+
+/// File ▸ Import ▸ Step Table: the table the user picks (CSV, Excel or OpenDocument), its first
+/// rows and the columns guessed. `None`: no file was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn read_table<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::tables::TablePreview>, AppError> {
+    let Some(path) = dialogs::pick_file(
+        &app,
+        "Import a step table",
+        "Step table (CSV, Excel, OpenDocument)",
+        &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"],
+    ) else {
+        return Ok(None);
+    };
+    let (shown, pending) = crate::tables::read(&path, None)?;
+    *pending_table(&state) = Some(pending);
+    Ok(Some(shown))
+}
+
+/// Another sheet of the workbook the wizard holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn table_sheet(
+    sheet: String,
+    state: State<'_, AppState>,
+) -> Result<crate::tables::TablePreview, AppError> {
+    let mut guard = pending_table(&state);
+    let path = guard.as_ref().ok_or_else(no_table)?.path.clone();
+    let (shown, pending) = crate::tables::read(&path, Some(&sheet))?;
+    *guard = Some(pending);
+    Ok(shown)
+}
+
+/// What the table, mapped so, would do to the scenario on screen: each step's changes, the
+/// steps and teams it adds; or every problem, with its sheet, row and column.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_table(
+    settings: crate::tables::TableSettings,
+    state: State<'_, AppState>,
+) -> Result<crate::tables::TablePlan, AppError> {
+    let guard = pending_table(&state);
+    let pending = guard.as_ref().ok_or_else(no_table)?;
+    with_session(&state, |s| {
+        let map = s.current_map()?;
+        Ok(crate::tables::plan(pending, &map, &settings)?.0)
+    })
+}
+
+/// Applies the table to the scenario on screen as one edit (one undo takes it back). `None`:
+/// it changes nothing. A table with problems changes nothing and says them all.
+#[tauri::command]
+#[specta::specta]
+pub async fn apply_table(
+    settings: crate::tables::TableSettings,
+    state: State<'_, AppState>,
+) -> Result<Option<Edited>, AppError> {
+    let mut guard = pending_table(&state);
+    let pending = guard.as_ref().ok_or_else(no_table)?;
+    let path = pending.path.display().to_string();
+    let out = with_session(&state, |s| {
+        let map = s.current_map()?;
+        let (plan, op) = crate::tables::plan(pending, &map, &settings)?;
+        if plan.problem_count > 0 {
+            return Err(AppError::File {
+                path: path.clone(),
+                message: plan.problems.join("\n"),
+            });
+        }
+        op.map(|op| s.apply(&op)).transpose()
+    })?;
+    *guard = None;
+    Ok(out)
+}
+
+/// Opens the table as a new document (in the app's folder, named after the file): a step per
+/// row, in order, each flowing to the next.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_table<R: Runtime>(
+    settings: crate::tables::TableSettings,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let (map, path) = {
+        let guard = pending_table(&state);
+        let p = guard.as_ref().ok_or_else(no_table)?;
+        (crate::tables::new_map(p, &settings)?, p.path.clone())
+    };
+    let stem = crate::session::title_of(&path);
+    let session = Session::create(&free_path(&state.documents_dir()?, &stem), &map)?;
+    let loaded = install(&app, &state, session)?;
+    *pending_table(&state) = None;
+    Ok(loaded)
+}
+
+/// Lets go of the wizard's table (the wizard was closed).
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_table(state: State<'_, AppState>) -> Result<(), AppError> {
+    *pending_table(&state) = None;
+    Ok(())
+}
+
+/// File ▸ Export ▸ Steps: the scenario's steps as a table (Excel, or CSV), to a file the user
+/// picks; read back with File ▸ Import ▸ Step Table, it changes nothing. `None`: cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_steps<R: Runtime>(
+    excel: bool,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    let (stem, map) = with_session(&state, |s| {
+        Ok((
+            format!("{} - {} - steps", s.title(), s.scenario_name()),
+            s.current_map()?,
+        ))
+    })?;
+    let (label, ext) = if excel {
+        ("Excel workbook", "xlsx")
+    } else {
+        ("CSV table", "csv")
+    };
+    let Some(path) = dialogs::pick_save(&app, "Export steps", &stem, label, ext) else {
+        return Ok(None);
+    };
+    takt_mine::table::write(&map, &path).map_err(|message| AppError::File {
+        path: path.display().to_string(),
+        message,
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// A pair of steps the user made by hand in the measured-versus-drawn panel.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod menu;
 pub mod mining;
 pub mod session;
+pub mod tables;
 
 use error::AppError;
 use serde::Serialize;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub report_cancel: std::sync::atomic::AtomicBool,
     /// The event log the import wizard is working on (File ▸ Import ▸ Event Log).
     pub mining: Mutex<Option<mining::PendingLog>>,
+    /// The step table the import wizard is working on (File ▸ Import ▸ Step Table).
+    pub table: Mutex<Option<tables::PendingTable>>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             report: Mutex::new(None),
             report_cancel: std::sync::atomic::AtomicBool::new(false),
             mining: Mutex::new(None),
+            table: Mutex::new(None),
         }
     }
 

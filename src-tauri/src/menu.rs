@@ -50,6 +50,7 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
     fill_recent(app, &recent, state)?;
     let import = SubmenuBuilder::new(app, "Import")
         .item(&item("import-log", "Event Log…", None)?)
+        .item(&item("import-table", "Step Table (CSV, Excel)…", None)?)
         .item(&item("import-openlineage", "OpenLineage Events…", None)?)
         .item(&item("import-catalogue", "Regulation Catalogue…", None)?)
         .build()?;
@@ -62,6 +63,8 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("export-png", "Export PNG…", Some("CmdOrCtrl+E"))?)
         .item(&item("export-svg", "Export SVG…", None)?)
         .item(&item("export-json", "Export JSON…", None)?)
+        .item(&item("export-steps-xlsx", "Export Steps as Excel…", None)?)
+        .item(&item("export-steps-csv", "Export Steps as CSV…", None)?)
         .item(&item("export-report", "Export Compliance Report…", None)?)
         .item(&item("export-executive", "Export Executive Report…", None)?)
         .item(&import)

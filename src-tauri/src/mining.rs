@@ -26,6 +26,8 @@ pub struct LogSettings {
     pub skip_reversed: bool,
     /// One timestamp per event: each starts when the case's previous event ended.
     pub start_from_previous: bool,
+    /// The mined map's work calendar (the open document's, unless the user changes it).
+    pub calendar: takt_core::Calendar,
 }
 
 /// The columns the reader guesses, by name.
@@ -42,6 +44,8 @@ pub struct LogGuess {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LogPreview {
     pub file: String,
+    /// "csv", or "xes" (its attributes are the standard's: no columns to map).
+    pub format: String,
     pub bytes: f64,
     pub delimiter: String,
     pub header: Vec<String>,
@@ -83,8 +87,31 @@ pub struct MinedPreview {
 /// What the wizard holds between its steps.
 pub struct PendingLog {
     pub path: PathBuf,
-    pub preview: takt_mine::log::Preview,
+    /// `None` for an XES log.
+    pub preview: Option<takt_mine::log::Preview>,
     pub read: Option<(takt_mine::Log, takt_mine::Mining)>,
+    /// The calendar the log was read with, for the map it makes.
+    pub calendar: takt_core::Calendar,
+}
+
+/// Whether a log is XES: by its name (.xes, .xes.gz), else by its first bytes (gzip, or XML).
+pub fn is_xes(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".xes") || name.ends_with(".xes.gz") {
+        return true;
+    }
+    if name.ends_with(".csv") || name.ends_with(".tsv") || name.ends_with(".txt") {
+        return false;
+    }
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    head.starts_with(&[0x1f, 0x8b]) || head.trim_ascii_start().starts_with(b"<")
 }
 
 fn input(field: &str, message: impl Into<String>) -> AppError {
@@ -100,13 +127,41 @@ fn log_error(e: takt_mine::LogError) -> AppError {
 
 /// The head of the log at `path`.
 pub fn preview(path: &std::path::Path) -> Result<(LogPreview, PendingLog), AppError> {
-    let p = takt_mine::log::preview(path, 12).map_err(log_error)?;
     let bytes = std::fs::metadata(path)
         .map(|m| m.len() as f64)
         .unwrap_or(0.0);
+    if is_xes(path) {
+        let none = LogGuess {
+            case: None,
+            activity: None,
+            start: None,
+            end: None,
+            resource: None,
+        };
+        return Ok((
+            LogPreview {
+                file: path.display().to_string(),
+                format: "xes".into(),
+                bytes,
+                delimiter: String::new(),
+                header: vec![],
+                rows: vec![],
+                lines: vec![],
+                guess: none,
+            },
+            PendingLog {
+                path: path.to_path_buf(),
+                preview: None,
+                read: None,
+                calendar: Default::default(),
+            },
+        ));
+    }
+    let p = takt_mine::log::preview(path, 12).map_err(log_error)?;
     let name = |i: Option<usize>| i.map(|i| p.header[i].clone());
     let shown = LogPreview {
         file: path.display().to_string(),
+        format: "csv".into(),
         bytes,
         delimiter: p.delimiter.clone(),
         header: p.header.clone(),
@@ -124,8 +179,9 @@ pub fn preview(path: &std::path::Path) -> Result<(LogPreview, PendingLog), AppEr
         shown,
         PendingLog {
             path: path.to_path_buf(),
-            preview: p,
+            preview: Some(p),
             read: None,
+            calendar: Default::default(),
         },
     ))
 }
@@ -148,7 +204,11 @@ fn column(header: &[String], name: &str, field: &str) -> Result<usize, AppError>
 pub fn times(pending: &PendingLog, s: &LogSettings) -> Result<Vec<RowTimes>, AppError> {
     let t = time_options(s)?;
     let parser = takt_mine::log::TimeParser::new(&t);
-    let h = &pending.preview.header;
+    // An XES log's times are read whole, by the standard's attributes.
+    let Some(preview) = pending.preview.as_ref() else {
+        return Ok(vec![]);
+    };
+    let h = &preview.header;
     let end = column(h, &s.end, "end")?;
     let start = match &s.start {
         Some(c) => Some(column(h, c, "start")?),
@@ -159,11 +219,10 @@ pub fn times(pending: &PendingLog, s: &LogSettings) -> Result<Vec<RowTimes>, App
             .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
             .unwrap_or_default()
     };
-    Ok(pending
-        .preview
+    Ok(preview
         .rows
         .iter()
-        .zip(&pending.preview.lines)
+        .zip(&preview.lines)
         .map(|(row, &line)| {
             let cell = |i: usize| row.get(i).map(|v| v.trim()).unwrap_or("");
             let e = parser.parse(cell(end));
@@ -197,6 +256,34 @@ pub fn read(
     s: &LogSettings,
     progress: &mut dyn FnMut(f32) -> bool,
 ) -> Result<Option<(takt_mine::Log, takt_mine::Mining)>, AppError> {
+    let c = s.calendar;
+    if !(c.hours_per_day > 0.0 && c.hours_per_day <= 24.0) {
+        return Err(input(
+            "hours_per_day",
+            "working hours in a day: more than 0, at most 24",
+        ));
+    }
+    if !(c.days_per_week > 0.0 && c.days_per_week <= 7.0) {
+        return Err(input(
+            "days_per_week",
+            "working days in a week: more than 0, at most 7",
+        ));
+    }
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0).max(1) as f32;
+    if is_xes(path) {
+        let Some(mut log) = takt_mine::xes::read_xes_file(
+            path,
+            &takt_mine::xes::XesKeys::default(),
+            &time_options(s)?,
+            &mut |bytes| progress(bytes as f32 / total * 0.9),
+        )
+        .map_err(log_error)?
+        else {
+            return Ok(None);
+        };
+        let m = takt_mine::mine(&mut log, s.start_from_previous);
+        return Ok(Some((log, m)));
+    }
     let opts = takt_mine::CsvOptions {
         columns: takt_mine::Columns {
             case: Some(s.case.clone()),
@@ -209,7 +296,6 @@ pub fn read(
         skip_reversed: s.skip_reversed,
         size_hint: std::fs::metadata(path).ok().map(|m| m.len()),
     };
-    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0).max(1) as f32;
     let f = std::fs::File::open(path).map_err(|e| AppError::file(path, e))?;
     let file = path.display().to_string();
     let Some(mut log) = takt_mine::log::read_csv_progress(
@@ -252,10 +338,11 @@ pub fn map_of(pending: &mut PendingLog, min_share: f64) -> Result<takt_mine::Min
         ));
     }
     let name = format!("Mined from {}", crate::session::title_of(&pending.path));
+    let calendar = pending.calendar;
     let Some((log, m)) = pending.read.as_mut() else {
         return Err(input("log", "the log has not been read; read it first"));
     };
-    Ok(takt_mine::build(
+    let mut mined = takt_mine::build(
         log,
         &m.events,
         &m.runs,
@@ -265,7 +352,9 @@ pub fn map_of(pending: &mut PendingLog, min_share: f64) -> Result<takt_mine::Min
             min_share,
             pt: Default::default(),
         },
-    ))
+    );
+    mined.map.calendar = calendar;
+    Ok(mined)
 }
 
 /// The mined map drawn, with its headline figures.

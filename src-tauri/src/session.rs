@@ -836,6 +836,11 @@ impl Session {
     pub fn export_json(&mut self) -> Result<String, AppError> {
         Ok(self.doc.export_scenario_json(self.scenario)?)
     }
+
+    /// A copy of the map of the scenario on screen.
+    pub fn current_map(&mut self) -> Result<ValueStream, AppError> {
+        Ok(self.doc.map(self.scenario)?.clone())
+    }
 }
 
 /// A name typed for a scenario, trimmed; an empty one is refused.

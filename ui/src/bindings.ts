@@ -100,6 +100,35 @@ export const commands = {
 	/**  Lets go of the wizard's log (the wizard was closed). */
 	discardLog: () => typedError<null, AppError>(__TAURI_INVOKE("discard_log")),
 	/**
+	 *  File ▸ Import ▸ Step Table: the table the user picks (CSV, Excel or OpenDocument), its first
+	 *  rows and the columns guessed. `None`: no file was picked.
+	 */
+	readTable: () => typedError<TablePreview | null, AppError>(__TAURI_INVOKE("read_table")),
+	/**  Another sheet of the workbook the wizard holds. */
+	tableSheet: (sheet: string) => typedError<TablePreview, AppError>(__TAURI_INVOKE("table_sheet", { sheet })),
+	/**
+	 *  What the table, mapped so, would do to the scenario on screen: each step's changes, the
+	 *  steps and teams it adds; or every problem, with its sheet, row and column.
+	 */
+	planTable: (settings: TableSettings) => typedError<TablePlan, AppError>(__TAURI_INVOKE("plan_table", { settings })),
+	/**
+	 *  Applies the table to the scenario on screen as one edit (one undo takes it back). `None`:
+	 *  it changes nothing. A table with problems changes nothing and says them all.
+	 */
+	applyTable: (settings: TableSettings) => typedError<Edited | null, AppError>(__TAURI_INVOKE("apply_table", { settings })),
+	/**
+	 *  Opens the table as a new document (in the app's folder, named after the file): a step per
+	 *  row, in order, each flowing to the next.
+	 */
+	openTable: (settings: TableSettings) => typedError<Loaded, AppError>(__TAURI_INVOKE("open_table", { settings })),
+	/**  Lets go of the wizard's table (the wizard was closed). */
+	discardTable: () => typedError<null, AppError>(__TAURI_INVOKE("discard_table")),
+	/**
+	 *  File ▸ Export ▸ Steps: the scenario's steps as a table (Excel, or CSV), to a file the user
+	 *  picks; read back with File ▸ Import ▸ Step Table, it changes nothing. `None`: cancelled.
+	 */
+	exportSteps: (excel: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("export_steps", { excel })),
+	/**
 	 *  A drawn scenario beside a measured one (mined from an event log): each step's and flow's
 	 *  figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
 	 */
@@ -504,6 +533,12 @@ export type ExportFormat = "json" | "png" | "svg" |
 /**  A table the page made (the lineage panel's list). */
 "csv";
 
+/**  A field mapped to a column of the table, by the column's header. */
+export type FieldColumn = {
+	field: string,
+	column: string,
+};
+
 /**  One figure, drawn and measured. */
 export type Figure = {
 	/**  "pt", "lt", "wait" or "p". */
@@ -766,6 +801,8 @@ export type LogGuess = {
 /**  The head of the log the user picked. */
 export type LogPreview = {
 	file: string,
+	/**  "csv", or "xes" (its attributes are the standard's: no columns to map). */
+	format: string,
 	bytes: number | null,
 	delimiter: string,
 	header: string[],
@@ -799,6 +836,8 @@ export type LogSettings = {
 	skip_reversed: boolean,
 	/**  One timestamp per event: each starts when the case's previous event ended. */
 	start_from_previous: boolean,
+	/**  The mined map's work calendar (the open document's, unless the user changes it). */
+	calendar: Calendar,
 };
 
 export type MandatoryChange = {
@@ -1150,6 +1189,12 @@ export type StepChange = {
 	fields: string[],
 };
 
+/**  One step's changes. */
+export type StepChanges = {
+	step: string,
+	changes: string[],
+};
+
 export type StepKind = "process" | 
 /**  Approves or blocks: regulatory, risk, security or plain approval. */
 "gate" | 
@@ -1183,6 +1228,53 @@ export type StepPair = {
 	/**  "name", "hand", or "" when not paired. */
 	by: string,
 	figures: Figure[],
+};
+
+/**  A step field a column can be mapped to. */
+export type TableField = {
+	/**  Its key ("pt", "pt_min"). */
+	key: string,
+	/**  Its header in an exported table ("PT", "PT minimum"). */
+	label: string,
+	/**  Whether it holds durations. */
+	duration: boolean,
+};
+
+/**  What the table would do to the scenario on screen, or what stops it. */
+export type TablePlan = {
+	updated: StepChanges[],
+	added: string[],
+	teams: string[],
+	unchanged: number,
+	/**  Every problem kept (the first ten), each with its file, sheet, row and column. */
+	problems: string[],
+	/**  How many problems there are in all. */
+	problem_count: number,
+};
+
+/**  The head of the table the user picked. */
+export type TablePreview = {
+	file: string,
+	sheet: string | null,
+	sheets: string[],
+	header: string[],
+	/**  The first rows, as the cells read. */
+	rows: string[][],
+	/**  Their numbers, as the spreadsheet shows them. */
+	numbers: number[],
+	total_rows: number,
+	fields: TableField[],
+	/**  The columns guessed from the header. */
+	guess: FieldColumn[],
+};
+
+/**  How the wizard maps the table. */
+export type TableSettings = {
+	columns: FieldColumn[],
+	/**  The unit of bare numbers in duration columns whose header names none. */
+	unit: Unit | null,
+	/**  Mark the numbers the table sets as measured or estimated (`None`: as they were). */
+	mark: Provenance | null,
 };
 
 export type Team = {

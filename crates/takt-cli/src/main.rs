@@ -176,10 +176,15 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Bring lineage in from elsewhere.
+    /// Bring lineage or steps in from elsewhere.
     Import {
         #[command(subcommand)]
         what: ImportKind,
+    },
+    /// Write a map's steps to a table: CSV, or Excel for a .xlsx file.
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
     },
     /// The kaizen board: the items by status, with owner, due date (overdue marked), target and
     /// expected effect, and the items done per week over the last 12 weeks (from the trail).
@@ -307,6 +312,66 @@ enum ImportKind {
         /// Import the valid events even when some lines are not events.
         #[arg(long)]
         skip_bad: bool,
+    },
+    /// A table of steps (a time study) from CSV or a workbook (Excel .xlsx/.xls/.xlsb,
+    /// OpenDocument .ods): name, team, PT, LT, %C&A, wait before, ... Columns are guessed from
+    /// the header or named with --col. Into a map or document: rows match steps by ID, else by
+    /// name, and update them as one undoable edit (unknown names are added as steps); with -o, a
+    /// new map, the rows in order. Every problem is named by sheet, row and column, and nothing
+    /// is written while there is one.
+    Steps {
+        /// The table: .csv, .xlsx, .xls, .xlsb or .ods.
+        table: PathBuf,
+        /// The workbook's sheet (default: the first with anything in it).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A column for a field, over the guess: --col pt="Touch time (min)". Fields: id, name,
+        /// kind, team, pt, lt, pca, wait, servers, uptime, batch, changeover, epe, value,
+        /// automation, pt_min, pt_likely, pt_max, lt_min, lt_likely, lt_max, notes.
+        #[arg(long = "col", value_name = "FIELD=COLUMN")]
+        cols: Vec<String>,
+        /// The unit of durations written as bare numbers in columns whose header names none.
+        #[arg(long, value_enum)]
+        unit: Option<UnitArg>,
+        /// Mark the numbers the table sets as measured (a time study) or estimated (default:
+        /// each keeps its mark).
+        #[arg(long, value_enum)]
+        mark: Option<MarkArg>,
+        /// Write a new map to this file (it must not exist).
+        #[arg(short, long, conflicts_with = "into")]
+        output: Option<PathBuf>,
+        /// Update this map file or document (its current state, or --scenario).
+        #[arg(long)]
+        into: Option<PathBuf>,
+        /// With --into a document: the scenario to update.
+        #[arg(long, requires = "into")]
+        scenario: Option<String>,
+        /// Say what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MarkArg {
+    Measured,
+    Estimated,
+}
+
+#[derive(Subcommand)]
+enum ExportKind {
+    /// The map's steps, a row each: ID, name, kind, team, PT, LT, %C&A, wait before, servers,
+    /// uptime, batch, changeover, EPE, value class, automation, PT and LT ranges, notes. Read
+    /// back with `takt import steps`, it changes nothing.
+    Steps {
+        /// A map (.json) or a document (.takt).
+        file: PathBuf,
+        /// In a document: the scenario (default: the current state).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The table to write: .xlsx for Excel, anything else CSV.
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 
@@ -572,6 +637,52 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     skip_bad,
                 },
         } => import_openlineage(&events, output.as_deref(), into.as_deref(), skip_bad),
+        Command::Import {
+            what:
+                ImportKind::Steps {
+                    table,
+                    sheet,
+                    cols,
+                    unit,
+                    mark,
+                    output,
+                    into,
+                    scenario,
+                    dry_run,
+                },
+        } => import_steps(StepsImport {
+            table: &table,
+            sheet: sheet.as_deref(),
+            cols: &cols,
+            opts: takt_mine::table::Options {
+                unit: unit.map(Unit::from),
+                mark: mark.map(|m| match m {
+                    MarkArg::Measured => takt_core::Provenance::Measured,
+                    MarkArg::Estimated => takt_core::Provenance::Estimated,
+                }),
+            },
+            output: output.as_deref(),
+            into: into.as_deref(),
+            scenario: scenario.as_deref(),
+            dry_run,
+        }),
+        Command::Export {
+            what:
+                ExportKind::Steps {
+                    file,
+                    scenario,
+                    output,
+                },
+        } => {
+            let map = read_map(&file, scenario.as_deref())?;
+            takt_mine::table::write(&map, &output).map_err(Failure)?;
+            Ok(format!(
+                "{} -> {}: {} steps\n",
+                file.display(),
+                output.display(),
+                map.steps.len()
+            ))
+        }
         Command::Board {
             file,
             scenario,
@@ -1310,6 +1421,120 @@ fn import_openlineage(
     ))
 }
 
+struct StepsImport<'a> {
+    table: &'a Path,
+    sheet: Option<&'a str>,
+    cols: &'a [String],
+    opts: takt_mine::table::Options,
+    output: Option<&'a Path>,
+    into: Option<&'a Path>,
+    scenario: Option<&'a str>,
+    dry_run: bool,
+}
+
+/// `takt import steps`: a step table into a new map, or onto a map's or document's steps.
+fn import_steps(a: StepsImport) -> Result<String, Failure> {
+    use takt_mine::table;
+    if a.output.is_none() && a.into.is_none() {
+        return Err(Failure(
+            "say where the steps go: -o map.json for a new map, or --into map.json|doc.takt".into(),
+        ));
+    }
+    let t = table::read(a.table, a.sheet).map_err(|e| Failure(e.to_string()))?;
+    let named: Vec<(String, String)> = a
+        .cols
+        .iter()
+        .map(|c| {
+            c.split_once('=')
+                .map(|(f, col)| (f.trim().to_owned(), col.trim().to_owned()))
+                .ok_or_else(|| {
+                    Failure(format!(
+                        "--col '{c}': write FIELD=COLUMN, e.g. pt=\"Touch time\""
+                    ))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let m = table::name_columns(&t.header, table::guess(&t.header), &named)
+        .map_err(|e| Failure(format!("{}: {e}", a.table.display())))?;
+    let fail = |e: table::TableError| Failure(e.to_string());
+    let from = match &t.sheet {
+        Some(s) => format!("{} (sheet \"{s}\")", a.table.display()),
+        None => a.table.display().to_string(),
+    };
+    if let Some(out) = a.output {
+        if out.exists() {
+            return Err(Failure(format!(
+                "{}: the file exists already; choose another name",
+                out.display()
+            )));
+        }
+        let map = table::new_map(&t, &m, &a.opts).map_err(fail)?;
+        if !a.dry_run {
+            std::fs::write(out, format::to_json(&map))
+                .map_err(|e| Failure(format!("{}: cannot write: {e}", out.display())))?;
+        }
+        return Ok(format!(
+            "{from} -> {}: {} steps, {} teams\n",
+            out.display(),
+            map.steps.len(),
+            map.teams.len()
+        ));
+    }
+    let target = a.into.expect("one of the two");
+    let is_doc = takt_store::looks_like_document(target);
+    let (mut doc, map) = if is_doc {
+        let mut doc = open_document(target)?;
+        let s = pick(&doc, a.scenario)?;
+        let map = doc.map(s).map_err(store)?.clone();
+        (Some((doc, s)), map)
+    } else {
+        (None, read(target)?.1)
+    };
+    let plan = table::plan(&map, &t, &m, &a.opts).map_err(fail)?;
+    let mut out = String::new();
+    for (name, changes) in &plan.updated {
+        out.push_str(&format!("  {name}: {}\n", changes.join(", ")));
+    }
+    for name in &plan.added {
+        out.push_str(&format!("  {name}: added (no flows yet)\n"));
+    }
+    for name in &plan.teams {
+        out.push_str(&format!("  team {name}: added\n"));
+    }
+    let head = format!(
+        "{from} -> {}: {} steps updated, {} added, {} unchanged{}\n",
+        target.display(),
+        plan.updated.len(),
+        plan.added.len(),
+        plan.unchanged,
+        if a.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    if let Some(op) = plan.op.as_ref().filter(|_| !a.dry_run) {
+        match doc.as_mut() {
+            Some((d, s)) => {
+                d.apply(*s, op).map_err(store)?;
+            }
+            None => {
+                let mut after = map.clone();
+                takt_core::apply(&mut after, op)
+                    .map_err(|e| Failure(format!("{}: {e}", target.display())))?;
+                let tmp = target.with_extension("json.partial");
+                std::fs::write(&tmp, format::to_json(&after))
+                    .and_then(|_| std::fs::rename(&tmp, target))
+                    .map_err(|e| Failure(format!("{}: cannot write: {e}", target.display())))?;
+            }
+        }
+    }
+    if let Some((d, _)) = doc {
+        d.close().map_err(store)?;
+    }
+    Ok(head + &out)
+}
+
 /// `takt compare`: 2 to 4 scenarios of a document, or 2 to 4 map files, the first the baseline.
 fn compare_command(
     files: &[PathBuf],
@@ -1697,6 +1922,12 @@ struct MineArgs {
     /// Leave out events that end before they start (otherwise they are an error).
     #[arg(long)]
     skip_reversed: bool,
+    /// The mined map's work calendar: working hours in a day.
+    #[arg(long, default_value_t = 8.0)]
+    hours_per_day: f64,
+    /// The mined map's work calendar: working days in a week.
+    #[arg(long, default_value_t = 5.0)]
+    days_per_week: f64,
     /// Print the statistics as JSON.
     #[arg(long)]
     json: bool,
@@ -1729,6 +1960,18 @@ fn mine(a: MineArgs) -> Result<String, Failure> {
         return Err(Failure(format!(
             "--min-share {}: give a share from 0 to below 1 (0.05 is 5% of the cases)",
             a.min_share
+        )));
+    }
+    if !(a.hours_per_day > 0.0 && a.hours_per_day <= 24.0) {
+        return Err(Failure(format!(
+            "--hours-per-day {}: working hours in a day, more than 0 and at most 24",
+            a.hours_per_day
+        )));
+    }
+    if !(a.days_per_week > 0.0 && a.days_per_week <= 7.0) {
+        return Err(Failure(format!(
+            "--days-per-week {}: working days in a week, more than 0 and at most 7",
+            a.days_per_week
         )));
     }
     let offset = takt_mine::log::parse_offset(&a.tz).map_err(|e| Failure(format!("--tz {e}")))?;
@@ -1788,7 +2031,7 @@ fn mine(a: MineArgs) -> Result<String, Failure> {
             path.file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned())
         );
-        let mined = takt_mine::build(
+        let mut mined = takt_mine::build(
             &log,
             &m.events,
             &m.runs,
@@ -1799,6 +2042,10 @@ fn mine(a: MineArgs) -> Result<String, Failure> {
                 pt,
             },
         );
+        mined.map.calendar = takt_core::Calendar {
+            hours_per_day: a.hours_per_day,
+            days_per_week: a.days_per_week,
+        };
         takt_core::validate(&mined.map).map_err(|e| {
             Failure(format!(
                 "{}: the mined map is not valid: {e}",

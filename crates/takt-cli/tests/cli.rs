@@ -911,3 +911,109 @@ fn mine_refuses_bad_logs_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--pt-from 'train'"), "{}", stderr(&o));
 }
+
+#[test]
+fn steps_go_out_to_excel_and_csv_and_come_back_into_a_document() {
+    let dir = std::env::temp_dir().join(format!("takt-steps-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let example = root().join("examples/model-retraining-current.json");
+    let example = example.to_string_lossy();
+    let o = takt(&["convert", &example, &p("doc.takt")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for table in ["steps.xlsx", "steps.csv"] {
+        let o = takt(&["export", "steps", &p("doc.takt"), "-o", &p(table)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("11 steps"), "{}", stdout(&o));
+        // Read back: nothing changes.
+        let o = takt(&["import", "steps", &p(table), "--into", &p("doc.takt")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("0 steps updated, 0 added, 11 unchanged"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    // A time study updates the document as one edit, undone by one undo.
+    let study = temp_file(
+        "study.csv",
+        "Step,Touch time,Queue (h)\nDrift triage and retrain decision,90min,6\n",
+    );
+    let o = takt(&[
+        "import",
+        "steps",
+        &study,
+        "--into",
+        &p("doc.takt"),
+        "--dry-run",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("Drift triage and retrain decision: PT 2h → 90min, wait before 4h → 6h"),
+        "{}",
+        stdout(&o)
+    );
+    let before = stdout(&takt(&["analyze", &p("doc.takt"), "--json"]));
+    let o = takt(&["import", "steps", &study, "--into", &p("doc.takt")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = stdout(&takt(&["analyze", &p("doc.takt"), "--json"]));
+    assert_ne!(before, after);
+    // One entry in the history: the step and the flow into it, changed together.
+    let o = takt(&["history", &p("doc.takt")]);
+    assert_eq!(stdout(&o).trim(), "1  2 edits at once");
+    // A bad cell: exit 1, the place named, the document as it was.
+    let bad = temp_file(
+        "bad.csv",
+        "Name,PT\nDrift triage and retrain decision,soon\n",
+    );
+    let o = takt(&["import", "steps", &bad, "--into", &p("doc.takt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{bad}, row 2, column B (PT): 'soon' is not a duration"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&takt(&["analyze", &p("doc.takt"), "--json"])), after);
+    // A new map from the exported workbook, and columns named by hand.
+    let o = takt(&["import", "steps", &p("steps.xlsx"), "-o", &p("new.json")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("11 steps, 3 teams"), "{}", stdout(&o));
+    let o = takt(&["validate", &p("new.json")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let odd = temp_file("odd.csv", "Was,Took\nDrift triage and retrain decision,3\n");
+    let o = takt(&[
+        "import",
+        "steps",
+        &odd,
+        "--col",
+        "name=Was",
+        "--col",
+        "pt=Took",
+        "--unit",
+        "h",
+        "--into",
+        &p("new.json"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("PT 2h → 3h"), "{}", stdout(&o));
+    let o = takt(&[
+        "import",
+        "steps",
+        &odd,
+        "--col",
+        "duration=Took",
+        "--into",
+        &p("new.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("'duration' is not a step field"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

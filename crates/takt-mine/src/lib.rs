@@ -1,11 +1,12 @@
 //! Event logs to value-stream maps (issue 15): read a CSV log, compute the performance
 //! directly-follows graph with PM4Py's semantics (`stats`), and make a map whose every number
-//! is measured (`build`).
+//! is measured (`build`); and step tables in and out of spreadsheets (`table`).
 
 pub mod build;
 pub mod gen;
 pub mod log;
 pub mod stats;
+pub mod table;
 pub mod xes;
 
 pub use build::{build, MapOptions, Mined};

@@ -8,6 +8,7 @@ import { metaOf } from "../editor/mirror";
 import { SvgContext } from "../editor/svg";
 import { exportPng, exportSvg } from "./export";
 import { CalibrationPanel } from "./calibration";
+import { TableWizard } from "./tables";
 import { LogWizard } from "./wizard";
 import { AuditPanel } from "./audit";
 import { CatalogueView, catalogueOp } from "./catalogue";
@@ -1304,6 +1305,27 @@ export class App {
       case "import-openlineage":
         void this.importOpenLineage();
         return;
+      case "import-table":
+        void this.serial(() =>
+          TableWizard.start({
+            show: (l) => this.show(l),
+            afterEdit: (e) => this.afterEdit(e),
+            toast: (t) => this.toast(t),
+            hasDocument: () => !!this.loaded,
+          }).catch((e) => this.error(e)),
+        );
+        return;
+      case "export-steps-xlsx":
+      case "export-steps-csv":
+        void this.serial(async () => {
+          try {
+            const path = await call(commands.exportSteps(id === "export-steps-xlsx"));
+            if (path) this.toast(`Saved ${path}`);
+          } catch (e) {
+            this.error(e);
+          }
+        });
+        return;
       case "import-log":
         void this.serial(() =>
           LogWizard.start({
@@ -1314,6 +1336,7 @@ export class App {
             },
             toast: (t) => this.toast(t),
             hasDocument: () => !!this.loaded,
+            calendar: () => (this.loaded ? (this.editor.mirror.map.calendar ?? null) : null),
           }).catch((e) => this.error(e)),
         );
         return;

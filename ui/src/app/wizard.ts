@@ -4,7 +4,7 @@
 // filter that redraws the map it will make, and the choice: a new document, or a scenario
 // "Measured" beside the hand-drawn current state.
 
-import { commands, type LogPreview, type LogRead, type LogSettings, type Loaded } from "../bindings";
+import { type Calendar, commands, type LogPreview, type LogRead, type LogSettings, type Loaded } from "../bindings";
 import { call } from "../api";
 import { fmtElapsed } from "../editor/format";
 import { h } from "./dom";
@@ -16,6 +16,8 @@ export interface WizardHost {
   toast(text: string): void;
   /** Whether a document is open (to add the mined map to as a scenario). */
   hasDocument(): boolean;
+  /** The open document's work calendar, offered for the mined map. */
+  calendar(): Calendar | null;
 }
 
 const NONE = "";
@@ -70,6 +72,8 @@ export class LogWizard {
     format: HTMLInputElement;
     reversed: HTMLInputElement;
     previous: HTMLInputElement;
+    hours: HTMLInputElement;
+    days: HTMLInputElement;
   };
 
   private settings(): LogSettings {
@@ -85,6 +89,7 @@ export class LogWizard {
       time_format: fmt || null,
       skip_reversed: f.reversed.checked,
       start_from_previous: !f.start.value && f.previous.checked,
+      calendar: { hours_per_day: Number(f.hours.value), days_per_week: Number(f.days.value) },
     };
   }
 
@@ -101,9 +106,12 @@ export class LogWizard {
       format: h("input", { id: "log-format", type: "text", value: "", placeholder: "ISO 8601 (or e.g. %d/%m/%Y %H:%M)", spellcheck: false, "aria-label": "Time format" }),
       reversed: h("input", { id: "log-skip-reversed", type: "checkbox" }),
       previous: h("input", { id: "log-previous", type: "checkbox" }),
+      hours: h("input", { id: "log-hours", type: "number", min: 1, max: 24, step: 0.5, value: this.host.calendar()?.hours_per_day ?? 8, "aria-label": "Working hours per day" }),
+      days: h("input", { id: "log-days", type: "number", min: 1, max: 7, step: 0.5, value: this.host.calendar()?.days_per_week ?? 5, "aria-label": "Working days per week" }),
     };
     const f = this.fields;
-    for (const i of [f.tz, f.format]) i.addEventListener("input", () => this.changed());
+    for (const i of [f.tz, f.format, f.hours, f.days]) i.addEventListener("input", () => this.changed());
+    const xes = p.format === "xes";
     for (const i of [f.reversed, f.previous]) i.addEventListener("change", () => this.changed());
     const row = (label: string, el: HTMLElement) => h("label", { class: "log-field" }, h("span", {}, label), el);
     const close = () => {
@@ -118,17 +126,15 @@ export class LogWizard {
         "div",
         { class: "modal-box wide" },
         h("h3", { id: "log-title" }, "Import an event log"),
-        h("div", { class: "muted", id: "log-file" }, `${p.file} · ${bytes(p.bytes ?? 0)} · ${p.delimiter}-separated · ${p.header.length} columns`),
+        h("div", { class: "muted", id: "log-file" }, xes ? `${p.file} · ${bytes(p.bytes ?? 0)} · an XES log: traces are the cases, concept:name the activity, lifecycle start and complete paired, org:group or org:resource the team` : `${p.file} · ${bytes(p.bytes ?? 0)} · ${p.delimiter}-separated · ${p.header.length} columns`),
         h(
           "div",
           { class: "log-columns" },
-          row("Case id", f.case),
-          row("Activity", f.activity),
-          row("Start time", f.start),
-          row("End time", f.end),
-          row("Resource or team", f.resource),
+          ...(xes ? [] : [row("Case id", f.case), row("Activity", f.activity), row("Start time", f.start), row("End time", f.end), row("Resource or team", f.resource)]),
           row("Time zone (times without one)", f.tz),
-          row("Time format", f.format),
+          ...(xes ? [] : [row("Time format", f.format)]),
+          row("Working hours per day", f.hours),
+          row("Working days per week", f.days),
         ),
         h(
           "div",
@@ -136,7 +142,7 @@ export class LogWizard {
           h("label", {}, f.reversed, " Leave out events that end before they start"),
           h("label", { id: "log-previous-label" }, f.previous, " One timestamp per event: each starts when the case's previous event ended"),
         ),
-        h("div", { class: "log-table-wrap" }, h("table", { id: "log-preview", class: "log-table" })),
+        xes ? null : h("div", { class: "log-table-wrap" }, h("table", { id: "log-preview", class: "log-table" })),
         h("div", { class: "field-error", id: "log-error", role: "alert" }),
         h("div", { id: "log-result" }),
         h("div", { class: "modal-actions", id: "log-actions" }, h("button", { id: "log-cancel", onclick: close }, "Cancel"), readBtn),
@@ -147,7 +153,7 @@ export class LogWizard {
     });
     document.body.append(this.dialog);
     this.changed();
-    f.case.focus();
+    (xes ? readBtn : f.case).focus();
   }
 
   /** The mapping changed: the times re-read on the preview's rows; a map read before is stale. */
@@ -164,6 +170,7 @@ export class LogWizard {
   }
 
   private async showTimes(): Promise<void> {
+    if (this.preview.format === "xes") return;
     const seq = ++this.timesSeq;
     const err = this.dialog.querySelector("#log-error")!;
     let times: Awaited<ReturnType<typeof commands.logTimes>> | null = null;
