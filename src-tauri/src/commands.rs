@@ -909,6 +909,67 @@ pub async fn export_steps<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
+/// A template in the gallery: what it is, its headline figures and a picture of its map.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct TemplateCard {
+    pub key: String,
+    pub title: String,
+    pub sentence: String,
+    pub steps: u32,
+    pub gates: u32,
+    pub teams: u32,
+    pub assets: u32,
+    pub lead_time: String,
+    pub pce: String,
+    /// The map drawn as SVG.
+    pub svg: String,
+}
+
+/// File ▸ New from Template: the gallery.
+#[tauri::command]
+#[specta::specta]
+pub async fn templates() -> Result<Vec<TemplateCard>, AppError> {
+    takt_core::templates::TEMPLATES
+        .iter()
+        .map(|t| {
+            let map = t.map();
+            let a = takt_core::analyze(&map).map_err(AppError::from_validation)?;
+            Ok(TemplateCard {
+                key: t.key.into(),
+                title: t.title.into(),
+                sentence: t.sentence.into(),
+                steps: map.steps.len() as u32,
+                gates: map
+                    .steps
+                    .iter()
+                    .filter(|s| s.kind == takt_core::StepKind::Gate)
+                    .count() as u32,
+                teams: map.teams.len() as u32,
+                assets: map.assets.len() as u32,
+                lead_time: crate::session::figure_of("lead_time_s", a.lead_time_s, &map),
+                pce: crate::session::figure_of("pce", a.pce, &map),
+                svg: takt_report::svg::map_svg(&map, &a),
+            })
+        })
+        .collect()
+}
+
+/// Opens a template as a new document (in the app's folder, named after the template).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_template<R: Runtime>(
+    key: String,
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Loaded, AppError> {
+    let t = takt_core::templates::find(&key).ok_or_else(|| AppError::Input {
+        field: "template".into(),
+        message: format!("no template '{key}'"),
+    })?;
+    let session = Session::create(&free_path(&state.documents_dir()?, t.title), &t.map())?;
+    install(&app, &state, session)
+}
+
 /// A pair of steps the user made by hand in the measured-versus-drawn panel.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct HandPair {

@@ -56,6 +56,11 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item("new", "New", Some("CmdOrCtrl+N"))?)
+        .item(&item(
+            "new-template",
+            "New from Template…",
+            Some("CmdOrCtrl+Shift+N"),
+        )?)
         .item(&item("open", "Open…", Some("CmdOrCtrl+O"))?)
         .item(&recent)
         .separator()

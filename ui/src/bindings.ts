@@ -128,6 +128,10 @@ export const commands = {
 	 *  picks; read back with File ▸ Import ▸ Step Table, it changes nothing. `None`: cancelled.
 	 */
 	exportSteps: (excel: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("export_steps", { excel })),
+	/**  File ▸ New from Template: the gallery. */
+	templates: () => typedError<TemplateCard[], AppError>(__TAURI_INVOKE("templates")),
+	/**  Opens a template as a new document (in the app's folder, named after the template). */
+	openTemplate: (key: string) => typedError<Loaded, AppError>(__TAURI_INVOKE("open_template", { key })),
 	/**
 	 *  A drawn scenario beside a measured one (mined from an event log): each step's and flow's
 	 *  figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
@@ -1281,6 +1285,21 @@ export type Team = {
 	id: string,
 	name: string,
 	color?: string | null,
+};
+
+/**  A template in the gallery: what it is, its headline figures and a picture of its map. */
+export type TemplateCard = {
+	key: string,
+	title: string,
+	sentence: string,
+	steps: number,
+	gates: number,
+	teams: number,
+	assets: number,
+	lead_time: string,
+	pce: string,
+	/**  The map drawn as SVG. */
+	svg: string,
 };
 
 /**

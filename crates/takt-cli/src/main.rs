@@ -176,6 +176,21 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// The templates to start from: each one's name, title, headline figures and what it shows.
+    Templates {
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a new map from a template (see `takt templates`).
+    New {
+        /// The template's name, e.g. model-retraining.
+        #[arg(long)]
+        template: String,
+        /// The map to write (it must not exist): .json, or .takt for a document.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Bring lineage or steps in from elsewhere.
     Import {
         #[command(subcommand)]
@@ -666,6 +681,77 @@ fn run(cmd: Command) -> Result<String, Failure> {
             scenario: scenario.as_deref(),
             dry_run,
         }),
+        Command::Templates { json: as_json } => {
+            let mut rows = Vec::new();
+            let mut text = String::new();
+            for t in takt_core::templates::TEMPLATES.iter() {
+                let map = t.map();
+                let a = analyze(&map).map_err(|e| Failure(format!("template {}: {e}", t.key)))?;
+                let gates = map
+                    .steps
+                    .iter()
+                    .filter(|s| s.kind == takt_core::StepKind::Gate)
+                    .count();
+                text.push_str(&format!(
+                    "{:<22} {}\n{:<22} {} steps, {} gates, lead time {}, PCE {:.1}%\n{:<22} {}\n\n",
+                    t.key,
+                    t.title,
+                    "",
+                    map.steps.len(),
+                    gates,
+                    takt_core::figures::metric_text(
+                        "lead_time_s",
+                        a.lead_time_s,
+                        map.unit,
+                        &map.calendar
+                    ),
+                    a.pce * 100.0,
+                    "",
+                    t.sentence
+                ));
+                rows.push(serde_json::json!({
+                    "name": t.key,
+                    "title": t.title,
+                    "sentence": t.sentence,
+                    "steps": map.steps.len(),
+                    "gates": gates,
+                    "assets": map.assets.len(),
+                    "lead_time_s": a.lead_time_s,
+                    "process_time_s": a.process_time_s,
+                    "pce": a.pce,
+                }));
+            }
+            Ok(if as_json { json(&rows) } else { text })
+        }
+        Command::New { template, output } => {
+            let t = takt_core::templates::find(&template).ok_or_else(|| {
+                Failure(format!(
+                    "no template '{template}'; the templates are {}",
+                    takt_core::templates::TEMPLATES
+                        .iter()
+                        .map(|t| t.key)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            if output.exists() {
+                return Err(Failure(format!(
+                    "{}: the file exists already; choose another name",
+                    output.display()
+                )));
+            }
+            let map = t.map();
+            if output.extension().is_some_and(|e| e == "takt") {
+                Document::create(&output, &map)
+                    .map_err(store)?
+                    .close()
+                    .map_err(store)?;
+            } else {
+                std::fs::write(&output, format::to_json(&map))
+                    .map_err(|e| Failure(format!("{}: cannot write: {e}", output.display())))?;
+            }
+            Ok(format!("{} -> {}: {}\n", t.key, output.display(), t.title))
+        }
         Command::Export {
             what:
                 ExportKind::Steps {

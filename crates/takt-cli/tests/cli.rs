@@ -1017,3 +1017,63 @@ fn steps_go_out_to_excel_and_csv_and_come_back_into_a_document() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn templates_are_listed_and_written_as_maps_and_documents() {
+    let o = takt(&["templates"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for key in [
+        "model-retraining",
+        "incident-triage",
+        "model-release",
+        "data-labeling",
+        "feature-request",
+        "data-quality-incident",
+    ] {
+        assert!(text.contains(key), "{key} listed: {text}");
+    }
+    let o = takt(&["templates", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 6);
+    let dir = std::env::temp_dir().join(format!("takt-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let map = dir.join("triage.json").to_string_lossy().into_owned();
+    let o = takt(&["new", "--template", "incident-triage", "-o", &map]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a: serde_json::Value =
+        serde_json::from_slice(&takt(&["analyze", &map, "--json"]).stdout).unwrap();
+    assert_eq!(a["lead_time_s"], 118_590.0);
+    let listed = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "incident-triage")
+        .unwrap();
+    assert_eq!(listed["lead_time_s"], a["lead_time_s"]);
+    // As a document too; an existing file is refused; an unknown name lists the names.
+    let doc = dir.join("triage.takt").to_string_lossy().into_owned();
+    assert!(takt(&["new", "--template", "incident-triage", "-o", &doc])
+        .status
+        .success());
+    let o = takt(&["analyze", &doc, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = takt(&["new", "--template", "incident-triage", "-o", &map]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exists already"), "{}", stderr(&o));
+    let o = takt(&[
+        "new",
+        "--template",
+        "retraining",
+        "-o",
+        &dir.join("x.json").to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no template 'retraining'; the templates are model-retraining, "),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -21,6 +21,7 @@ pub mod openlineage;
 pub mod ops;
 pub mod rng;
 pub mod simulate;
+pub mod templates;
 pub mod validate;
 pub mod waterfall;
 pub mod xmr;

@@ -30,8 +30,9 @@ const LAYERS: &[&[&str]] = &[
         "gates",
         "waterfall",
     ],
-    // Edits in words, for the audit trail; OpenLineage events read and merged as edits.
-    &["audit", "openlineage"],
+    // Edits in words, for the audit trail; OpenLineage events read and merged as edits; the
+    // templates (maps read from the format).
+    &["audit", "openlineage", "templates"],
 ];
 
 fn layer_of() -> BTreeMap<&'static str, usize> {

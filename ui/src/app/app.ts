@@ -8,6 +8,7 @@ import { metaOf } from "../editor/mirror";
 import { SvgContext } from "../editor/svg";
 import { exportPng, exportSvg } from "./export";
 import { CalibrationPanel } from "./calibration";
+import { openGallery } from "./gallery";
 import { TableWizard } from "./tables";
 import { LogWizard } from "./wizard";
 import { AuditPanel } from "./audit";
@@ -1305,6 +1306,9 @@ export class App {
       case "import-openlineage":
         void this.importOpenLineage();
         return;
+      case "new-template":
+        void this.serial(() => openGallery({ show: (l) => this.show(l), toast: (t) => this.toast(t), error: (e) => this.error(e) }).catch((e) => this.error(e)));
+        return;
       case "import-table":
         void this.serial(() =>
           TableWizard.start({
@@ -1473,7 +1477,7 @@ export class App {
       else if (key === "y") id = "redo";
       else if (key === "s" && e.shiftKey) id = "save-as";
       else if (key === "o") id = "open";
-      else if (key === "n") id = "new";
+      else if (key === "n") id = e.shiftKey ? "new-template" : "new";
       else if (key === "e") id = "export-png";
       else if (key === "=" || key === "+") id = "zoom-in";
       else if (key === "-") id = "zoom-out";
