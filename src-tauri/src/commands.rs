@@ -902,7 +902,12 @@ pub async fn export_steps<R: Runtime>(
     let Some(path) = dialogs::pick_save(&app, "Export steps", &stem, label, ext) else {
         return Ok(None);
     };
-    takt_mine::table::write(&map, &path).map_err(|message| AppError::File {
+    let format = if excel {
+        takt_mine::table::TableFormat::Excel
+    } else {
+        takt_mine::table::TableFormat::Csv
+    };
+    takt_mine::table::write(&map, &path, format).map_err(|message| AppError::File {
         path: path.display().to_string(),
         message,
     })?;

@@ -94,24 +94,9 @@ pub struct PendingLog {
     pub calendar: takt_core::Calendar,
 }
 
-/// Whether a log is XES: by its name (.xes, .xes.gz), else by its first bytes (gzip, or XML).
+/// Whether a log is XES (the CLI's rule: `takt_mine::xes::looks_like_xes`).
 pub fn is_xes(path: &std::path::Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(".xes") || name.ends_with(".xes.gz") {
-        return true;
-    }
-    if name.ends_with(".csv") || name.ends_with(".tsv") || name.ends_with(".txt") {
-        return false;
-    }
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
-    head.starts_with(&[0x1f, 0x8b]) || head.trim_ascii_start().starts_with(b"<")
+    takt_mine::xes::looks_like_xes(path)
 }
 
 fn input(field: &str, message: impl Into<String>) -> AppError {

@@ -54,7 +54,7 @@ describe("step tables in and out", { concurrency: false }, () => {
       assert.match(said, /0 steps updated, 0 added, 11 unchanged/);
     }
     assert.equal(fs.readFileSync(path.join(dir, "steps.xlsx")).subarray(0, 4).toString("latin1"), "PK\x03\x04");
-    assert.match(fs.readFileSync(path.join(dir, "steps.csv"), "utf8"), /^ID,Name,Kind,Team,PT,LT,%C&A,Wait before,/);
+    assert.match(fs.readFileSync(path.join(dir, "steps.csv"), "utf8"), /^\uFEFFID,Name,Kind,Team,PT,LT,%C&A,Wait before,/);
   });
 
   test("a time study mapped by hand and applied as one edit, the CLI's figures, one undo", async () => {

@@ -740,16 +740,7 @@ fn run(cmd: Command) -> Result<String, Failure> {
                     output.display()
                 )));
             }
-            let map = t.map();
-            if output.extension().is_some_and(|e| e == "takt") {
-                Document::create(&output, &map)
-                    .map_err(store)?
-                    .close()
-                    .map_err(store)?;
-            } else {
-                std::fs::write(&output, format::to_json(&map))
-                    .map_err(|e| Failure(format!("{}: cannot write: {e}", output.display())))?;
-            }
+            write_new_map(&output, &t.map())?;
             Ok(format!("{} -> {}: {}\n", t.key, output.display(), t.title))
         }
         Command::Export {
@@ -761,7 +752,8 @@ fn run(cmd: Command) -> Result<String, Failure> {
                 },
         } => {
             let map = read_map(&file, scenario.as_deref())?;
-            takt_mine::table::write(&map, &output).map_err(Failure)?;
+            let format = takt_mine::table::TableFormat::of(&output).map_err(Failure)?;
+            takt_mine::table::write(&map, &output, format).map_err(Failure)?;
             Ok(format!(
                 "{} -> {}: {} steps\n",
                 file.display(),
@@ -1507,6 +1499,22 @@ fn import_openlineage(
     ))
 }
 
+/// Writes a new map: a document for a `.takt` name, else the JSON file, whole or not at all.
+fn write_new_map(out: &Path, map: &ValueStream) -> Result<(), Failure> {
+    let is_doc = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("takt"));
+    if is_doc {
+        return Document::create(out, map)
+            .map_err(store)?
+            .close()
+            .map_err(store);
+    }
+    takt_report::write_atomically(out, format::to_json(map).as_bytes())
+        .map_err(|e| Failure(e.to_string()))
+}
+
 struct StepsImport<'a> {
     table: &'a Path,
     sheet: Option<&'a str>,
@@ -1556,8 +1564,7 @@ fn import_steps(a: StepsImport) -> Result<String, Failure> {
         }
         let map = table::new_map(&t, &m, &a.opts).map_err(fail)?;
         if !a.dry_run {
-            std::fs::write(out, format::to_json(&map))
-                .map_err(|e| Failure(format!("{}: cannot write: {e}", out.display())))?;
+            write_new_map(out, &map)?;
         }
         return Ok(format!(
             "{from} -> {}: {} steps, {} teams\n",
@@ -2032,10 +2039,9 @@ fn mine(a: MineArgs) -> Result<String, Failure> {
         end: a.end,
         resource: a.resource,
     };
-    let lower = path.to_string_lossy().to_lowercase();
     let xes = match a.format {
         Some(f) => f == LogFormat::Xes,
-        None => lower.ends_with(".xes") || lower.ends_with(".xes.gz"),
+        None => takt_mine::xes::looks_like_xes(path),
     };
     if xes && (columns.case.is_some() || columns.start.is_some()) {
         return Err(Failure(

@@ -10,8 +10,8 @@
 //! - Durations are written as the map writes them ("6h", "5wd", "90s"); a bare number takes the
 //!   unit its header names ("PT (min)", "Wait [d]") or the unit given, and is an error without
 //!   one. Excel time cells ("0:12:30", "[h]:mm") are durations; "h:mm" and "h:mm:ss" text too.
-//! - %C&A and uptime are 0-100 ("95" or "95%"); a column whose every number is at most 1 (a
-//!   percent-formatted Excel column) is read as fractions.
+//! - %C&A and uptime are 0-100 ("95" or "95%"); a column under another header than the
+//!   export's whose every number is at most 1 (a percent-formatted Excel column) holds fractions.
 //! - An empty cell leaves the map's value as it is; nothing in a table clears a field.
 //! - Every problem names the file, the sheet (for a workbook), the row as the spreadsheet numbers
 //!   it (the header is row 1), and the column by letter and header.
@@ -98,7 +98,7 @@ const FIELDS: &[Info] = &[
     Info {
         field: Field::Id,
         header: "ID",
-        names: &["id", "step id", "key"],
+        names: &["id", "step id"],
         ty: Type::Text,
     },
     Info {
@@ -514,18 +514,47 @@ fn is_workbook(path: &Path, head: &[u8]) -> bool {
 /// when `sheet` is `None`).
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, TableError> {
     let file = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| file_error(&file, None, e.to_string()))?
+        .len();
+    if size > MAX_BYTES {
+        return Err(file_error(
+            &file,
+            None,
+            format!(
+                "{:.0} MB is more than a step table holds (at most {} MB); is this an event log? (File > Import > Event Log)",
+                size as f64 / 1e6,
+                MAX_BYTES / 1_000_000
+            ),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| file_error(&file, None, e.to_string()))?;
     read_bytes(&bytes, path, sheet)
 }
 
+/// The largest table file read, and the most rows: a map of steps, not an event log.
+pub const MAX_BYTES: u64 = 64_000_000;
+pub const MAX_ROWS: usize = 20_000;
+
 /// Reads a step table from its bytes; `path` names it (and its extension says what it is).
 pub fn read_bytes(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<Table, TableError> {
     let file = path.display().to_string();
-    if is_workbook(path, bytes) {
-        read_workbook(bytes, &file, sheet)
+    let t = if is_workbook(path, bytes) {
+        read_workbook(bytes, &file, sheet)?
     } else {
-        read_csv(bytes, &file)
+        read_csv(bytes, &file)?
+    };
+    if t.rows.len() > MAX_ROWS {
+        return Err(file_error(
+            &file,
+            t.sheet.as_deref(),
+            format!(
+                "{} rows: a step table has at most {MAX_ROWS} (one per step); is this an event log? (File > Import > Event Log)",
+                t.rows.len()
+            ),
+        ));
     }
+    Ok(t)
 }
 
 fn read_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {
@@ -593,11 +622,10 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {
                 line,
                 rec.iter()
                     .map(|c| {
-                        let t = c.trim();
-                        if t.is_empty() {
+                        if c.trim().is_empty() {
                             Cell::Empty
                         } else {
-                            Cell::Text(t.to_owned())
+                            Cell::Text(unguard(c).to_owned())
                         }
                     })
                     .collect(),
@@ -621,7 +649,7 @@ fn cell(d: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::String(s) if s.trim().is_empty() => Cell::Empty,
-        Data::String(s) => Cell::Text(s.trim().to_owned()),
+        Data::String(s) => Cell::Text(unguard(s).to_owned()),
         Data::DateTime(dt) => {
             let days = dt.as_f64();
             // A time cell holds a fraction of a day; a duration cell ([h]:mm) any number of them.
@@ -644,6 +672,15 @@ fn cell(d: &Data) -> Cell {
             None => Cell::Text(s.clone()),
         },
         Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}
+
+/// A text as written, without the apostrophe an export puts before what a spreadsheet would
+/// take for a formula (see `to_csv`).
+fn unguard(t: &str) -> &str {
+    match t.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => t,
     }
 }
 
@@ -1022,11 +1059,14 @@ fn rows(table: &Table, m: &Mapping, bare_unit: Option<Unit>) -> Result<Vec<Row>,
                 _ => None,
             })
             .collect();
+        // The export's own header says 0-100, whatever the numbers.
+        let own = table
+            .header
+            .get(c)
+            .is_some_and(|h| h.trim() == info(f).header);
         fraction.insert(
             f,
-            !nums.is_empty()
-                && nums.iter().all(|n| (0.0..=1.0).contains(n))
-                && nums.iter().any(|n| *n > 0.0 && *n < 1.0),
+            !own && !nums.is_empty() && nums.iter().all(|n| (0.0..=1.0).contains(n)),
         );
     }
     // Each row's cells in the order of its columns, so that problems read left to right.
@@ -1044,7 +1084,12 @@ fn rows(table: &Table, m: &Mapping, bare_unit: Option<Unit>) -> Result<Vec<Row>,
             };
             let i = info(f);
             let v = match i.ty {
-                Type::Text => Ok(Value::Text(text_of(cell))),
+                // Names and notes as written (a name's spaces are weighed when it is matched);
+                // IDs and teams without spaces at the ends.
+                Type::Text if matches!(f, Field::Name | Field::Notes) => {
+                    Ok(Value::Text(text_of(cell)))
+                }
+                Type::Text => Ok(Value::Text(text_of(cell).trim().to_owned())),
                 Type::Duration => {
                     duration(cell, m.units.get(&f).copied().or(bare_unit)).map(Value::Duration)
                 }
@@ -1242,17 +1287,21 @@ fn fill(
         }
     }
     if let Some(n) = row.text(Field::Name) {
-        step.name = n.to_owned();
+        if n.trim() != step.name.trim() {
+            step.name = n.trim().to_owned();
+        }
     }
     if let Some(k) = row.text(Field::Kind) {
         step.kind = serde_json::from_value(serde_json::Value::String(k.into()))
             .map_err(|e| (Field::Kind, e.to_string()))?;
     }
     if let Some(t) = row.text(Field::Team) {
-        let id = match teams
+        let found = teams
             .iter()
-            .find(|x| x.name.eq_ignore_ascii_case(t) || x.id.eq_ignore_ascii_case(t))
-        {
+            .find(|x| x.name == t)
+            .or_else(|| teams.iter().find(|x| x.name.eq_ignore_ascii_case(t)))
+            .or_else(|| teams.iter().find(|x| x.id == t));
+        let id = match found {
             Some(x) => x.id.clone(),
             None => {
                 let id = slug(t, &|id| teams.iter().any(|x| x.id == id));
@@ -1339,11 +1388,15 @@ struct Problems<'t> {
 
 impl Problems<'_> {
     fn add(&mut self, row: u32, field: Option<Field>, message: String) {
+        self.add_at(Some(row), field, message);
+    }
+    /// A problem no row can be named for has no row.
+    fn add_at(&mut self, row: Option<u32>, field: Option<Field>, message: String) {
         self.count += 1;
         if self.first.len() < 10 {
             let col = field.and_then(|f| self.m.columns.get(&f).copied());
             self.first.push(Problem {
-                place: place(self.table, Some(row), col),
+                place: place(self.table, row, col),
                 message,
             });
         }
@@ -1400,7 +1453,7 @@ fn check(map: &ValueStream, rows_by_step: &HashMap<String, u32>, p: &mut Problem
             };
             match id.and_then(|id| rows_by_step.get(&id).copied()) {
                 Some(row) => p.add(row, field, e.to_string()),
-                None => p.add(0, None, e.to_string()),
+                None => p.add_at(None, None, e.to_string()),
             }
         }
     }
@@ -1453,7 +1506,7 @@ pub fn new_map(table: &Table, m: &Mapping, opts: &Options) -> Result<ValueStream
             );
             continue;
         }
-        let mut step = Step::new(&id, name);
+        let mut step = Step::new(&id, name.trim());
         if let Err((f, msg)) = fill(&mut step, row, &mut teams, opts.mark) {
             p.add(row.number, Some(f), msg);
             continue;
@@ -1656,6 +1709,23 @@ pub fn plan(
             continue;
         }
         let Some(i) = found else {
+            if let (Some(id), Some(n)) = (row.text(Field::Id), row.text(Field::Name)) {
+                if let Some(s) = after
+                    .steps
+                    .iter()
+                    .find(|s| s.name.trim().eq_ignore_ascii_case(n.trim()))
+                {
+                    p.add(
+                        row.number,
+                        Some(Field::Id),
+                        format!(
+                            "no step has the ID '{id}', but '{}' (ID '{}') has this name; give its ID, or leave the ID column out to match by name",
+                            s.name, s.id
+                        ),
+                    );
+                    continue;
+                }
+            }
             let Some(name) = row.text(Field::Name) else {
                 p.add(
                     row.number,
@@ -1668,7 +1738,7 @@ pub fn plan(
                 Some(id) => id.to_owned(),
                 None => slug(name, &|id| after.steps.iter().any(|s| s.id == id)),
             };
-            let mut step = Step::new(&id, name);
+            let mut step = Step::new(&id, name.trim());
             if let Err((f, msg)) = fill(&mut step, row, &mut teams, opts.mark) {
                 p.add(row.number, Some(f), msg);
                 continue;
@@ -1849,19 +1919,29 @@ pub fn export(map: &ValueStream) -> (Vec<&'static str>, Vec<Vec<Option<Out>>>) {
 }
 
 /// The map's steps as CSV text.
+///
+/// It starts with a byte-order mark, so that Excel reads it as UTF-8; a text that a spreadsheet
+/// would take for a formula (`=`, `+`, `-`, `@`, a tab or a return first) is written after an
+/// apostrophe, which the reader takes off again.
 pub fn to_csv(map: &ValueStream) -> Vec<u8> {
     let (header, rows) = export(map);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec());
     w.write_record(&header).expect("writing to memory");
     for r in rows {
         w.write_record(r.iter().map(|c| match c {
             None => String::new(),
+            Some(Out::Text(t)) if looks_like_formula(t) => format!("'{t}"),
             Some(Out::Text(t)) => t.clone(),
             Some(Out::Number(n)) => n.to_string(),
         }))
         .expect("writing to memory");
     }
     w.into_inner().expect("writing to memory")
+}
+
+/// Whether a spreadsheet would run `t` as a formula (OWASP's CSV injection).
+fn looks_like_formula(t: &str) -> bool {
+    t.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// The map's steps as an Excel workbook (.xlsx): one sheet named after the map, the header
@@ -1871,14 +1951,16 @@ pub fn to_xlsx(map: &ValueStream) -> Result<Vec<u8>, String> {
     let (header, rows) = export(map);
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    // Excel's sheet names: at most 31 characters, none of []:*?/\.
-    let name: String = map
-        .name
-        .chars()
-        .filter(|c| !"[]:*?/\\".contains(*c))
-        .take(31)
-        .collect();
-    let name = if name.trim().is_empty() {
+    // Excel's sheet names: at most 31 UTF-16 units, none of []:*?/\, no apostrophe at either end.
+    let mut name = String::new();
+    for c in map.name.chars().filter(|c| !"[]:*?/\\".contains(*c)) {
+        if name.encode_utf16().count() + c.len_utf16() > 31 {
+            break;
+        }
+        name.push(c);
+    }
+    let name = name.trim().trim_matches('\'').trim().to_owned();
+    let name = if name.is_empty() {
         "Steps".to_owned()
     } else {
         name
@@ -1915,28 +1997,75 @@ pub fn to_xlsx(map: &ValueStream) -> Result<Vec<u8>, String> {
     book.save_to_buffer().map_err(|e| e.to_string())
 }
 
-/// Writes the map's steps to `path`, as Excel for `.xlsx` and CSV otherwise, whole or not at
-/// all (a temporary file renamed into place).
-pub fn write(map: &ValueStream, path: &Path) -> Result<(), String> {
-    let xlsx = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let bytes = if xlsx { to_xlsx(map)? } else { to_csv(map) };
+/// The kind of table to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Excel,
+}
+
+impl TableFormat {
+    /// The format a file's name asks for: `.xlsx` Excel, `.csv`/`.tsv`/`.txt` CSV; anything
+    /// else (a map, a document, a workbook format this program cannot write) is refused.
+    pub fn of(path: &Path) -> Result<TableFormat, String> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("xlsx") => Ok(TableFormat::Excel),
+            Some("csv" | "tsv" | "txt") => Ok(TableFormat::Csv),
+            _ => Err(format!(
+                "{}: a step table is written as .xlsx (Excel) or .csv",
+                path.display()
+            )),
+        }
+    }
+}
+
+/// Writes the map's steps to `path` in `format` (its name must say the same: `TableFormat::of`),
+/// whole or not at all: a temporary file beside it, flushed to disk, renamed into place.
+pub fn write(map: &ValueStream, path: &Path, format: TableFormat) -> Result<(), String> {
+    if TableFormat::of(path)? != format {
+        return Err(format!(
+            "{}: the name says {}, not {}",
+            path.display(),
+            if format == TableFormat::Excel {
+                "CSV"
+            } else {
+                "Excel"
+            },
+            if format == TableFormat::Excel {
+                "Excel (.xlsx)"
+            } else {
+                "CSV (.csv)"
+            }
+        ));
+    }
+    let bytes = match format {
+        TableFormat::Excel => to_xlsx(map).map_err(|e| format!("{}: {e}", path.display()))?,
+        TableFormat::Csv => to_csv(map),
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
-        ".{}.partial",
+        ".{}.{}.partial",
         path.file_name()
             .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        std::process::id()
     ));
-    std::fs::write(&tmp, &bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{}: cannot write: {e}", path.display())
-        })
+    let done = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    done.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot write: {e}", path.display())
+    })
 }

@@ -125,6 +125,27 @@ fn get<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a Attribute> {
     attrs.iter().find(|a| a.key == key)
 }
 
+/// Whether a log is XES: by its name (.xes, .xes.gz), else, unless named as CSV (.csv, .tsv,
+/// .txt), by its first bytes (gzip, or XML). The CLI and the app decide the same way.
+pub fn looks_like_xes(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".xes") || name.ends_with(".xes.gz") {
+        return true;
+    }
+    if name.ends_with(".csv") || name.ends_with(".tsv") || name.ends_with(".txt") {
+        return false;
+    }
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    head.starts_with(&[0x1f, 0x8b]) || head.trim_ascii_start().starts_with(b"<")
+}
+
 /// Reads an XES log; `progress` gets the bytes read (of the file, compressed) after each trace
 /// and answers whether to go on. `None`: cancelled.
 pub fn read_xes_file(

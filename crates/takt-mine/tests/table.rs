@@ -430,7 +430,7 @@ fn written_files_are_whole_and_excel_is_excel() {
     let dir = std::env::temp_dir().join(format!("takt-table-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let x = dir.join("steps.xlsx");
-    table::write(&map, &x).unwrap();
+    table::write(&map, &x, table::TableFormat::Excel).unwrap();
     let bytes = std::fs::read(&x).unwrap();
     assert!(
         bytes.starts_with(b"PK\x03\x04"),
@@ -439,12 +439,17 @@ fn written_files_are_whole_and_excel_is_excel() {
     let t = table::read(&x, None).unwrap();
     assert_eq!(t.header[0], "ID");
     let c = dir.join("steps.csv");
-    table::write(&map, &c).unwrap();
+    table::write(&map, &c, table::TableFormat::Csv).unwrap();
     assert!(std::fs::read_to_string(&c)
         .unwrap()
-        .starts_with("ID,Name,Kind,Team,PT,LT,%C&A,Wait before,"));
+        .starts_with("\u{feff}ID,Name,Kind,Team,PT,LT,%C&A,Wait before,"));
     // A folder that is not there: an error, and nothing left behind.
-    let e = table::write(&map, &dir.join("no/such/steps.csv")).unwrap_err();
+    let e = table::write(
+        &map,
+        &dir.join("no/such/steps.csv"),
+        table::TableFormat::Csv,
+    )
+    .unwrap_err();
     assert!(e.contains("cannot write"), "{e}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -503,4 +508,85 @@ fn the_example_time_study_reads_whole() {
         "{:?}",
         p.updated[0]
     );
+}
+
+#[test]
+fn awkward_maps_round_trip_too() {
+    let mut map = example("model-retraining-current.json");
+    // A name a spreadsheet would run as a formula, spaces and a newline, a team whose name is
+    // another team's ID, percentages of 0.5 and 1.
+    map.steps[1].name = "=HYPERLINK(\"http://x\",\"triage\")".into();
+    map.steps[2].name = "  Training snapshot, \"point in time\"  ".into();
+    map.steps[2].notes = "first line\nsecond line\n".into();
+    map.steps[3].notes = "-20% after the fix".into();
+    map.teams.push(takt_core::Team {
+        id: "t2".into(),
+        name: "ds".into(),
+        color: None,
+    });
+    map.steps[4].team = Some("t2".into());
+    map.steps[5].pca = Some(0.5);
+    map.steps[6].pca = Some(1.0);
+    takt_core::validate(&map).unwrap();
+    let csv = table::to_csv(&map);
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"triage\"\")\""),
+        "{text}"
+    );
+    assert!(text.contains(",'-20% after the fix"), "{text}");
+    for (bytes, file) in [(csv, "a.csv"), (table::to_xlsx(&map).unwrap(), "a.xlsx")] {
+        let t = read(&bytes, file);
+        let p = plan(&map, &t);
+        assert!(p.op.is_none(), "{file}: {:?}", p.updated);
+    }
+}
+
+#[test]
+fn a_map_is_never_written_over_and_the_format_is_the_name_s() {
+    let map = example("feature-store.json");
+    let dir = std::env::temp_dir().join(format!("takt-table-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["map.json", "doc.takt", "steps.xls", "steps.ods", "steps"] {
+        assert!(table::TableFormat::of(&dir.join(name)).is_err(), "{name}");
+    }
+    let e = table::write(&map, &dir.join("steps.csv"), table::TableFormat::Excel).unwrap_err();
+    assert!(e.contains("the name says CSV, not Excel (.xlsx)"), "{e}");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A sheet name Excel would refuse is made one it accepts.
+    let mut odd = map.clone();
+    odd.name = "'25 model release 🚀🚀🚀 with a very long name indeed".into();
+    let t = read(&table::to_xlsx(&odd).unwrap(), "o.xlsx");
+    let sheet = t.sheet.unwrap();
+    assert!(
+        !sheet.starts_with('\'') && sheet.encode_utf16().count() <= 31,
+        "{sheet}"
+    );
+}
+
+#[test]
+fn an_unknown_id_beside_a_known_name_is_named_and_unplaced_problems_have_no_row() {
+    let map = example("model-retraining-current.json");
+    let t = read(b"ID,Name\nT-7,Drift triage and retrain decision\n", "k.csv");
+    let p =
+        problems(table::plan(&map, &t, &table::guess(&t.header), &Default::default()).unwrap_err());
+    assert!(p[0].contains("row 2, column A (ID): no step has the ID 'T-7', but 'Drift triage and retrain decision' (ID 'triage') has this name"), "{}", p[0]);
+    // A team column naming a team the map lacks adds it; a rule broken by no row (a dangling
+    // team of the map itself) is named without a row.
+    let mut broken = map.clone();
+    broken.steps[1].team = Some("nobody".into());
+    let t = read(
+        b"Name,PT\nTraining snapshot from the lakehouse,1h\n",
+        "r.csv",
+    );
+    let p = problems(
+        table::plan(&broken, &t, &table::guess(&t.header), &Default::default()).unwrap_err(),
+    );
+    assert!(p.iter().all(|x| !x.contains("row 0")), "{p:?}");
+    assert!(p[0].starts_with("r.csv: "), "{p:?}");
 }

@@ -17,15 +17,28 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export async function openGallery(host: GalleryHost): Promise<void> {
+  // One dialog at a time: the menu still works while one is open.
+  const already = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
+  if (already) {
+    already.querySelector<HTMLElement>("select, input, button")?.focus();
+    return;
+  }
   const cards: TemplateCard[] = await call(commands.templates());
   const close = () => dialog.remove();
+  let opening = false;
   const open = async (key: string, title: string) => {
+    // A double click opens one document.
+    if (opening) return;
+    opening = true;
+    for (const b of dialog.querySelectorAll<HTMLButtonElement>(".gallery-card")) b.disabled = true;
     try {
       const l = await call(commands.openTemplate(key));
       close();
       host.show(l);
       host.toast(`Opened the template “${title}” as a new document`);
     } catch (e) {
+      opening = false;
+      for (const b of dialog.querySelectorAll<HTMLButtonElement>(".gallery-card")) b.disabled = false;
       host.error(e);
     }
   };
@@ -33,11 +46,11 @@ export async function openGallery(host: GalleryHost): Promise<void> {
     "div",
     { class: "gallery", id: "template-gallery" },
     ...cards.map((c) => {
-      const pic = h("div", { class: "gallery-pic" });
+      const pic = h("div", { class: "gallery-pic", "aria-hidden": "true" });
       pic.innerHTML = c.svg;
       return h(
         "button",
-        { class: "gallery-card", "data-template": c.key, title: `Open “${c.title}” as a new document`, onclick: () => void open(c.key, c.title) },
+        { class: "gallery-card", "data-template": c.key, "aria-label": `${c.title}: ${c.sentence} ${c.steps} steps, lead time ${c.lead_time}, PCE ${c.pce}`, title: `Open “${c.title}” as a new document`, onclick: () => void open(c.key, c.title) },
         pic,
         h("b", { class: "gallery-title" }, c.title),
         h("span", { class: "gallery-sentence" }, c.sentence),
@@ -48,7 +61,7 @@ export async function openGallery(host: GalleryHost): Promise<void> {
   );
   const dialog = h(
     "div",
-    { class: "modal", role: "dialog", id: "template-dialog", "aria-labelledby": "template-title" },
+    { class: "modal", role: "dialog", "aria-modal": "true", id: "template-dialog", "aria-labelledby": "template-title" },
     h("div", { class: "modal-box wide gallery-box" }, h("h3", { id: "template-title" }, "New from a template"), h("div", { class: "muted" }, "Realistic AI and data operations value streams to start a workshop from: each opens as a new document, yours to change."), grid, h("div", { class: "modal-actions" }, h("button", { id: "template-cancel", onclick: close }, "Cancel"))),
   );
   dialog.addEventListener("keydown", (e) => {

@@ -52,6 +52,12 @@ export class TableWizard {
 
   /** Opens the wizard on the table the user picks. */
   static async start(host: TableHost): Promise<void> {
+    // One wizard at a time: the menu still works while one is open.
+    const open = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
+    if (open) {
+      open.querySelector<HTMLElement>("select, input, button")?.focus();
+      return;
+    }
     const p = await call(commands.readTable());
     if (!p) return;
     new TableWizard(host, p).open();
@@ -74,7 +80,7 @@ export class TableWizard {
     this.mark.addEventListener("change", () => void this.replan());
     this.dialog = h(
       "div",
-      { class: "modal", role: "dialog", id: "table-wizard", "aria-labelledby": "table-title" },
+      { class: "modal", role: "dialog", "aria-modal": "true", id: "table-wizard", "aria-labelledby": "table-title" },
       h(
         "div",
         { class: "modal-box wide" },
@@ -101,6 +107,7 @@ export class TableWizard {
     });
     document.body.append(this.dialog);
     this.fill();
+    (this.dialog.querySelector("#table-sheet, #table-col-name") as HTMLElement | null)?.focus();
   }
 
   /** Draws the file line, the sheet choice, the mapping and the rows for the current preview. */

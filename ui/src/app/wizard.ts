@@ -48,6 +48,12 @@ export class LogWizard {
 
   /** Opens the wizard on the log the user picked. */
   static async start(host: WizardHost): Promise<void> {
+    // One wizard at a time: the menu still works while one is open.
+    const open = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
+    if (open) {
+      open.querySelector<HTMLElement>("select, input, button")?.focus();
+      return;
+    }
     const p = await call(commands.readLog());
     if (!p) return;
     new LogWizard(host, p).open();
@@ -121,7 +127,7 @@ export class LogWizard {
     const readBtn = h("button", { id: "log-read", class: "primary", onclick: () => void this.readLog() }, "Read the log");
     this.dialog = h(
       "div",
-      { class: "modal", role: "dialog", id: "log-wizard", "aria-labelledby": "log-title" },
+      { class: "modal", role: "dialog", "aria-modal": "true", id: "log-wizard", "aria-labelledby": "log-title" },
       h(
         "div",
         { class: "modal-box wide" },
@@ -139,7 +145,7 @@ export class LogWizard {
         h(
           "div",
           { class: "log-options" },
-          h("label", {}, f.reversed, " Leave out events that end before they start"),
+          xes ? null : h("label", {}, f.reversed, " Leave out events that end before they start"),
           h("label", { id: "log-previous-label" }, f.previous, " One timestamp per event: each starts when the case's previous event ended"),
         ),
         xes ? null : h("div", { class: "log-table-wrap" }, h("table", { id: "log-preview", class: "log-table" })),
