@@ -914,6 +914,16 @@ pub async fn export_steps<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
+/// What-if levers: the metrics after `op`, against the scenario as it is, with nothing edited.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview(
+    op: Op,
+    state: State<'_, AppState>,
+) -> Result<crate::session::Preview, AppError> {
+    with_session(&state, |s| s.preview(&op))
+}
+
 /// A template in the gallery: what it is, its headline figures and a picture of its map.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct TemplateCard {

@@ -837,10 +837,32 @@ impl Session {
         Ok(self.doc.export_scenario_json(self.scenario)?)
     }
 
+    /// What-if: the analysis of the scenario on screen after `op`, and its change against the
+    /// scenario as it is; nothing is edited (the core's analysis runs on a copy).
+    pub fn preview(&mut self, op: &Op) -> Result<Preview, AppError> {
+        let (before, a) = self.doc.map_and_analysis(self.scenario)?;
+        let mut after = before.clone();
+        takt_core::apply(&mut after, op).map_err(|e| AppError::from(e).with_names(before))?;
+        let analysis = takt_core::analyze(&after)
+            .map_err(|e| AppError::from_validation(e).with_names(&after))?;
+        let comparison = takt_core::compare::compare_analysed(before, a, &after, &analysis);
+        Ok(Preview {
+            analysis,
+            comparison,
+        })
+    }
+
     /// A copy of the map of the scenario on screen.
     pub fn current_map(&mut self) -> Result<ValueStream, AppError> {
         Ok(self.doc.map(self.scenario)?.clone())
     }
+}
+
+/// What an edit would do, before it is made.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Preview {
+    pub analysis: Analysis,
+    pub comparison: takt_core::compare::Comparison,
 }
 
 /// A name typed for a scenario, trimmed; an empty one is refused.

@@ -1,6 +1,7 @@
 // Frame-time and edit-latency harness, in the real app under Xvfb (not a test: it measures).
 //
 //   node bench/frames.mjs [--steps 2000] [--edit-steps 1000] [--idle 3000]
+// (also the what-if preview: a slider moved on the --edit-steps map, input to painted figures)
 //
 // 1. Opens a generated map of --steps steps, then pans, zooms and drags a step with real
 //    WebDriver pointer input, recording every frame: the draw time of each paint and the
@@ -243,6 +244,33 @@ async function edits(app, n) {
   }, n);
 }
 
+// What-if: a slider on a step's process time moved `n` times, each timed from its input event
+// to the preview's figures painted (the core analyses a copy of the map; nothing is edited).
+async function previews(app, n) {
+  const { browser } = app;
+  await idle();
+  return browser.executeAsync(async (count, done) => {
+    const t = window.takt;
+    const s = t.editor.mirror.steps.find((x) => x.kind == null || x.kind === "process");
+    t.pick(s.id);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const slider = document.querySelector("#lever-pt");
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const before = t.lastPreview;
+      const t0 = performance.now();
+      slider.dispatchEvent(new PointerEvent("pointerdown"));
+      slider.value = String((Number(slider.max) * ((i % 20) + 1)) / 21);
+      slider.dispatchEvent(new Event("input"));
+      while (t.lastPreview === before && !slider.classList.contains("refused")) await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => requestAnimationFrame(r));
+      times.push(performance.now() - t0);
+    }
+    slider.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    done(times);
+  }, n);
+}
+
 const dir = tempDir("bench");
 const out = { date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`, steps: STEPS, idle_ms: IDLE_MS };
 
@@ -263,6 +291,7 @@ const mid = await launch({ dataDir: tempDir("bench-edit"), args: [generated(EDIT
 try {
   out.edit_steps = EDIT_STEPS;
   out.edit_to_metrics_ms = summary(await edits(mid, 30));
+  out.what_if_preview_ms = summary(await previews(mid, 40));
 } finally {
   await mid.close();
 }

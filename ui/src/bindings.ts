@@ -128,6 +128,8 @@ export const commands = {
 	 *  picks; read back with File ▸ Import ▸ Step Table, it changes nothing. `None`: cancelled.
 	 */
 	exportSteps: (excel: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("export_steps", { excel })),
+	/**  What-if levers: the metrics after `op`, against the scenario as it is, with nothing edited. */
+	preview: (op: Op) => typedError<Preview, AppError>(__TAURI_INVOKE("preview", { op })),
 	/**  File ▸ New from Template: the gallery. */
 	templates: () => typedError<TemplateCard[], AppError>(__TAURI_INVOKE("templates")),
 	/**  Opens a template as a new document (in the app's folder, named after the template). */
@@ -967,6 +969,12 @@ export type Point = {
 	value: number | null,
 	/**  |value - previous value|; none for the first point. */
 	mr: number | null,
+};
+
+/**  What an edit would do, before it is made. */
+export type Preview = {
+	analysis: Analysis,
+	comparison: Comparison,
 };
 
 /**  One rule an edit would break. */

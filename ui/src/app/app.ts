@@ -1,7 +1,7 @@
 // The app around the canvas: toolbar, scenario tabs, metrics, inspector, warnings, ladder,
 // keyboard capture, menu actions. Every edit goes to the core; what comes back is drawn.
 
-import { events, type Analysis, type AppError, type Comparison, type DataAsset, type Edited, type Key, type Loaded, type Op } from "../bindings";
+import { events, type Analysis, type AppError, type Comparison, type DataAsset, type Edited, type Key, type Loaded, type Op, type Preview } from "../bindings";
 import { call, commands, CoreError } from "../api";
 import { Editor } from "../editor/editor";
 import { metaOf } from "../editor/mirror";
@@ -10,6 +10,7 @@ import { exportPng, exportSvg } from "./export";
 import { CalibrationPanel } from "./calibration";
 import { openGallery } from "./gallery";
 import { TableWizard } from "./tables";
+import { leverSection } from "./whatif";
 import { LogWizard } from "./wizard";
 import { AuditPanel } from "./audit";
 import { CatalogueView, catalogueOp } from "./catalogue";
@@ -119,6 +120,21 @@ export class App {
     this.inspector = new Inspector(byId("inspector"), {
       edit: (op) => this.edit(op),
       record: (key) => this.record(key),
+      levers: (key, record) =>
+        leverSection(key, record, this.editor.mirror.map, {
+          preview: async (op, label) => {
+            try {
+              const p = await call(commands.preview(op));
+              this.showPreview(p, label);
+              return true;
+            } catch (e) {
+              byId("metrics").querySelector("h2")!.textContent = `${label}: ${e && typeof e === "object" && "message" in e ? String((e as { message: unknown }).message) : String(e)}`;
+              return false;
+            }
+          },
+          endPreview: () => this.renderAnalysis(),
+          commit: (op) => void this.edit(op),
+        }),
       openEvidence: (step, index) => void call(commands.openEvidence(step, index)).catch((e) => this.error(e)),
     });
     this.register = new GateRegister(byId("drawer-body"), (id) => this.pick(id));
@@ -792,8 +808,22 @@ export class App {
     });
   }
 
+  /** The what-if shown last (for the tests and the frame harness). */
+  lastPreview: Preview | null = null;
+
+  /** A what-if's figures in the metrics panel and the ladder, with their change (no edit). */
+  private showPreview(p: Preview, label: string): void {
+    this.lastPreview = p;
+    const map = this.editor.mirror.map;
+    const el = byId("metrics");
+    el.classList.add("previewing");
+    renderMetrics(el, p.analysis, map, p.comparison, label);
+    renderLadder(byId("ladder"), p.analysis, map, (id) => this.pick(id));
+  }
+
   private renderAnalysis(): void {
     const map = this.editor.mirror.map;
+    byId("metrics").classList.remove("previewing");
     renderMetrics(byId("metrics"), this.analysis, map, this.comparison);
     renderWarnings(byId("warnings"), this.analysis, (id) => this.pick(id));
     renderLadder(byId("ladder"), this.analysis, map, (id) => this.pick(id));

@@ -21,6 +21,8 @@ export interface InspectorHost {
   openEvidence(step: string, index: number): void;
   /** The record with this key as it is now (in the page's mirror of the document). */
   record(key: Key): unknown;
+  /** The what-if levers of a step or a flow, if any. */
+  levers?(key: Key, record: Step | Flow): HTMLElement | null;
 }
 
 type FieldKind = "text" | "duration" | "number" | "select" | "textarea" | "check" | "lines";
@@ -303,6 +305,7 @@ export class Inspector {
         this.header(s.kind === "gate" ? "Gate" : s.kind === "supplier" ? "Supplier" : s.kind === "customer" ? "Customer" : "Step", s.name || s.id, s.id),
         ...rows,
         this.wasteRow(key, s),
+        ...[this.host.levers?.(key, s) ?? null].filter((x): x is HTMLElement => x !== null),
         this.computed(map, s, analysis),
       );
     } else if (steps.length > 1) {
@@ -315,7 +318,8 @@ export class Inspector {
         rows.push(this.row(f, key, flow));
         if (f.field === "wait") rows.push(this.rangeRow("wait", key, flow));
       }
-      this.el.replaceChildren(this.header("Flow", `${name(flow.from)} → ${name(flow.to)}`, flowKey), ...rows);
+      const levers = this.host.levers?.(key, flow) ?? null;
+      this.el.replaceChildren(this.header("Flow", `${name(flow.from)} → ${name(flow.to)}`, flowKey), ...rows, ...(levers ? [levers] : []));
     } else {
       this.el.replaceChildren(...this.mapFields(map));
     }

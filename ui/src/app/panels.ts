@@ -7,7 +7,7 @@ import { h, patchChildren } from "./dom";
 import { deltasOf, deltaView, METRICS, metricExact, metricSub, metricText, stepName } from "./metrics";
 import { wasteName } from "./vocabulary";
 
-export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cmp: Comparison | null): void {
+export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cmp: Comparison | null, title?: string): void {
   const deltas = deltasOf(cmp);
   const tiles = METRICS.map((m) => {
     const d = m.delta ? deltaView(m, deltas.get(m.delta), map) : null;
@@ -86,7 +86,7 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
       )
     : null;
   // Patched, not replaced: an edit changes a few values, and only they are laid out again.
-  patchChildren(el, [h("h2", {}, cmp ? "Metrics vs current state" : "Metrics"), h("div", { class: "metric-grid" }, ...tiles), wasteEl, ...(gatesEl ? [gatesEl] : [])]);
+  patchChildren(el, [h("h2", {}, title ?? (cmp ? "Metrics vs current state" : "Metrics")), h("div", { class: "metric-grid" }, ...tiles), wasteEl, ...(gatesEl ? [gatesEl] : [])]);
 }
 
 export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: string) => void): void {
