@@ -846,6 +846,12 @@ impl Session {
         let analysis = takt_core::analyze(&after)
             .map_err(|e| AppError::from_validation(e).with_names(&after))?;
         let comparison = takt_core::compare::compare_analysed(before, a, &after, &analysis);
+        // The panels show the headline figures, the waste and the ladder: each step's figures
+        // and the warnings stay here (at 1,000 steps they are most of a 150 KB analysis, and
+        // the page parses what it is sent on every move of the slider).
+        let mut analysis = analysis;
+        analysis.steps = Vec::new();
+        analysis.warnings = Vec::new();
         Ok(Preview {
             analysis,
             comparison,
@@ -861,6 +867,8 @@ impl Session {
 /// What an edit would do, before it is made.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Preview {
+    /// The analysis after the edit, without each step's figures and the warnings (`steps` and
+    /// `warnings` are empty): what the metrics panel and the ladder show.
     pub analysis: Analysis,
     pub comparison: takt_core::compare::Comparison,
 }

@@ -540,7 +540,15 @@ pub const MAX_ROWS: usize = 20_000;
 pub fn read_bytes(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<Table, TableError> {
     let file = path.display().to_string();
     let t = if is_workbook(path, bytes) {
-        read_workbook(bytes, &file, sheet)?
+        // A reader of foreign formats may stop on a file it did not foresee (as process_mining
+        // did on XES: docs/RELIABILITY.md): said as this file's fault, not the program's end.
+        std::panic::catch_unwind(|| read_workbook(bytes, &file, sheet)).unwrap_or_else(|_| {
+            Err(file_error(
+                &file,
+                None,
+                "cannot read this workbook: it is damaged or not a workbook (the reader stopped on it)",
+            ))
+        })?
     } else {
         read_csv(bytes, &file)?
     };
