@@ -973,6 +973,10 @@ export type Point = {
 
 /**  What an edit would do, before it is made. */
 export type Preview = {
+	/**
+	 *  The analysis after the edit, without each step's figures and the warnings (`steps` and
+	 *  `warnings` are empty): what the metrics panel and the ladder show.
+	 */
 	analysis: Analysis,
 	comparison: Comparison,
 };

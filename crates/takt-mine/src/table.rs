@@ -540,6 +540,13 @@ pub const MAX_ROWS: usize = 20_000;
 pub fn read_bytes(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<Table, TableError> {
     let file = path.display().to_string();
     let t = if is_workbook(path, bytes) {
+        check_compound_file(bytes).map_err(|why| {
+            file_error(
+                &file,
+                None,
+                format!("cannot read this workbook: it is damaged ({why})"),
+            )
+        })?;
         // A reader of foreign formats may stop on a file it did not foresee (as process_mining
         // did on XES: docs/RELIABILITY.md): said as this file's fault, not the program's end.
         std::panic::catch_unwind(|| read_workbook(bytes, &file, sheet)).unwrap_or_else(|_| {
@@ -563,6 +570,115 @@ pub fn read_bytes(bytes: &[u8], path: &Path, sheet: Option<&str>) -> Result<Tabl
         ));
     }
     Ok(t)
+}
+
+/// The first sector id that is not a sector (ENDOFCHAIN, FREESECT and the other markers).
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+/// Sector ids from here are the FAT's and DIFAT's own markers.
+const DIFSECT: u32 = 0xFFFF_FFFC;
+
+fn le32(c: &[u8]) -> u32 {
+    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+}
+
+/// An Excel 97-2003 file is a compound file: streams kept as chains of sectors, each sector's
+/// next in a table (the FAT; small streams in the mini FAT). calamine follows a chain without
+/// bounding it, so a chain that loops grows memory until the machine runs out (found by fuzzing:
+/// docs/RELIABILITY.md). The tables are checked for a loop before calamine reads the file;
+/// anything else wrong is left to calamine, which says so.
+fn check_compound_file(b: &[u8]) -> Result<(), String> {
+    const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if !b.starts_with(&MAGIC) || b.len() < 512 {
+        return Ok(());
+    }
+    let u32_at = |o: usize| le32(&b[o..o + 4]);
+    let shift = u16::from_le_bytes([b[0x1E], b[0x1F]]);
+    if !(7..=16).contains(&shift) {
+        return Ok(());
+    }
+    let size = 1usize << shift;
+    let maxid = b.len() / size;
+    // As calamine reads a sector: past the last id an error (then nothing to check), else what
+    // the file holds of it, however short.
+    let sector = |id: u32| -> Option<&[u8]> {
+        if id as usize > maxid {
+            return None;
+        }
+        let start = (id as usize + 1) * size;
+        Some(b.get(start..(start + size).min(b.len())).unwrap_or(&[]))
+    };
+    // The FAT's sectors: 109 named in the header, the rest in a chain of DIFAT sectors.
+    let mut difat: Vec<u32> = (0..109).map(|i| u32_at(0x4C + 4 * i)).collect();
+    let mut id = u32_at(0x44);
+    let mut seen = 0usize;
+    while id < RESERVED_SECTORS {
+        seen += 1;
+        let Some(s) = sector(id).filter(|_| seen <= maxid + 1) else {
+            return Ok(());
+        };
+        let mut v: Vec<u32> = s.chunks_exact(4).map(le32).collect();
+        id = v.pop().unwrap_or(RESERVED_SECTORS);
+        difat.extend(v);
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFSECT) {
+        let Some(s) = sector(id) else {
+            return Ok(());
+        };
+        fat.extend(s.chunks_exact(4).map(le32));
+    }
+    if let Some(at) = first_loop(&fat) {
+        return Err(format!("the chain of sectors loops at sector {at}"));
+    }
+    // The mini FAT: a chain in the FAT (now known to end), of at most its stated length.
+    let (mut id, mut left) = (u32_at(0x3C), u32_at(0x40) as usize);
+    let mut mini = Vec::new();
+    while id < RESERVED_SECTORS && left > 0 {
+        let Some(s) = sector(id) else {
+            return Ok(());
+        };
+        mini.extend(s.chunks_exact(4).map(le32));
+        left -= 1;
+        id = fat.get(id as usize).copied().unwrap_or(RESERVED_SECTORS);
+    }
+    match first_loop(&mini) {
+        Some(at) => Err(format!("the chain of small sectors loops at sector {at}")),
+        None => Ok(()),
+    }
+}
+
+/// The first entry of a table of next-pointers that a chain comes back to, if any.
+fn first_loop(next: &[u32]) -> Option<usize> {
+    // 0: not reached yet; 1: on the walk under way; 2: known to end.
+    let mut state = vec![0u8; next.len()];
+    let mut walk = Vec::new();
+    for start in 0..next.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut i = start;
+        let looped = loop {
+            match state[i] {
+                1 => break true,
+                2 => break false,
+                _ => {}
+            }
+            state[i] = 1;
+            walk.push(i);
+            let n = next[i];
+            if n >= RESERVED_SECTORS || n as usize >= next.len() {
+                break false;
+            }
+            i = n as usize;
+        };
+        if looped {
+            return Some(i);
+        }
+        for j in walk.drain(..) {
+            state[j] = 2;
+        }
+    }
+    None
 }
 
 fn read_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {

@@ -590,3 +590,31 @@ fn an_unknown_id_beside_a_known_name_is_named_and_unplaced_problems_have_no_row(
     assert!(p.iter().all(|x| !x.contains("row 0")), "{p:?}");
     assert!(p[0].starts_with("r.csv: "), "{p:?}");
 }
+
+#[test]
+fn an_excel_97_file_whose_sectors_loop_is_refused_not_read_forever() {
+    // Found by fuzzing (docs/RELIABILITY.md): calamine followed the loop until memory ran out;
+    // in the second the loop is in a sector the file holds only part of.
+    for name in ["table-xls-loop.xls", "table-xls-loop-short.xls"] {
+        let bytes = std::fs::read(fixture(&format!("fuzz/{name}"))).unwrap();
+        let e = table::read_bytes(&bytes, Path::new("loop.xls"), None).unwrap_err();
+        assert!(
+            e.to_string().starts_with("loop.xls: cannot read this workbook: it is damaged (the chain of sectors loops at sector"),
+            "{name}: {e}"
+        );
+    }
+    // The fixtures in Excel 97 format still read.
+    assert!(table::read(&fixture("time-study.xls"), None).is_ok());
+}
+
+#[test]
+fn a_workbook_the_reader_stops_on_is_an_error_not_a_crash() {
+    // Found by fuzzing: calamine 0.38 indexes past a sector's end in this file (cfb.rs:320).
+    let bytes = std::fs::read(fixture("fuzz/table-xls-panic.xls")).unwrap();
+    let e = table::read_bytes(&bytes, Path::new("panic.xls"), None).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("panic.xls: cannot read this workbook"),
+        "{e}"
+    );
+}
