@@ -944,29 +944,28 @@ pub struct TemplateCard {
 #[tauri::command]
 #[specta::specta]
 pub async fn templates() -> Result<Vec<TemplateCard>, AppError> {
-    takt_core::templates::TEMPLATES
+    Ok(takt_core::templates::TEMPLATES
         .iter()
         .map(|t| {
-            let map = t.map();
-            let a = takt_core::analyze(&map).map_err(AppError::from_validation)?;
-            Ok(TemplateCard {
+            let takt_core::templates::Shown {
+                map,
+                analysis: a,
+                gates,
+            } = t.shown();
+            TemplateCard {
                 key: t.key.into(),
                 title: t.title.into(),
                 sentence: t.sentence.into(),
                 steps: map.steps.len() as u32,
-                gates: map
-                    .steps
-                    .iter()
-                    .filter(|s| s.kind == takt_core::StepKind::Gate)
-                    .count() as u32,
+                gates: gates as u32,
                 teams: map.teams.len() as u32,
                 assets: map.assets.len() as u32,
                 lead_time: crate::session::figure_of("lead_time_s", a.lead_time_s, &map),
                 pce: crate::session::figure_of("pce", a.pce, &map),
                 svg: takt_report::svg::map_svg(&map, &a),
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// Opens a template as a new document (in the app's folder, named after the template).

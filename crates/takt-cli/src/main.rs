@@ -685,13 +685,11 @@ fn run(cmd: Command) -> Result<String, Failure> {
             let mut rows = Vec::new();
             let mut text = String::new();
             for t in takt_core::templates::TEMPLATES.iter() {
-                let map = t.map();
-                let a = analyze(&map).map_err(|e| Failure(format!("template {}: {e}", t.key)))?;
-                let gates = map
-                    .steps
-                    .iter()
-                    .filter(|s| s.kind == takt_core::StepKind::Gate)
-                    .count();
+                let takt_core::templates::Shown {
+                    map,
+                    analysis: a,
+                    gates,
+                } = t.shown();
                 text.push_str(&format!(
                     "{:<22} {}\n{:<22} {} steps, {} gates, lead time {}, PCE {:.1}%\n{:<22} {}\n\n",
                     t.key,

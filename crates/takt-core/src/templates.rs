@@ -4,8 +4,9 @@
 //! from. Shipped in the binary (`templates/*.json` at the repository's root); each has a test
 //! with its hand-checked figures (`tests/templates.rs`).
 
+use crate::analysis::{analyze, Analysis};
 use crate::format;
-use crate::model::ValueStream;
+use crate::model::{StepKind, ValueStream};
 
 /// A template: its key (for the command line), title, one sentence for the gallery, and map.
 pub struct Template {
@@ -20,6 +21,29 @@ impl Template {
     pub fn map(&self) -> ValueStream {
         format::load(self.json).expect("every template is a valid map (tests/templates.rs)")
     }
+
+    /// The map with what the gallery and `takt templates` say of it.
+    pub fn shown(&self) -> Shown {
+        let map = self.map();
+        let analysis = analyze(&map).expect("every template is a valid map (tests/templates.rs)");
+        let gates = map
+            .steps
+            .iter()
+            .filter(|s| s.kind == StepKind::Gate)
+            .count();
+        Shown {
+            map,
+            analysis,
+            gates,
+        }
+    }
+}
+
+/// A template's map, its analysis and its number of gates.
+pub struct Shown {
+    pub map: ValueStream,
+    pub analysis: Analysis,
+    pub gates: usize,
 }
 
 /// Every template, in the gallery's order.

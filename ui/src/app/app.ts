@@ -14,7 +14,7 @@ import { leverSection } from "./whatif";
 import { LogWizard } from "./wizard";
 import { AuditPanel } from "./audit";
 import { CatalogueView, catalogueOp } from "./catalogue";
-import { byId, h } from "./dom";
+import { byId, errorText, h } from "./dom";
 import { GateRegister } from "./register";
 import { ComparePanel, SimulationPanel, TrendPanel } from "./leaders";
 import { KaizenBoard } from "./board";
@@ -128,7 +128,7 @@ export class App {
               this.showPreview(p, label);
               return true;
             } catch (e) {
-              byId("metrics").querySelector("h2")!.textContent = `${label}: ${e && typeof e === "object" && "message" in e ? String((e as { message: unknown }).message) : String(e)}`;
+              byId("metrics").querySelector("h2")!.textContent = `${label}: ${errorText(e)}`;
               return false;
             }
           },

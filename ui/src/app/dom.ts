@@ -50,3 +50,19 @@ function sameAttributes(a: Element, b: Element): boolean {
   for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value) return false;
   return true;
 }
+
+/** What an error says: a command's message, or the thing itself as text. */
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+/**
+ * One import wizard or gallery at a time (the menu still works while one is open): focuses
+ * the one on screen and says so, or says there is none.
+ */
+export function focusOpenDialog(): boolean {
+  const open = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
+  open?.querySelector<HTMLElement>("select, input, button")?.focus();
+  return open !== null;
+}

@@ -4,7 +4,8 @@
 
 import { commands, type Loaded, type TemplateCard } from "../bindings";
 import { call } from "../api";
-import { h } from "./dom";
+import { plural } from "../editor/format";
+import { focusOpenDialog, h } from "./dom";
 
 export interface GalleryHost {
   show(l: Loaded): void;
@@ -12,17 +13,8 @@ export interface GalleryHost {
   error(e: unknown): void;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 export async function openGallery(host: GalleryHost): Promise<void> {
-  // One dialog at a time: the menu still works while one is open.
-  const already = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
-  if (already) {
-    already.querySelector<HTMLElement>("select, input, button")?.focus();
-    return;
-  }
+  if (focusOpenDialog()) return;
   const cards: TemplateCard[] = await call(commands.templates());
   const close = () => dialog.remove();
   let opening = false;

@@ -7,7 +7,8 @@
 
 import { commands, type Edited, type Loaded, type TablePlan, type TablePreview, type Provenance, type TableSettings, type Unit } from "../bindings";
 import { call } from "../api";
-import { h } from "./dom";
+import { plural } from "../editor/format";
+import { errorText, focusOpenDialog, h } from "./dom";
 
 /** What the wizard needs of the app. */
 export interface TableHost {
@@ -28,15 +29,6 @@ const UNITS: [Unit | "", string][] = [
   ["wd", "working days"],
 ];
 
-function message(e: unknown): string {
-  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
-}
-
 export class TableWizard {
   private dialog!: HTMLElement;
   private selects = new Map<string, HTMLSelectElement>();
@@ -52,12 +44,7 @@ export class TableWizard {
 
   /** Opens the wizard on the table the user picks. */
   static async start(host: TableHost): Promise<void> {
-    // One wizard at a time: the menu still works while one is open.
-    const open = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
-    if (open) {
-      open.querySelector<HTMLElement>("select, input, button")?.focus();
-      return;
-    }
+    if (focusOpenDialog()) return;
     const p = await call(commands.readTable());
     if (!p) return;
     new TableWizard(host, p).open();
@@ -154,7 +141,7 @@ export class TableWizard {
       this.preview = await call(commands.tableSheet(name));
       this.fill();
     } catch (e) {
-      this.dialog.querySelector("#table-error")!.textContent = message(e);
+      this.dialog.querySelector("#table-error")!.textContent = errorText(e);
     }
   }
 
@@ -176,7 +163,7 @@ export class TableWizard {
       if (seq !== this.seq) return;
       this.plan = null;
       apply.disabled = true;
-      err.textContent = message(e);
+      err.textContent = errorText(e);
       out.replaceChildren();
       return;
     }
@@ -215,7 +202,7 @@ export class TableWizard {
       if (r) this.host.afterEdit(r);
       this.host.toast(p ? `Step table applied: ${plural(p.updated.length, "step")} updated, ${p.added.length} added (one undo takes it back)` : "Step table applied");
     } catch (e) {
-      err.textContent = message(e);
+      err.textContent = errorText(e);
     }
   }
 
@@ -227,7 +214,7 @@ export class TableWizard {
       this.host.show(l);
       this.host.toast(`Opened the step table as a new map: ${l.title}`);
     } catch (e) {
-      err.textContent = message(e);
+      err.textContent = errorText(e);
     }
   }
 }

@@ -4,7 +4,7 @@
 // none and puts the figures back.
 
 import type { Duration, Flow, Key, Op, Range, Step, Unit, ValueStream } from "../bindings";
-import { durationSeconds, fmtElapsed, fmtWorking, round } from "../editor/format";
+import { durationSeconds, fmtElapsed, fmtWorking, round, unitSeconds } from "../editor/format";
 import { h } from "./dom";
 
 /** What the levers need of the app. */
@@ -32,13 +32,13 @@ interface Lever {
   unit?: Unit;
 }
 
-const UNIT_S: Record<Unit, number> = { s: 1, min: 60, h: 3600, d: 86_400, wd: 120_960, w: 604_800 };
+const UNITS: readonly string[] = ["s", "min", "h", "d", "wd", "w"] satisfies Unit[];
 
 /** The unit a duration was written in (seconds for a bare number). */
 function unitOf(d: Duration | null | undefined): Unit {
   if (typeof d === "string") {
     const m = /([a-z]+)\s*$/i.exec(d);
-    if (m && m[1] in UNIT_S) return m[1] as Unit;
+    if (m && UNITS.includes(m[1])) return m[1] as Unit;
   }
   return "h";
 }
@@ -93,7 +93,7 @@ function shown(l: Lever, v: number, map: ValueStream): string {
 function value(l: Lever, v: number, map: ValueStream): Duration | number {
   if (l.kind === "working" || l.kind === "elapsed") {
     const unit = l.unit ?? "h";
-    const per = unit === "wd" ? (7 * 86_400) / (map.calendar?.days_per_week ?? 5) : UNIT_S[unit];
+    const per = unitSeconds(unit, map);
     const n = Math.round((v / per) * 100) / 100;
     return unit === "s" ? n : `${n}${unit}`;
   }

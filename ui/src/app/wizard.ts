@@ -7,7 +7,7 @@
 import { type Calendar, commands, type LogPreview, type LogRead, type LogSettings, type Loaded } from "../bindings";
 import { call } from "../api";
 import { fmtElapsed } from "../editor/format";
-import { h } from "./dom";
+import { errorText, focusOpenDialog, h } from "./dom";
 
 /** What the wizard needs of the app. */
 export interface WizardHost {
@@ -29,11 +29,6 @@ function bytes(n: number): string {
   return `${n} bytes`;
 }
 
-function message(e: unknown): string {
-  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
-
 export class LogWizard {
   private dialog!: HTMLElement;
   private read: LogRead | null = null;
@@ -48,12 +43,7 @@ export class LogWizard {
 
   /** Opens the wizard on the log the user picked. */
   static async start(host: WizardHost): Promise<void> {
-    // One wizard at a time: the menu still works while one is open.
-    const open = document.querySelector<HTMLElement>("#log-wizard, #table-wizard, #template-dialog");
-    if (open) {
-      open.querySelector<HTMLElement>("select, input, button")?.focus();
-      return;
-    }
+    if (focusOpenDialog()) return;
     const p = await call(commands.readLog());
     if (!p) return;
     new LogWizard(host, p).open();
@@ -184,12 +174,12 @@ export class LogWizard {
       times = await commands.logTimes(this.settings());
     } catch (e) {
       times = null;
-      err.textContent = message(e);
+      err.textContent = errorText(e);
     }
     if (seq !== this.timesSeq) return;
     const table = this.dialog.querySelector("#log-preview") as HTMLTableElement;
     const ok = times && times.status === "ok" ? times.data : null;
-    err.textContent = times && times.status === "error" ? message(times.error) : "";
+    err.textContent = times && times.status === "error" ? errorText(times.error) : "";
     const p = this.preview;
     const s = this.settings();
     const roleOf = (c: string) => (c === s.case ? "case" : c === s.activity ? "activity" : c === s.start ? "start" : c === s.end ? "end" : c === s.resource ? "resource" : "");
@@ -224,7 +214,7 @@ export class LogWizard {
       if (!r) return; // cancelled
       this.read = r;
     } catch (e) {
-      err.textContent = message(e);
+      err.textContent = errorText(e);
       return;
     }
     const r = this.read!;
@@ -255,12 +245,12 @@ export class LogWizard {
     try {
       m = await commands.minedMap(this.share);
     } catch (e) {
-      this.dialog.querySelector("#log-error")!.textContent = message(e);
+      this.dialog.querySelector("#log-error")!.textContent = errorText(e);
       return;
     }
     if (seq !== this.mapSeq || !this.dialog.isConnected) return;
     if (m.status === "error") {
-      this.dialog.querySelector("#log-error")!.textContent = message(m.error);
+      this.dialog.querySelector("#log-error")!.textContent = errorText(m.error);
       return;
     }
     const v = m.data;
@@ -279,7 +269,7 @@ export class LogWizard {
       this.host.show(l);
       this.host.toast(asScenario ? `Added the mined map as “${l.scenario}”` : `Opened the mined map: ${l.title}`);
     } catch (e) {
-      this.dialog.querySelector("#log-error")!.textContent = message(e);
+      this.dialog.querySelector("#log-error")!.textContent = errorText(e);
     }
   }
 }

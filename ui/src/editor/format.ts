@@ -40,6 +40,11 @@ function elapsedSeconds(unit: Unit, cal: { days: number }): number {
   }
 }
 
+/** Seconds of elapsed time in one `unit`, through the map's calendar (for working days). */
+export function unitSeconds(unit: Unit, clock?: Clock | null): number {
+  return elapsedSeconds(unit, calendarOf(clock?.calendar));
+}
+
 /** Seconds of elapsed time in a duration as written ("5wd", 90), through the map's calendar. */
 export function durationSeconds(d: Duration | null | undefined, clock?: Clock | null): number | null {
   if (d == null) return null;
