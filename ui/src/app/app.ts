@@ -1642,6 +1642,9 @@ export class App {
           { class: "stage" },
           h(
             "div",
+            { class: "stage-top" },
+          h(
+            "div",
             { class: "palettes" },
           h(
             "div",
@@ -1656,11 +1659,13 @@ export class App {
           ),
           h("div", { class: "palette", id: "map-palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
           ),
+          // The capture bar beside the palette, so that the canvas has the height under them.
+          h("div", { class: "capture-bar" }, capture),
+          ),
           // The palette and the capture bar sit beside the canvas, not over it: with WebKit's
           // software painting, anything over the canvas is painted again on every frame it
           // changes (7 ms a frame in a drag, docs/BENCHMARKS.md).
           h("div", { class: "canvas-wrap" }, h("canvas", { id: "canvas", "aria-label": "Value stream map" }), h("canvas", { id: "lineage-canvas", "aria-label": "Data lineage", hidden: true }), h("input", { id: "inline-edit", class: "inline-edit", type: "text", hidden: true })),
-          h("div", { class: "capture-bar" }, capture),
           h(
             "section",
             { class: "drawer", id: "drawer", hidden: true },

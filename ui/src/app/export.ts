@@ -5,7 +5,7 @@
 import type { Analysis, Comparison } from "../bindings";
 import type { Editor } from "../editor/editor";
 import { fmtElapsed, fmtPercent, fmtWorking } from "../editor/format";
-import { draw, highlights, laneNamesWidth, LIGHT, setPixelRatio } from "../editor/render";
+import { draw, fitMap, highlights, LIGHT, setPixelRatio } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
 import { deltasOf, deltaView, METRICS, metricText } from "./metrics";
@@ -89,7 +89,7 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx:
   const v = new Viewport();
   v.width = width;
   v.height = mapH;
-  v.fit({ x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, MARGIN + laneNamesWidth(ctx, ed.scene, t) + 16);
+  fitMap(v, { x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, ctx, ed.scene, t);
   v.oy += top;
   v.height = mapH + top;
   draw(

@@ -6,15 +6,23 @@ import type { Step, StepMetrics, ValueStream } from "../bindings";
 import { fmtDuration, fmtWorking } from "./format";
 import { STEP_H, STEP_W } from "./geometry";
 
-/** The name's font at 100%, and its line height, in world units. */
-export const NAME_FONT = 13;
+/**
+ * The name's font at 100%, and its line height, in world units. The box is narrow for its
+ * text (about a dozen letters a line) so that a map fits a room's screen with its names
+ * large: the bundled sample's names read at 12 px and more at *Fit* on a 1600x1000 window.
+ */
+export const NAME_FONT = 14;
 export const NAME_LINE = 16;
 /** At most this many lines of name; the last is cut with an ellipsis beyond them. */
 export const NAME_LINES = 3;
-/** The name's band: its first line and the padding around it. */
-export const HEADER_H = 30;
-export const ROW_H = 17;
-const NAME_WIDTH = STEP_W - 20;
+/** Padding above and below the name's lines, inside its band. */
+export const NAME_PAD = 6;
+/** The data box's font and the height of one of its rows. */
+export const DATA_FONT = 12;
+export const ROW_H = 14;
+/** Left and right padding of the name and the figures. */
+export const INSET = 8;
+const NAME_WIDTH = STEP_W - 2 * INSET;
 
 let measurer: CanvasRenderingContext2D | null | undefined;
 
@@ -24,7 +32,7 @@ function nameWidth(s: string): number {
     measurer = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
     if (measurer) measurer.font = `600 ${NAME_FONT}px system-ui, sans-serif`;
   }
-  return measurer ? measurer.measureText(s).width : s.length * 7.3;
+  return measurer ? measurer.measureText(s).width : s.length * NAME_FONT * 0.62;
 }
 
 const wrapped = new Map<string, string[]>();
@@ -72,7 +80,7 @@ export function nameLines(name: string): string[] {
 
 /** The height of the name band for a step. */
 export function headerHeight(step: Step): number {
-  return HEADER_H + (nameLines(step.name || step.id).length - 1) * NAME_LINE;
+  return 2 * NAME_PAD + nameLines(step.name || step.id).length * NAME_LINE;
 }
 
 /** One row of the data box: one figure across the box, or two side by side. */
@@ -97,54 +105,62 @@ export function dataRows(step: Step, map: ValueStream, metrics?: StepMetrics | n
     rows.push([["Gate", reg || "no regulation"]]);
   }
   if (kind === "process" || kind === "gate") {
-    rows.push([
-      ["PT", fmtDuration(step.pt ?? undefined) || "—"],
-      ["LT", fmtDuration(step.lt ?? step.pt ?? undefined) || "—"],
-    ]);
-    const ect: [string, string] = ["ECT", metrics ? fmtWorking(metrics.ect_s, map) : "—"];
-    const pca: [string, string] = ["%C&A", step.pca != null ? `${step.pca}%` : "—"];
+    // One figure a row: a box a dozen letters wide has no room for two durations side by side.
+    rows.push([["PT", fmtDuration(step.pt ?? undefined) || "—"]]);
+    rows.push([["LT", fmtDuration(step.lt ?? step.pt ?? undefined) || "—"]]);
     // A gate shows its %C&A where it has one (a process step always does).
-    const withPca = kind === "process" || step.pca != null;
-    if (withPca || hasCapacity(step)) rows.push([...(withPca ? [pca] : []), ...(hasCapacity(step) ? [ect] : [])]);
+    if (kind === "process" || step.pca != null) rows.push([["%C&A", step.pca != null ? `${step.pca}%` : "—"]]);
+    if (hasCapacity(step)) rows.push([["ECT", metrics ? fmtWorking(metrics.ect_s, map) : "—"]]);
+    // Short figures go two to a row.
     if (step.servers != null || step.uptime != null) {
       rows.push([
-        ["Servers", String(step.servers ?? 1)],
-        ["Uptime", `${step.uptime ?? 100}%`],
+        ["Srv", String(step.servers ?? 1)],
+        ["Up", `${step.uptime ?? 100}%`],
       ]);
     }
     // The changeover with what it is shared among: a batch, or the demand in an EPE interval.
-    if (step.changeover != null || step.batch != null || step.epe != null) {
-      const co: [string, string] = ["C/O", fmtDuration(step.changeover ?? undefined) || "—"];
-      const epe: [string, string] = ["EPE", fmtDuration(step.epe ?? undefined)];
-      if (step.batch != null) {
-        rows.push([co, ["Batch", String(step.batch)]]);
-        if (step.epe != null) rows.push([epe]);
-      } else rows.push(step.epe != null ? [co, epe] : [co]);
-    }
+    if (step.changeover != null) rows.push([["C/O", fmtDuration(step.changeover ?? undefined) || "—"]]);
+    if (step.batch != null) rows.push([["Batch", String(step.batch)]]);
+    if (step.epe != null) rows.push([["EPE", fmtDuration(step.epe ?? undefined)]]);
   }
-  // The team (and how automated the step is) across the box, unlabelled: its lane says whose.
+  // How automated the step is, across the box; the team only where no lane says it (a step
+  // of no team, or of a team the map does not list).
   const endpoint = kind === "supplier" || kind === "customer";
-  const team = (map.teams ?? []).find((x) => x.id === step.team)?.name ?? step.team ?? (endpoint ? "" : "no team");
-  rows.push([["", step.automation && kind !== "gate" ? `${team} · ${step.automation}` : team]]);
+  const laned = step.team != null && (map.teams ?? []).some((x) => x.id === step.team);
+  const team = laned ? "" : (step.team ?? (endpoint ? "" : "no team"));
+  const auto = step.automation && kind !== "gate" ? step.automation : "";
+  const last = [team, auto].filter(Boolean).join(" · ");
+  if (last) rows.push([["", last]]);
   return rows;
 }
 
 /** How many data rows a step has (its height's share of them), without formatting them. */
-function rowCount(step: Step): number {
+function rowCount(step: Step, map: ValueStream | null): number {
   const kind = step.kind ?? "process";
-  let n = 1; // team
-  if (kind === "gate") n++;
+  let n = 0;
   if (kind === "process" || kind === "gate") {
-    n++; // PT, LT
-    if (kind === "process" || step.pca != null || hasCapacity(step)) n++;
+    n += 2; // PT, LT
+    if (kind === "gate") n++;
+    if (kind === "process" || step.pca != null) n++;
+    if (hasCapacity(step)) n++;
     if (step.servers != null || step.uptime != null) n++;
-    if (step.changeover != null || step.batch != null || step.epe != null) n++;
-    if (step.batch != null && step.epe != null) n++;
+    if (step.changeover != null) n++;
+    if (step.batch != null) n++;
+    if (step.epe != null) n++;
   }
+  const endpoint = kind === "supplier" || kind === "customer";
+  const laned = step.team != null && (map?.teams ?? []).some((x) => x.id === step.team);
+  if ((!laned && (step.team != null || !endpoint)) || (step.automation && kind !== "gate")) n++;
   return n;
 }
 
-/** A step's box height: its name band and its data rows, at least the standard box. */
-export function stepHeight(step: Step): number {
-  return Math.max(STEP_H, headerHeight(step) + 12 + rowCount(step) * ROW_H);
+/**
+ * A step's box height: its name band and its data rows, at least the standard box. `map`
+ * says which teams have lanes (a step in one does not repeat its team in its box).
+ */
+export function stepHeight(step: Step, map: ValueStream | null): number {
+  const rows = rowCount(step, map);
+  // A supplier or customer shows its name only, under its factory roof: it need not be as tall.
+  const least = step.kind === "supplier" || step.kind === "customer" ? STEP_H - 20 : STEP_H;
+  return Math.max(least, headerHeight(step) + (rows ? rows * ROW_H + 10 : 0));
 }

@@ -9,7 +9,7 @@ import { Viewport } from "./viewport";
 import { fmtElapsed, fmtSeconds, parseDurationInput } from "./format";
 import { PAN_MARGIN, panFrame } from "./pancache";
 import { COL, STEP_H, STEP_W, type Point, type Rect } from "./geometry";
-import { draw, highlights, LIGHT, type DrawLayer } from "./render";
+import { draw, highlights, LANE_NAMES_INSIDE, LIGHT, type DrawLayer } from "./render";
 import { changedRects, REACH, REACH_PX, regionPlan } from "./region";
 
 function chain(n: number, positioned = true): ValueStream {
@@ -427,7 +427,7 @@ describe("SVG export", () => {
 
 describe("clipping", () => {
   it("keeps the part of a segment inside a rectangle", async () => {
-    const { clipSegment } = await import("./render");
+    const { clipSegment } = await import("./geometry");
     const r = { x: 0, y: 0, w: 100, h: 100 };
     expect(clipSegment({ x: -50, y: 50 }, { x: 150, y: 50 }, r)).toEqual([
       { x: 0, y: 50 },
@@ -463,20 +463,24 @@ function drawState(scene: Scene, m: Mirror, v: Viewport) {
 }
 
 describe("lane names", () => {
-  it("are drawn over everything in a full frame and a drag frame, and in no other layer", () => {
+  const setUp = (scale: number) => {
     const m = new Mirror(chain(6));
     const scene = new Scene();
     scene.build(m);
     const texts: string[] = [];
     const ctx = recorder({ fillText: (s: string) => texts.push(s) });
     const v = new Viewport();
-    Object.assign(v, { ox: 0, oy: 0, width: 1200, height: 600, scale: 1 });
-    const names = ["A", "B"];
+    Object.assign(v, { ox: 0, oy: 0, width: 1200, height: 600, scale });
     const drawn = (layer?: DrawLayer, laneNames?: boolean) => {
       texts.length = 0;
       draw(ctx, { ...drawState(scene, m, v), layer, laneNames }, highlights(m.map, null));
       return [...texts];
     };
+    return { m, scene, drawn };
+  };
+  const names = ["A", "B"];
+  it("zoomed out, are drawn over everything in a full frame and a drag frame, and in no other layer", () => {
+    const { m, scene, drawn } = setUp(LANE_NAMES_INSIDE / 2);
     const full = drawn();
     expect(full.length).toBeGreaterThan(names.length);
     expect(full.slice(-2).sort()).toEqual(names);
@@ -488,6 +492,17 @@ describe("lane names", () => {
     expect(drawn("under").filter((t) => names.includes(t))).toEqual([]);
     expect(drawn("still").filter((t) => names.includes(t))).toEqual([]);
     expect(drawn("moving").slice(-2).sort()).toEqual(names);
+  });
+  it("zoomed in, are part of the map under its flows and steps: first in a frame, in the pan bitmap, under a drag", () => {
+    const { m, scene, drawn } = setUp(1);
+    const full = drawn();
+    expect(full.slice(0, 2).sort()).toEqual(names);
+    expect(full.slice(2).filter((t) => names.includes(t))).toEqual([]);
+    expect(drawn(undefined, false).slice(0, 2).sort()).toEqual(names);
+    scene.drag(m, ["s2"], { x: 20, y: 30 });
+    expect(drawn("under").sort()).toEqual(names);
+    expect(drawn("still").filter((t) => names.includes(t))).toEqual([]);
+    expect(drawn("moving").filter((t) => names.includes(t))).toEqual([]);
   });
 });
 

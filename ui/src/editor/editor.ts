@@ -4,13 +4,16 @@
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
-import { DARK, draw, drawLaneNames, highlights, laneNamesWidth, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type Theme } from "./render";
+import { DARK, draw, drawLaneNames, emptyStats, fitMap, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type TextStats, type Theme } from "./render";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
 import { changedRects, regionPlan } from "./region";
 import { BURST, burstCentre, Scene } from "./scene";
 import { Tools, type ToolHost } from "./tools";
 import { Viewport } from "./viewport";
 import { COL, type Point, type Rect } from "./geometry";
+
+/** Screen pixels round a map at *Fit*. */
+const FIT_MARGIN = 20;
 import { healingFlows } from "./placement";
 
 /** An edit, or a function that builds it when its turn comes (null: nothing to do). */
@@ -48,6 +51,8 @@ export class Editor implements ToolHost {
   private ctx: CanvasRenderingContext2D;
   private hl: Highlights = highlights(this.mirror.map, null);
   private hover: string | null = null;
+  /** What the last full frame drew of the steps' text (read by the legibility test). */
+  textStats: TextStats = emptyStats();
   private marquee: Rect | null = null;
   private connecting: { from: string; to: Point; target: string | null } | null = null;
   private dragOffsets: Map<string, Point> | null = null;
@@ -216,6 +221,9 @@ export class Editor implements ToolHost {
     if (id === this.hover) return;
     this.hover = id;
     this.canvas.style.cursor = id ? "pointer" : "default";
+    // The whole name on hover, however the box cuts it or however far out the zoom.
+    const step = id ? this.scene.box(id)?.step : undefined;
+    this.canvas.title = step ? step.name || step.id : "";
     this.redraw();
   }
   commit(op: Op): void {
@@ -385,6 +393,9 @@ export class Editor implements ToolHost {
   }
 
   private drawView(ctx: CanvasRenderingContext2D, viewport: Viewport, laneNames = true, layer: DrawLayer = "all", cull?: Rect): void {
+    // A full frame of the view records what it drew of the steps' text.
+    const stats = layer === "all" && viewport === this.viewport ? emptyStats() : undefined;
+    if (stats) this.textStats = stats;
     draw(
       ctx,
       {
@@ -403,6 +414,7 @@ export class Editor implements ToolHost {
         laneNames,
         layer,
         cull,
+        stats,
       },
       this.hl,
     );
@@ -431,8 +443,9 @@ export class Editor implements ToolHost {
   // --- commands -------------------------------------------------------------------------
 
   fit(): void {
-    // With room on the left for the lanes' names, clear of the steps.
-    this.viewport.fit(this.scene.extent, 48, 48 + laneNamesWidth(this.ctx, this.scene, this.theme) + 16);
+    // As large as the canvas holds it (the lanes' names over their rows, or left of the map
+    // where the zoom is too far out for that).
+    fitMap(this.viewport, this.scene.extent, FIT_MARGIN, this.ctx, this.scene, this.theme);
     this.redraw();
   }
   zoom(factor: number): void {

@@ -12,12 +12,15 @@ export interface Point {
   y: number;
 }
 
-/** A step's box: the title band and the data box under it. */
-export const STEP_W = 190;
-export const STEP_H = 112;
-/** Distance between layout columns and rows. */
-export const COL = 260;
-export const ROW = 170;
+/**
+ * A step's box: the title band and the data box under it (at least this tall; as tall as its
+ * name and figures need). Narrow for its text, so that a map fits a screen with names large.
+ */
+export const STEP_W = 124;
+export const STEP_H = 80;
+/** Distance between layout columns (room for a queue between two boxes) and rows. */
+export const COL = 168;
+export const ROW = 130;
 /** Grid the canvas snaps to. */
 export const SNAP = 10;
 
@@ -77,4 +80,32 @@ export function boxExit(r: Rect, toward: Point): Point {
   const sy = dy === 0 ? Infinity : r.h / 2 / Math.abs(dy);
   const s = Math.min(sx, sy);
   return { x: cx + dx * s, y: cy + dy * s };
+}
+
+/** The part of segment a-b inside `r` (Liang-Barsky), or null. */
+export function clipSegment(a: Point, b: Point, r: Rect): [Point, Point] | null {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const edges: [number, number][] = [
+    [-dx, a.x - r.x],
+    [dx, r.x + r.w - a.x],
+    [-dy, a.y - r.y],
+    [dy, r.y + r.h - a.y],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return null;
+    }
+  }
+  return [
+    { x: a.x + t0 * dx, y: a.y + t0 * dy },
+    { x: a.x + t1 * dx, y: a.y + t1 * dy },
+  ];
 }

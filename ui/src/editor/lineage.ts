@@ -5,9 +5,9 @@
 
 import type { AssetKind, DataAsset, LineageEdge, Op, Overview, ValueStream } from "../bindings";
 import { fmtDuration, fmtElapsed } from "./format";
-import { contains, intersects, type Point, type Rect } from "./geometry";
+import { clipSegment, contains, intersects, type Point, type Rect } from "./geometry";
 import { PAN_MARGIN, panFrame, type CachedView } from "./pancache";
-import { clipSegment, dpr, nearestSize, setPixelRatio, type Theme } from "./render";
+import { dpr, nearestSize, setPixelRatio, type Theme } from "./render";
 import { SpatialIndex } from "./spatial";
 import { pathFor } from "./svg";
 import { MIN_SCALE, Viewport } from "./viewport";

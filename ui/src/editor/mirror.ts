@@ -90,7 +90,7 @@ export class Mirror {
     for (const c of diff.changes) this.change(c);
     if (diff.changes.length > 0) {
       this.version++;
-      if (!diff.changes.every(inPlace)) this.layoutVersion++;
+      if (!diff.changes.every((c) => inPlace(c, this.map))) this.layoutVersion++;
       this.reindex();
     }
   }
@@ -144,12 +144,12 @@ export class Mirror {
 }
 
 /** Whether a change updates a step or a flow where it is, with its place in the scene kept. */
-function inPlace(c: Change): boolean {
+function inPlace(c: Change, map: ValueStream): boolean {
   if (!c.before || !c.after || c.before.index !== c.after.index) return false;
   const [a, b] = [c.before.record, c.after.record];
   const [s, t] = [a.step, b.step];
   // Its box keeps its size too: a longer name or another data row makes it taller.
-  if (s && t) return s.id === t.id && s.team === t.team && s.kind === t.kind && s.x === t.x && s.y === t.y && stepHeight(s) === stepHeight(t);
+  if (s && t) return s.id === t.id && s.team === t.team && s.kind === t.kind && s.x === t.x && s.y === t.y && stepHeight(s, map) === stepHeight(t, map);
   const [f, g] = [a.flow, b.flow];
   if (f && g) return f.id === g.id && f.from === g.from && f.to === g.to && f.kind === g.kind;
   return false;

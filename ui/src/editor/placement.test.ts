@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Flow, Step, ValueStream } from "../bindings";
-import { dataRows, nameLines, NAME_LINES, stepHeight } from "./databox";
+import { dataRows, headerHeight, nameLines, NAME_LINES, ROW_H, stepHeight } from "./databox";
 import { COL, ROW, STEP_H } from "./geometry";
 import { metaOf, Mirror } from "./mirror";
 import { freeSpot, healingFlows } from "./placement";
@@ -62,34 +62,33 @@ describe("a step's box", () => {
   it("shows every figure the map has: servers, uptime, changeover, batch and the effective cycle time", () => {
     const step: Step = { id: "st", name: "Stamping", team: "press", pt: "1s", pca: 99.5, servers: 1, uptime: 85, changeover: "1h", batch: 1200, automation: "automated" };
     const rows = dataRows(step, map, { visits: 1, ect_s: 4.71, utilisation: 0.07, critical: true, rework_s: 0 });
+    // One duration a row (a box a dozen letters wide); the team is its lane's, not repeated.
     expect(rows).toEqual([
+      [["PT", "1 s"]],
+      [["LT", "1 s"]],
+      [["%C&A", "99.5%"]],
+      [["ECT", "4.71 s"]],
       [
-        ["PT", "1 s"],
-        ["LT", "1 s"],
+        ["Srv", "1"],
+        ["Up", "85%"],
       ],
-      [
-        ["%C&A", "99.5%"],
-        ["ECT", "4.71 s"],
-      ],
-      [
-        ["Servers", "1"],
-        ["Uptime", "85%"],
-      ],
-      [
-        ["C/O", "1 h"],
-        ["Batch", "1200"],
-      ],
-      [["", "Press shop · automated"]],
+      [["C/O", "1 h"]],
+      [["Batch", "1200"]],
+      [["", "automated"]],
     ]);
-    expect(stepHeight(step)).toBeGreaterThan(STEP_H);
+    // A step of no lane's team says whose it is.
+    expect(dataRows({ ...step, team: "paint" }, map, null).at(-1)).toEqual([["", "paint · automated"]]);
+    expect(dataRows({ ...step, team: null, automation: null }, map, null).at(-1)).toEqual([["", "no team"]]);
+    expect(stepHeight(step, map)).toBeGreaterThan(STEP_H);
+    expect(stepHeight(step, map)).toBe(headerHeight(step) + rows.length * ROW_H + 10);
   });
   it("keeps the standard size for the usual step, and its height does not hang on the analysis", () => {
-    const step: Step = { id: "a", name: "Train", pt: "6h", lt: "3d" };
-    expect(stepHeight(step)).toBe(STEP_H);
+    const step: Step = { id: "a", name: "Train", team: "press", pt: "6h", lt: "3d" };
+    expect(stepHeight(step, map)).toBe(STEP_H);
     expect(dataRows(step, map, null).length).toBe(dataRows(step, map, { visits: 1, ect_s: 1, utilisation: null, critical: false, rework_s: 0 }).length);
   });
   it("wraps a long name onto up to three lines, each word whole", () => {
-    const name = "Independent model validation by the second line of defence";
+    const name = "Independent model validation";
     const lines = nameLines(name);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.length).toBeLessThanOrEqual(NAME_LINES);
@@ -98,6 +97,13 @@ describe("a step's box", () => {
     const cut = nameLines(long);
     expect(cut.length).toBe(NAME_LINES);
     expect(cut[NAME_LINES - 1].endsWith("…")).toBe(true);
+  });
+  it("reads whole for every name of up to 24 characters", () => {
+    for (const name of ["Independent verification", "Retrain candidate models", "Feature-store backfilling", "Labelling-queue triaging", "ABCDEFGHIJKLMNOPQRSTUVWX", "Canary rollout to scoring"].filter((n) => n.length <= 24)) {
+      const lines = nameLines(name);
+      expect(lines.length, name).toBeLessThanOrEqual(NAME_LINES);
+      expect(lines.join("").replace(/ /g, ""), name).toBe(name.replace(/ /g, ""));
+    }
   });
 });
 

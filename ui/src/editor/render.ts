@@ -2,10 +2,11 @@
 // The same code draws the exported PNG (onto an offscreen canvas) and SVG (onto an SVG context).
 
 import type { Analysis, Flow, Kaizen, Step, StepMetrics, ValueStream } from "../bindings";
-import { dataRows, headerHeight, NAME_FONT, NAME_LINE, nameLines, ROW_H } from "./databox";
+import { LANE_LEFT } from "./layout";
+import { DATA_FONT, dataRows, headerHeight, INSET, NAME_FONT, NAME_LINE, NAME_PAD, nameLines, ROW_H } from "./databox";
 import { fmtDuration, fmtPercent, plural } from "./format";
 import { burstCentre, burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
-import { along, type Point, type Rect } from "./geometry";
+import { along, clipSegment, type Point, type Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
 export interface Theme {
@@ -109,11 +110,13 @@ export interface DrawState {
   /** Draw the background grid (not in exports). */
   grid: boolean;
   /**
-   * Draw each lane's name at the view's left edge, over everything on the map (default). The
+   * Zoomed out, draw each lane's name at the view's left edge, over everything (default). The
    * pan bitmap leaves them out: they stay at the edge of the screen, not of the bitmap, and are
    * drawn over each pan frame, as over a full or a drag frame, so that all three look alike.
    */
   laneNames?: boolean;
+  /** Filled in with what the frame drew of the steps' text, where given (see `TextStats`). */
+  stats?: TextStats;
   /**
    * While steps are dragged: everything (default), what lies under the map (background, grid,
    * lanes), what stays (steps, flows and bursts a drag leaves, drawn once into a transparent
@@ -276,6 +279,8 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   if (layer === "all" || layer === "under") {
     if (s.grid && v.scale >= 0.4) drawGrid(ctx, view, t, v.scale);
     drawLanes(ctx, s.scene, view, t, v.scale);
+    // Zoomed in, the names are part of the map (in a pan's bitmap too); see `drawNames`.
+    drawNames(ctx, s.scene, view, t, v.scale, true);
   }
   if (layer === "under") {
     ctx.restore();
@@ -323,6 +328,22 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   ctx.restore();
 }
 
+/**
+ * What a frame drew of the steps' text: how many names and data boxes, the smallest name in
+ * screen pixels, and how many names of up to 24 characters were cut (none should be). The
+ * legibility test reads it from the real window (issue 16).
+ */
+export interface TextStats {
+  names: number;
+  dataBoxes: number;
+  namePx: number;
+  cutShort: number;
+}
+
+export function emptyStats(): TextStats {
+  return { names: 0, dataBoxes: 0, namePx: Infinity, cutShort: 0 };
+}
+
 export function dpr(ctx: CanvasRenderingContext2D): number {
   return (ctx as unknown as { takt_dpr?: number }).takt_dpr ?? 1;
 }
@@ -361,7 +382,7 @@ function visibleLanes(scene: Scene, view: Rect, margin: number): { x0: number; w
 }
 
 /** The widest lane name, in screen pixels at the names' size at 100% (and below). */
-export function laneNamesWidth(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme): number {
+function laneNamesWidth(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme): number {
   ctx.save();
   ctx.font = `600 12px ${t.font}`;
   const w = Math.max(0, ...scene.lanes.map((lane) => ctx.measureText(lane.name).width));
@@ -370,17 +391,34 @@ export function laneNamesWidth(ctx: CanvasRenderingContext2D, scene: Scene, t: T
 }
 
 /**
- * How far left of the map the lanes' bands reach, in world units: 120, or room for the widest
- * name where it is wider at this zoom (a name is 12 screen pixels high however far out), so
- * that a name at the band's start lies clear of the steps.
+ * Fits `r` (a map's extent, with its lanes' bands) into `v` with `margin` screen pixels round
+ * it. Where that zoom is too far out for the lanes' names to sit over their first rows, the
+ * names go left of the map, and the fit leaves room for them there.
+ */
+export function fitMap(v: Viewport, r: Rect, margin: number, ctx: CanvasRenderingContext2D, scene: Scene, t: Theme): void {
+  v.fit(r, margin);
+  if (scene.lanes.length && v.scale < LANE_NAMES_INSIDE) v.fit(r, margin, margin + laneNamesWidth(ctx, scene, t) + 16);
+}
+
+/** From this zoom up, a lane's name is drawn over its first row, in the lane's own band. */
+export const LANE_NAMES_INSIDE = 0.7;
+
+/**
+ * How far left of the map the lanes' bands reach, in world units. Zoomed in, a little (the
+ * name is over the lane's first row); zoomed out, where a name would cover the steps' tops,
+ * 120 or room for the widest name at this zoom (a name is 12 screen pixels high however far
+ * out), so that a name at the band's start lies clear of the steps.
  */
 function laneMargin(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme, scale: number): number {
+  if (scale >= LANE_NAMES_INSIDE) return LANE_LEFT;
   setFont("600", laneFontSize(scale), t.font);
   const widest = Math.max(0, ...scene.lanes.map((lane) => measure(ctx, lane.name)));
   return Math.max(120, widest + 16 / scale);
 }
 
+/** A lane name's size in world units: 11 screen pixels at least inside, 12 outside. */
 function laneFontSize(scale: number): number {
+  if (scale >= LANE_NAMES_INSIDE) return Math.max(11, 11 / scale);
   return Math.max(12, 12 / Math.max(scale, 0.25));
 }
 
@@ -397,16 +435,23 @@ function drawLanes(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: T
   }
 }
 
-/** The lanes' names at the left of their bands or, scrolled past that, of the view, on a tag. */
-function drawNames(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number): void {
+/**
+ * The lanes' names. Zoomed in, over each lane's first row at its start, under the flows (which
+ * may cross the strip they sit in: a supplier's delivery to the first step does); zoomed out,
+ * at the left of their bands or, scrolled past that, of the view, on a tag over everything.
+ * `under` says which of the two this call draws.
+ */
+function drawNames(ctx: CanvasRenderingContext2D, scene: Scene, view: Rect, t: Theme, scale: number, under = false): void {
+  const inside = scale >= LANE_NAMES_INSIDE;
+  if (inside !== under) return;
   const seen = visibleLanes(scene, view, laneMargin(ctx, scene, t, scale));
   if (!seen) return;
   const fs = laneFontSize(scale);
   setFont("600", fs, t.font);
   ctx.textBaseline = "top";
   for (const lane of seen.lanes) {
-    const x = seen.x0 + 8 / scale;
-    const y = lane.y + 6 / scale;
+    const x = inside ? lane.nameX + 6 / scale : seen.x0 + 8 / scale;
+    const y = lane.y + (inside ? 4 : 6) / scale;
     // The tag keeps the name legible over a step scrolled under it.
     const pad = 4 / scale;
     ctx.fillStyle = t.laneTag;
@@ -501,17 +546,31 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
     ctx.fillStyle = t.text;
     ctx.textBaseline = "middle";
     // At least 11 screen pixels, however far out the zoom.
+    const stats = s.stats;
     if (detail === 1) {
-      setFont("600", Math.max(13, 11 / scale), t.font);
+      const size = Math.max(13, 11 / scale);
+      setFont("600", size, t.font);
       fitText(ctx, name, r.x + 10, r.y + r.h / 2, r.w - 20);
+      if (stats) {
+        stats.names++;
+        stats.namePx = Math.min(stats.namePx, size * scale);
+        if (name.length <= 24 && measure(ctx, name) > r.w - 20) stats.cutShort++;
+      }
     } else {
       // The whole name, on up to three lines (the box is as tall as they need).
       setFont("600", NAME_FONT, t.font);
-      nameLines(name).forEach((l, i) => {
-        drawText(ctx, l, r.x + 10, r.y + 15 + i * NAME_LINE, r.w - 20);
+      const lines = nameLines(name);
+      lines.forEach((l, i) => {
+        drawText(ctx, l, r.x + INSET, r.y + NAME_PAD + NAME_LINE / 2 + i * NAME_LINE, r.w - 2 * INSET);
       });
       const metrics = s.analysis ? s.analysis.steps[b.index] : null;
       drawDataBox(ctx, step, r, band, t, s.map, metrics);
+      if (stats) {
+        stats.names++;
+        stats.dataBoxes++;
+        stats.namePx = Math.min(stats.namePx, NAME_FONT * scale);
+        if (name.length <= 24 && lines[lines.length - 1].endsWith("…")) stats.cutShort++;
+      }
     }
   }
   if (step.split === "xor") {
@@ -623,15 +682,17 @@ function drawRoof(ctx: CanvasRenderingContext2D, r: Rect, t: Theme): void {
  * two to a row.
  */
 function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, band: number, t: Theme, map: ValueStream, metrics: StepMetrics | null): void {
-  setFont("400", 12, t.font);
+  setFont("400", DATA_FONT, t.font);
   ctx.textBaseline = "middle";
-  let y = r.y + band + 12;
-  const half = (r.w - 20) / 2;
+  let y = r.y + band + 5 + ROW_H / 2;
+  const inner = r.w - 2 * INSET;
+  const half = inner / 2;
   for (const row of dataRows(step, map, metrics)) {
     row.forEach(([k, val], i) => {
-      const x = r.x + 10 + i * half;
-      const room = row.length === 1 ? r.w - 20 : half - 2;
-      const lw = k === "" ? 0 : row.length === 1 ? 44 : measure(ctx, k) + 4;
+      const x = r.x + INSET + i * half;
+      const room = row.length === 1 ? inner : half - 2;
+      // Figures one to a row start in one column; two to a row, after their labels.
+      const lw = k === "" ? 0 : row.length === 1 ? 40 : measure(ctx, k) + 4;
       ctx.fillStyle = t.muted;
       if (k) {
         drawText(ctx, k, x, y);
@@ -798,33 +859,6 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, x: number, y: numb
 
 // --- helpers ---------------------------------------------------------------------------------
 
-/** The part of segment a-b inside `r` (Liang-Barsky), or null. */
-export function clipSegment(a: Point, b: Point, r: Rect): [Point, Point] | null {
-  let t0 = 0;
-  let t1 = 1;
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const edges: [number, number][] = [
-    [-dx, a.x - r.x],
-    [dx, r.x + r.w - a.x],
-    [-dy, a.y - r.y],
-    [dy, r.y + r.h - a.y],
-  ];
-  for (const [p, q] of edges) {
-    if (p === 0) {
-      if (q < 0) return null;
-    } else {
-      const t = q / p;
-      if (p < 0) t0 = Math.max(t0, t);
-      else t1 = Math.min(t1, t);
-      if (t0 > t1) return null;
-    }
-  }
-  return [
-    { x: a.x + t0 * dx, y: a.y + t0 * dy },
-    { x: a.x + t1 * dx, y: a.y + t1 * dy },
-  ];
-}
 
 function line(ctx: CanvasRenderingContext2D, a: Point, b: Point): void {
   ctx.beginPath();

@@ -2,13 +2,15 @@
 // document changes, with a spatial index for hit tests and culling.
 
 import type { Flow, Kaizen, Step } from "../bindings";
-import { autoLayout } from "./layout";
+import { autoLayout, LANE_BOTTOM, LANE_LEFT, LANE_TOP } from "./layout";
 import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
 import { stepHeight } from "./databox";
 import {
   along,
   boxExit,
+  clipSegment,
+  COL,
   contains,
   intersects,
   segmentDistance,
@@ -40,6 +42,12 @@ export interface Lane {
   name: string;
   y: number;
   h: number;
+  /**
+   * Where the lane's name starts when drawn over its first row (zoomed in): the band's start,
+   * or, where a flow or its queue crosses the strip there (a supplier's delivery down into the
+   * first step does), after the first column whose strip no flow crosses.
+   */
+  nameX: number;
 }
 
 /**
@@ -119,7 +127,7 @@ export class Scene {
       return {
         index,
         step,
-        rect: { x: p.x + (d?.x ?? 0), y: p.y + (d?.y ?? 0), w: STEP_W, h: stepHeight(step) },
+        rect: { x: p.x + (d?.x ?? 0), y: p.y + (d?.y ?? 0), w: STEP_W, h: stepHeight(step, m.map) },
       };
     });
     this.byId.clear();
@@ -233,6 +241,30 @@ export class Scene {
     const e = extentOf(boxes, base);
     this.lanes = lanesOf(m, e);
     this.bounds = e.boxes ? { x: e.x0, y: e.y0, w: e.x1 - e.x0, h: e.y1 - e.y0 } : { x: 0, y: 0, w: 0, h: 0 };
+    for (const lane of this.lanes) lane.nameX = this.laneNameX(lane);
+  }
+
+  /** See `Lane.nameX`: the first place along the lane's top strip no flow crosses. */
+  private laneNameX(lane: Lane): number {
+    const start = this.bounds.x - LANE_LEFT;
+    // The name's room at the widest it is drawn over its row (11 px at 70%: 16 world units).
+    const w = lane.name.length * 16 * 0.62 + 16;
+    const free = (x: number) => {
+      const r = { x, y: lane.y, w, h: LANE_TOP };
+      return !this.flowsIn(r).some((f) => {
+        for (let i = 1; i < f.points.length; i++) if (clipSegment(f.points[i - 1], f.points[i], r)) return true;
+        // The queue's triangle and wait, at the flow's middle.
+        const mid = along(f.points, 0.5);
+        return contains({ x: r.x - 24, y: r.y - 30, w: r.w + 48, h: r.h + 60 }, mid);
+      });
+    };
+    if (free(start)) return start;
+    for (let k = 0; k < 12; k++) {
+      const x = this.bounds.x + k * COL + STEP_W + 6;
+      if (x > this.bounds.x + this.bounds.w) break;
+      if (free(x)) return x;
+    }
+    return start;
   }
 
   /**
@@ -278,6 +310,9 @@ export class Scene {
       x1 = -Infinity;
       y1 = -Infinity;
     }
+    // A lane's band reaches over its first row (where its name is) and left of its steps.
+    for (const lane of this.lanes) y = Math.min(y, lane.y);
+    if (this.lanes.length) x = Math.min(x, this.bounds.x - LANE_LEFT);
     for (const b of this.bursts) {
       const c = burstCentre(b, 1);
       x = Math.min(x, c.x - BURST.w);
@@ -448,7 +483,7 @@ function lanesOf(m: Mirror, e: Extent): Lane[] {
   const lanes: Lane[] = [];
   for (const t of m.map.teams ?? []) {
     const span = e.teams.get(t.id);
-    if (span) lanes.push({ team: t.id, name: t.name, y: span.y0 - 28, h: span.y1 - span.y0 + 56 });
+    if (span) lanes.push({ team: t.id, name: t.name, y: span.y0 - LANE_TOP, h: span.y1 - span.y0 + LANE_TOP + LANE_BOTTOM, nameX: 0 });
   }
   return lanes;
 }
