@@ -984,6 +984,25 @@ pub async fn open_template<R: Runtime>(
     install(&app, &state, session)
 }
 
+/// View ▸ Presentation (issue 16): the window full screen without its menu bar, or back as it
+/// was. The page reduces its own chrome; this is the window's part.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_presenting<R: Runtime>(on: bool, app: AppHandle<R>) -> Result<(), AppError> {
+    let Some(w) = app.get_webview_window("main") else {
+        return Ok(());
+    };
+    let done = if on {
+        w.hide_menu().and_then(|()| w.set_fullscreen(true))
+    } else {
+        w.set_fullscreen(false).and_then(|()| w.show_menu())
+    };
+    done.map_err(|e| AppError::Input {
+        field: "presentation".into(),
+        message: format!("the window could not change: {e}"),
+    })
+}
+
 /// A pair of steps the user made by hand in the measured-versus-drawn panel.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct HandPair {

@@ -91,6 +91,12 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("zoom-in", "Zoom In", Some("CmdOrCtrl+="))?)
         .item(&item("zoom-out", "Zoom Out", Some("CmdOrCtrl+-"))?)
         .item(&item("zoom-fit", "Fit to Screen", Some("CmdOrCtrl+0"))?)
+        .item(&item("presentation", "Presentation", Some("F5"))?)
+        .item(&item(
+            "presentation-contrast",
+            "High Contrast in Presentation",
+            Some("F6"),
+        )?)
         .separator()
         .item(&item("layout", "Automatic Layout", Some("CmdOrCtrl+L"))?)
         .separator()

@@ -271,6 +271,25 @@ async function previews(app, n) {
   }, n);
 }
 
+// Presentation mode on and off `n` times, each timed from the key's action to the frame that
+// shows the new mode painted (the layout made again for the new sizes, fitted, drawn).
+async function toggles(app, n) {
+  const { browser } = app;
+  await idle();
+  return browser.executeAsync(async (count, done) => {
+    const t = window.takt;
+    const times = [];
+    for (let i = 0; i < 2 * count; i++) {
+      const t0 = performance.now();
+      t.action("presentation");
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    done(times);
+  }, n);
+}
+
 const dir = tempDir("bench");
 const out = { date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`, steps: STEPS, idle_ms: IDLE_MS };
 
@@ -283,6 +302,7 @@ try {
     // draw nothing and would dilute the percentiles.
     if (v.busy) out[k].drawing_frame_interval_ms = summary(v.busy);
   }
+  out.presentation_toggle_ms = summary(await toggles(big, 10));
 } finally {
   await big.close();
 }

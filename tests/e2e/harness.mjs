@@ -63,7 +63,9 @@ async function ensureDisplay() {
   if (process.env.DISPLAY) return;
   for (let n = 90; n < 140; n++) {
     if (fs.existsSync(`/tmp/.X${n}-lock`)) continue;
-    xvfb = spawn("Xvfb", [`:${n}`, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"], { stdio: "ignore" });
+    // A test file may ask for another screen (presentation mode's is a projector's 1920x1080).
+    const screen = process.env.TAKT_E2E_SCREEN ?? "1600x1000x24";
+    xvfb = spawn("Xvfb", [`:${n}`, "-screen", "0", screen, "-nolisten", "tcp"], { stdio: "ignore" });
     await new Promise((r) => setTimeout(r, 600));
     if (xvfb.exitCode === null) {
       process.env.DISPLAY = `:${n}`;

@@ -135,6 +135,11 @@ export const commands = {
 	/**  Opens a template as a new document (in the app's folder, named after the template). */
 	openTemplate: (key: string) => typedError<Loaded, AppError>(__TAURI_INVOKE("open_template", { key })),
 	/**
+	 *  View ▸ Presentation (issue 16): the window full screen without its menu bar, or back as it
+	 *  was. The page reduces its own chrome; this is the window's part.
+	 */
+	setPresenting: (on: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_presenting", { on })),
+	/**
 	 *  A drawn scenario beside a measured one (mined from an event log): each step's and flow's
 	 *  figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
 	 */
@@ -386,6 +391,12 @@ export type Change = {
 	after: Placed | null,
 };
 
+/**  One item of a step's standard-work checklist. */
+export type CheckItem = {
+	text: string,
+	done?: boolean,
+};
+
 /**
  *  The compare view's pictures: the ladders on one time axis, and each scenario's map marked
  *  with its changes, with the width of its drawing (to show them at one scale).
@@ -504,7 +515,7 @@ export type Edited = {
 };
 
 /**  An element of the document, as errors and warnings name it. */
-export type Element = { kind: "map" } | { kind: "team"; id: string } | { kind: "step"; id: string } | { kind: "flow"; id: string } | { kind: "asset"; id: string } | { kind: "lineage"; id: string } | { kind: "link"; id: string } | { kind: "kaizen"; id: string };
+export type Element = { kind: "map" } | { kind: "team"; id: string } | { kind: "step"; id: string } | { kind: "flow"; id: string } | { kind: "asset"; id: string } | { kind: "lineage"; id: string } | { kind: "link"; id: string } | { kind: "kaizen"; id: string } | { kind: "note"; id: string };
 
 /**  A line of an OpenLineage file that could not be read. */
 export type EventProblem = {
@@ -567,6 +578,11 @@ export type Flow = {
 	wait?: Duration | null,
 	/**  Items waiting on the flow; becomes a wait through demand (Little's law). */
 	wip?: number | null,
+	/**
+	 *  The most items the queue may hold (a FIFO lane's maximum, a kanban's cards): a queue
+	 *  holding more is flagged (warning `over-wip-limit`).
+	 */
+	limit?: number | null,
 	/**  Probability: of this branch for a flow out of an XOR step; of failing back for rework. */
 	p?: number | null,
 	wait_range?: Range | null,
@@ -725,7 +741,7 @@ export type Key = {
 };
 
 /**  The kinds of record a document holds. */
-export type Kind = "meta" | "team" | "step" | "flow" | "asset" | "lineage" | "link" | "kaizen";
+export type Kind = "meta" | "team" | "step" | "flow" | "asset" | "lineage" | "link" | "kaizen" | "note";
 
 /**  `to` derives from `from`: data moves from the upstream asset to the downstream one. */
 export type LineageEdge = {
@@ -906,6 +922,19 @@ export type MinedPreview = {
 	process_time: string,
 };
 
+/**  A sticky note in the parking lot: what a workshop wants kept but not drawn into the map. */
+export type Note = {
+	id: string,
+	text: string,
+	colour?: NoteColour,
+	/**  Who raised it. */
+	author?: string | null,
+	x?: number | null,
+	y?: number | null,
+};
+
+export type NoteColour = "yellow" | "pink" | "blue" | "green";
+
 /**  An edit. */
 export type Op = 
 /**  Add a record, at the end of its collection or at `index`. */
@@ -914,7 +943,7 @@ export type Op =
 { op: "update"; record: Record } | 
 /**  Remove a record; removing a step or asset also removes what hangs on it. */
 { op: "remove"; key: Key } | 
-/**  Place a step, asset or kaizen burst on the canvas. */
+/**  Place a step, asset, kaizen burst or note on the canvas. */
 { op: "move"; key: Key; x: number | null; y: number | null } | 
 /**  Set one field (a JSON value, `null` to clear it) of a record. */
 { op: "set"; key: Key; field: string; value: Value } | 
@@ -1031,7 +1060,7 @@ export type Reach = {
  *  One record of any kind. (Steps are the largest and the most common record, so boxing them
  *  would save nothing.)
  */
-export type Record = ({ meta: Meta }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; step?: never; team?: never } | ({ team: Team }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never } | ({ step: Step }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; team?: never } | ({ flow: Flow }) & { asset?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never } | ({ asset: DataAsset }) & { flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never } | ({ lineage: LineageEdge }) & { asset?: never; flow?: never; kaizen?: never; link?: never; meta?: never; step?: never; team?: never } | ({ link: AssetLink }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; meta?: never; step?: never; team?: never } | ({ kaizen: Kaizen }) & { asset?: never; flow?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never };
+export type Record = ({ meta: Meta }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; note?: never; step?: never; team?: never } | ({ team: Team }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; note?: never; step?: never } | ({ step: Step }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; note?: never; team?: never } | ({ flow: Flow }) & { asset?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; note?: never; step?: never; team?: never } | ({ asset: DataAsset }) & { flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; note?: never; step?: never; team?: never } | ({ lineage: LineageEdge }) & { asset?: never; flow?: never; kaizen?: never; link?: never; meta?: never; note?: never; step?: never; team?: never } | ({ link: AssetLink }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; meta?: never; note?: never; step?: never; team?: never } | ({ kaizen: Kaizen }) & { asset?: never; flow?: never; lineage?: never; link?: never; meta?: never; note?: never; step?: never; team?: never } | ({ note: Note }) & { asset?: never; flow?: never; kaizen?: never; lineage?: never; link?: never; meta?: never; step?: never; team?: never };
 
 /**  Two redundant gates, why, and what merging them would save. */
 export type Redundancy = {
@@ -1195,6 +1224,14 @@ export type Step = {
 	/**  Where each number came from, by field name ("pt", "lt", "pca", ...). */
 	provenance?: { [key in string]: Provenance },
 	notes?: string,
+	/**
+	 *  A time study: the process time of each item observed (the app's stopwatch, one lap an
+	 *  item). With samples, the process time is their median and its range their minimum and
+	 *  maximum, marked measured (the stopwatch writes all of it in one edit a sample).
+	 */
+	samples?: Duration[],
+	/**  Standard work: the items a step's work is checked against, each done or not. */
+	checklist?: CheckItem[],
 	/**  Position on the canvas. */
 	x?: number | null,
 	y?: number | null,
@@ -1387,6 +1424,11 @@ export type ValueStream = {
 	/**  Which steps read and write which data assets. */
 	links?: AssetLink[],
 	kaizen?: Kaizen[],
+	/**
+	 *  The parking lot: sticky notes a workshop leaves on the canvas (questions, ideas
+	 *  for later). Kept with the map, in no figure.
+	 */
+	notes?: Note[],
 };
 
 /**  Something a map may legally contain but a practitioner should look at. */

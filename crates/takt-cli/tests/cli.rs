@@ -154,13 +154,14 @@ fn a_loop_of_ordinary_flows_is_named() {
 
 #[test]
 fn a_newer_format_is_refused_with_the_version() {
+    // One past the version this program writes.
     let f = temp_file(
-        "v4.json",
-        &RETRAIN.replace("\"version\": 1", "\"version\": 4"),
+        "v5.json",
+        &RETRAIN.replace("\"version\": 1", "\"version\": 5"),
     );
     let o = takt(&["analyze", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("version 4"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("version 5"), "{}", stderr(&o));
 }
 
 #[test]

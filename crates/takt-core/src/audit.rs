@@ -87,6 +87,7 @@ fn named(key: &Key, record: Option<&Record>, names: &Names) -> String {
         }
         (Kind::Team, Some(Record::Team(t))) => format!("team '{}'", t.name),
         (Kind::Kaizen, Some(Record::Kaizen(k))) => format!("kaizen item '{}'", k.title),
+        (Kind::Note, Some(Record::Note(n))) => format!("note '{}'", n.text),
         (Kind::Asset, Some(Record::Asset(a))) if !a.name.trim().is_empty() => {
             format!("data asset '{}'", a.name)
         }
@@ -100,7 +101,7 @@ fn change(c: &Change, map: &Names) -> Vec<String> {
     let name = named(&c.key, after.or(before), map);
     match (before, after) {
         (None, Some(_)) => match c.key.kind {
-            Kind::Step | Kind::Kaizen | Kind::Team | Kind::Asset => {
+            Kind::Step | Kind::Kaizen | Kind::Team | Kind::Asset | Kind::Note => {
                 vec![format!(
                     "Added {} {}",
                     c.key.kind.words(),

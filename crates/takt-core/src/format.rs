@@ -135,6 +135,7 @@ pub fn locate(text: &str, element: &Element) -> Option<usize> {
         Element::Lineage(_) => "\"lineage\"",
         Element::Link(_) => "\"links\"",
         Element::Kaizen(_) => "\"kaizen\"",
+        Element::Note(_) => "\"notes\": [",
         Element::Map => return None,
     };
     let start = lines.iter().position(|l| l.contains(section)).unwrap_or(0);

@@ -173,6 +173,33 @@ pub(crate) fn warnings(g: &Graph, groups: &[Vec<usize>]) -> Vec<Warning> {
             message: "flows count WIP but the map has no demand, so the WIP cannot be turned into waiting time".into(),
         });
     }
+    // Queues over their WIP limit: their items, counted or by Little's law from their wait.
+    let cal = &doc.calendar;
+    let per_item = doc.demand.map(|d| d.per.seconds(cal) / d.items);
+    for f in &doc.flows {
+        let Some(limit) = f.limit else { continue };
+        let items = f
+            .wip
+            .or_else(|| Some(f.wait?.seconds(cal) / per_item.filter(|s| *s > 0.0)?));
+        let Some(n) = items.filter(|&n| n > limit + 1e-9) else {
+            continue;
+        };
+        let name = |id: &str| {
+            doc.step(id)
+                .map_or(id.to_string(), |s| s.label().to_string())
+        };
+        w.push(Warning {
+            code: "over_wip_limit",
+            element: Some(Element::Flow(f.key())),
+            message: format!(
+                "the queue from '{}' to '{}' holds {} items, over its limit of {}",
+                name(&f.from),
+                name(&f.to),
+                crate::figures::figure(n),
+                crate::figures::figure(limit)
+            ),
+        });
+    }
     for &k in &g.unconsumed {
         let id = &doc.assets[k as usize].id;
         w.push(Warning {

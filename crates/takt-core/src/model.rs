@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The interchange format version this program reads and writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The oldest interchange format version this program still reads: version 1 wrote a gate's
 /// evidence as plain strings, read as titles with the status "missing".
@@ -71,6 +71,10 @@ macro_rules! map_with_fields {
             pub links: Vec<AssetLink>,
             #[serde(default, skip_serializing_if = "Vec::is_empty")]
             pub kaizen: Vec<Kaizen>,
+            /// The parking lot: sticky notes a workshop leaves on the canvas (questions, ideas
+            /// for later). Kept with the map, in no figure.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub notes: Vec<Note>,
         }
 
         /// The map's own fields: everything but its collections (the record an edit of them
@@ -139,6 +143,7 @@ impl ValueStream {
             lineage: vec![],
             links: vec![],
             kaizen: vec![],
+            notes: vec![],
         }
     }
 
@@ -639,11 +644,29 @@ pub struct Step {
     pub provenance: BTreeMap<String, Provenance>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// A time study: the process time of each item observed (the app's stopwatch, one lap an
+    /// item). With samples, the process time is their median and its range their minimum and
+    /// maximum, marked measured (the stopwatch writes all of it in one edit a sample).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<Duration>,
+    /// Standard work: the items a step's work is checked against, each done or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<CheckItem>,
     /// Position on the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
+}
+
+/// One item of a step's standard-work checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct CheckItem {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
 }
 
 fn is_default_kind(k: &StepKind) -> bool {
@@ -674,6 +697,8 @@ impl Step {
             lt_range: None,
             provenance: BTreeMap::new(),
             notes: String::new(),
+            samples: vec![],
+            checklist: vec![],
             x: None,
             y: None,
         }
@@ -732,6 +757,10 @@ pub struct Flow {
     /// Items waiting on the flow; becomes a wait through demand (Little's law).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wip: Option<f64>,
+    /// The most items the queue may hold (a FIFO lane's maximum, a kanban's cards): a queue
+    /// holding more is flagged (warning `over-wip-limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
     /// Probability: of this branch for a flow out of an XOR step; of failing back for rework.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p: Option<f64>,
@@ -759,6 +788,7 @@ impl Flow {
             kind,
             wait: None,
             wip: None,
+            limit: None,
             p: None,
             wait_range: None,
             waste: vec![],
@@ -933,6 +963,35 @@ pub struct Kaizen {
     pub y: Option<f64>,
 }
 
+/// A sticky note in the parking lot: what a workshop wants kept but not drawn into the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub colour: NoteColour,
+    /// Who raised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum NoteColour {
+    #[default]
+    Yellow,
+    Pink,
+    Blue,
+    Green,
+}
+
 /// An element of the document, as errors and warnings name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -946,6 +1005,7 @@ pub enum Element {
     Lineage(String),
     Link(String),
     Kaizen(String),
+    Note(String),
 }
 
 impl fmt::Display for Element {
@@ -959,6 +1019,7 @@ impl fmt::Display for Element {
             Element::Lineage(id) => write!(f, "lineage edge '{id}'"),
             Element::Link(id) => write!(f, "asset link '{id}'"),
             Element::Kaizen(id) => write!(f, "kaizen item '{id}'"),
+            Element::Note(id) => write!(f, "note '{id}'"),
         }
     }
 }
@@ -974,7 +1035,8 @@ impl Element {
             | Element::Asset(id)
             | Element::Lineage(id)
             | Element::Link(id)
-            | Element::Kaizen(id) => Some(id),
+            | Element::Kaizen(id)
+            | Element::Note(id) => Some(id),
         }
     }
 }

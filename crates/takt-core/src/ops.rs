@@ -19,6 +19,7 @@ pub enum Kind {
     Lineage,
     Link,
     Kaizen,
+    Note,
 }
 
 impl Kind {
@@ -33,6 +34,7 @@ impl Kind {
             Kind::Lineage => "lineage",
             Kind::Link => "link",
             Kind::Kaizen => "kaizen",
+            Kind::Note => "note",
         }
     }
 }
@@ -72,6 +74,7 @@ impl Kind {
             Kind::Lineage => "lineage edge",
             Kind::Link => "asset link",
             Kind::Kaizen => "kaizen item",
+            Kind::Note => "note",
         }
     }
 }
@@ -102,6 +105,7 @@ pub enum Record {
     Lineage(LineageEdge),
     Link(AssetLink),
     Kaizen(Kaizen),
+    Note(Note),
 }
 
 impl Record {
@@ -115,6 +119,7 @@ impl Record {
             Record::Lineage(e) => Key::new(Kind::Lineage, e.key()),
             Record::Link(l) => Key::new(Kind::Link, l.key()),
             Record::Kaizen(k) => Key::new(Kind::Kaizen, &k.id),
+            Record::Note(n) => Key::new(Kind::Note, &n.id),
         }
     }
 }
@@ -134,7 +139,7 @@ pub enum Op {
     Update { record: Record },
     /// Remove a record; removing a step or asset also removes what hangs on it.
     Remove { key: Key },
-    /// Place a step, asset or kaizen burst on the canvas.
+    /// Place a step, asset, kaizen burst or note on the canvas.
     Move { key: Key, x: f64, y: f64 },
     /// Set one field (a JSON value, `null` to clear it) of a record.
     Set {
@@ -372,6 +377,7 @@ pub fn find(doc: &ValueStream, key: &Key) -> Option<usize> {
         Kind::Lineage => doc.lineage.iter().position(|r| r.key() == id),
         Kind::Link => doc.links.iter().position(|r| r.key() == id),
         Kind::Kaizen => doc.kaizen.iter().position(|r| r.id == id),
+        Kind::Note => doc.notes.iter().position(|r| r.id == id),
     }
 }
 
@@ -391,6 +397,7 @@ fn record_at(doc: &ValueStream, kind: Kind, i: usize) -> Record {
         Kind::Lineage => Record::Lineage(doc.lineage[i].clone()),
         Kind::Link => Record::Link(doc.links[i].clone()),
         Kind::Kaizen => Record::Kaizen(doc.kaizen[i].clone()),
+        Kind::Note => Record::Note(doc.notes[i].clone()),
     }
 }
 
@@ -404,6 +411,7 @@ fn len(doc: &ValueStream, kind: Kind) -> usize {
         Kind::Lineage => doc.lineage.len(),
         Kind::Link => doc.links.len(),
         Kind::Kaizen => doc.kaizen.len(),
+        Kind::Note => doc.notes.len(),
     }
 }
 
@@ -417,6 +425,7 @@ fn insert_at(doc: &mut ValueStream, i: usize, r: Record) {
         Record::Lineage(x) => doc.lineage.insert(i, x),
         Record::Link(x) => doc.links.insert(i, x),
         Record::Kaizen(x) => doc.kaizen.insert(i, x),
+        Record::Note(x) => doc.notes.insert(i, x),
     }
 }
 
@@ -430,6 +439,7 @@ fn replace(doc: &mut ValueStream, i: usize, r: Record) {
         Record::Lineage(x) => doc.lineage[i] = x,
         Record::Link(x) => doc.links[i] = x,
         Record::Kaizen(x) => doc.kaizen[i] = x,
+        Record::Note(x) => doc.notes[i] = x,
     }
 }
 
@@ -443,6 +453,7 @@ fn remove_at(doc: &mut ValueStream, kind: Kind, i: usize) {
         Kind::Lineage => drop(doc.lineage.remove(i)),
         Kind::Link => drop(doc.links.remove(i)),
         Kind::Kaizen => drop(doc.kaizen.remove(i)),
+        Kind::Note => drop(doc.notes.remove(i)),
     }
 }
 
@@ -551,6 +562,10 @@ fn run(doc: &mut ValueStream, op: &Op, diff: &mut Diff) -> Result<(), EditError>
                 Record::Kaizen(mut k) => {
                     (k.x, k.y) = (Some(*x), Some(*y));
                     Record::Kaizen(k)
+                }
+                Record::Note(mut n) => {
+                    (n.x, n.y) = (Some(*x), Some(*y));
+                    Record::Note(n)
                 }
                 _ => return Err(EditError::NotPlaceable(key.clone())),
             };
@@ -719,6 +734,7 @@ fn known_fields(kind: Kind) -> &'static [String] {
             props::<LineageEdge>(),
             props::<AssetLink>(),
             props::<Kaizen>(),
+            props::<Note>(),
         ]
     });
     let k = match kind {
@@ -730,6 +746,7 @@ fn known_fields(kind: Kind) -> &'static [String] {
         Kind::Lineage => 5,
         Kind::Link => 6,
         Kind::Kaizen => 7,
+        Kind::Note => 8,
     };
     &all[k]
 }

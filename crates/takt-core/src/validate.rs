@@ -281,6 +281,7 @@ impl<'a> Graph<'a> {
         let lineage = |errs: &mut Vec<ModelError>| {
             let unconsumed = check_lineage(doc, &step_index, errs);
             check_kaizen(doc, &step_index, errs);
+            check_notes(doc, errs);
             unconsumed
         };
         let (fp, (unconsumed, copies)) = if n >= crate::graph::PARALLEL_FROM {
@@ -988,6 +989,16 @@ fn check_step(s: &Step, cal: &Calendar, errs: &mut Vec<ModelError>) {
     check_percent(&el, "uptime", s.uptime, false, errs);
     check_positive(&el, "servers", s.servers, errs);
     check_positive(&el, "batch", s.batch, errs);
+    for d in &s.samples {
+        check_time(&el, "samples", d, cal, errs);
+    }
+    if s.checklist.iter().any(|c| c.text.trim().is_empty()) {
+        errs.push(ModelError::Invalid {
+            element: el(),
+            field: "checklist",
+            message: "a checklist item needs a text".into(),
+        });
+    }
     if let Some(r) = &s.pt_range {
         check_range(&el, "pt_range", r, s.pt.as_ref(), cal, errs);
     }
@@ -1465,6 +1476,7 @@ fn check_flows(
                 });
             }
         }
+        check_positive(&el, "limit", f.limit, errs);
         let mut wait = 0.0;
         if let Some(w) = &f.wait {
             check_time(&el, "wait", w, cal, errs);
@@ -1593,6 +1605,34 @@ fn check_flows(
         out_deg: fwd_out_deg,
         in_deg: fwd_in_deg,
         rework_deg: rw_deg,
+    }
+}
+
+/// The parking lot's notes: each with an id of its own and a text.
+fn check_notes(doc: &ValueStream, errs: &mut Vec<ModelError>) {
+    let mut ids: FxHashMap<&str, ()> = FxHashMap::default();
+    for n in &doc.notes {
+        let el = || Element::Note(n.id.clone());
+        check_id(&n.id, &el, errs);
+        if ids.insert(&n.id, ()).is_some() {
+            errs.push(ModelError::DuplicateId { element: el() });
+        }
+        if n.text.trim().is_empty() {
+            errs.push(ModelError::Invalid {
+                element: el(),
+                field: "text",
+                message: "a note needs a text".into(),
+            });
+        }
+        for (field, v) in [("x", n.x), ("y", n.y)] {
+            if v.is_some_and(|v| !v.is_finite()) {
+                errs.push(ModelError::Invalid {
+                    element: el(),
+                    field,
+                    message: "a position must be a finite number".into(),
+                });
+            }
+        }
     }
 }
 

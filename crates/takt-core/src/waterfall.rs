@@ -400,6 +400,7 @@ impl<'a> Plan<'a> {
             lineage: Vec::new(),
             links: Vec::new(),
             kaizen: Vec::new(),
+            notes: Vec::new(),
             ..ValueStream::new(base.name.clone())
         };
         m.set_meta(base.meta());

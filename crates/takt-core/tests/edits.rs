@@ -762,7 +762,7 @@ fn every_field_of_the_format_can_be_set() {
     let props = schema["properties"].as_object().unwrap();
     for field in props.keys() {
         let collection = [
-            "teams", "steps", "flows", "assets", "lineage", "links", "kaizen",
+            "teams", "steps", "flows", "assets", "lineage", "links", "kaizen", "notes",
         ];
         // "scenario" is said in an exported file, not kept in a document: it is not edited.
         if collection.contains(&field.as_str())

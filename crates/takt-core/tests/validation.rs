@@ -961,11 +961,11 @@ fn only_takt_maps_are_read() {
 
 #[test]
 fn a_newer_version_is_refused_by_name() {
-    let e = format::parse(r#"{"format": "takt", "version": 4, "name": "x"}"#).unwrap_err();
-    assert_eq!(e, FormatError::TooNew { found: 4 });
+    let e = format::parse(r#"{"format": "takt", "version": 5, "name": "x"}"#).unwrap_err();
+    assert_eq!(e, FormatError::TooNew { found: 5 });
     let msg = e.to_string();
-    assert!(msg.contains("version 4"), "{msg}");
-    assert!(msg.contains("reads version 3 and older"), "{msg}");
+    assert!(msg.contains("version 5"), "{msg}");
+    assert!(msg.contains("reads version 4 and older"), "{msg}");
 }
 
 #[test]

@@ -1512,6 +1512,7 @@ fn records_of(map: &ValueStream) -> Vec<Record> {
     out.extend(map.lineage.iter().cloned().map(Record::Lineage));
     out.extend(map.links.iter().cloned().map(Record::Link));
     out.extend(map.kaizen.iter().cloned().map(Record::Kaizen));
+    out.extend(map.notes.iter().cloned().map(Record::Note));
     out
 }
 
@@ -1568,6 +1569,7 @@ fn load_map(conn: &Connection, s: ScenarioId) -> std::result::Result<ValueStream
             Record::Lineage(x) => map.lineage.push(x),
             Record::Link(x) => map.links.push(x),
             Record::Kaizen(x) => map.kaizen.push(x),
+            Record::Note(x) => map.notes.push(x),
         }
     }
     let meta = meta.ok_or_else(|| LoadError::Bad("the map's own fields are missing".into()))?;

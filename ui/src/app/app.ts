@@ -9,6 +9,8 @@ import { SvgContext } from "../editor/svg";
 import { exportPng, exportSvg } from "./export";
 import { CalibrationPanel } from "./calibration";
 import { openGallery } from "./gallery";
+import { Presentation } from "./presentation";
+import { checklistSection, lap, Stopwatch, stopwatchSection } from "./stopwatch";
 import { TableWizard } from "./tables";
 import { leverSection } from "./whatif";
 import { LogWizard } from "./wizard";
@@ -27,7 +29,7 @@ import { METRICS, stepName } from "./metrics";
 /** What the drawer under the canvas can show. */
 type Drawer = "gates" | "audit" | "catalogue" | "compare" | "trend" | "simulation" | "board" | "lineage" | "calibration";
 import { Inspector, type EditRequest } from "./inspector";
-import { renderKaizen, renderLadder, renderMetrics, renderWarnings } from "./panels";
+import { renderKaizen, renderLadder, renderMetrics, renderNotes, renderWarnings } from "./panels";
 import { plural } from "../editor/format";
 import { freeSpot } from "../editor/placement";
 import { STEP_H, STEP_W } from "../editor/geometry";
@@ -59,6 +61,10 @@ declare global {
 
 export class App {
   editor!: Editor;
+  /** The time study's stopwatch (S starts it on the selected step, L laps, Esc stops). */
+  stopwatch = new Stopwatch();
+  /** View ▸ Presentation (F5): the map for a room. */
+  presentation!: Presentation;
   private inspector!: Inspector;
   loaded!: Loaded;
   private analysis!: Analysis;
@@ -81,6 +87,7 @@ export class App {
         if (this.perf.frames.length < 100_000) this.perf.frames.push(ms);
       },
     });
+    this.presentation = new Presentation(this.root, this.editor, byId("canvas").parentElement!);
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     this.lineage = new LineageCanvas(
       byId<HTMLCanvasElement>("lineage-canvas"),
@@ -136,6 +143,11 @@ export class App {
           commit: (op) => void this.edit(op),
         }),
       openEvidence: (step, index) => void call(commands.openEvidence(step, index)).catch((e) => this.error(e)),
+      instruments: (step) => {
+        const host = { edit: (op: Op) => this.edit(op), changed: () => this.redrawInspector() };
+        const timed = step.kind == null || step.kind === "process" || step.kind === "gate";
+        return [...(timed ? [stopwatchSection(step, this.editor.mirror.map, this.stopwatch, host)] : []), checklistSection(step, host)];
+      },
     });
     this.register = new GateRegister(byId("drawer-body"), (id) => this.pick(id));
     this.comparePanel = new ComparePanel(byId("drawer-body"), {
@@ -825,12 +837,13 @@ export class App {
     const map = this.editor.mirror.map;
     byId("metrics").classList.remove("previewing");
     renderMetrics(byId("metrics"), this.analysis, map, this.comparison);
-    renderWarnings(byId("warnings"), this.analysis, (id) => this.pick(id));
+    renderWarnings(byId("warnings"), this.analysis, map, (id) => this.pick(id), (op) => void this.edit(op));
     renderLadder(byId("ladder"), this.analysis, map, (id) => this.pick(id));
     (byId("undo") as HTMLButtonElement).disabled = !this.canUndo;
     (byId("redo") as HTMLButtonElement).disabled = !this.canRedo;
     byId("step-count").textContent = plural(map.steps?.length ?? 0, "step");
     renderKaizen(byId("kaizen"), map, this.editor.selectedKaizen, (id) => this.pickKaizen(id));
+    renderNotes(byId("notes"), map, this.editor.selectedNote, (id) => this.pickNote(id));
   }
 
   /** A record as the mirror holds it now (the inspector builds its edits from it). */
@@ -845,6 +858,8 @@ export class App {
         return m.flow(key.id);
       case "kaizen":
         return (m.map.kaizen ?? []).find((k) => k.id === key.id);
+      case "note":
+        return (m.map.notes ?? []).find((n) => n.id === key.id);
       case "team":
         return (m.map.teams ?? []).find((t) => t.id === key.id);
       case "asset":
@@ -852,6 +867,11 @@ export class App {
       default:
         return undefined;
     }
+  }
+
+  private pickNote(id: string): void {
+    this.editor.selectNote(id);
+    this.editor.revealNote(id);
   }
 
   private pickKaizen(id: string): void {
@@ -869,10 +889,11 @@ export class App {
     const flow = ed.selectedFlow ? ed.mirror.flow(ed.selectedFlow) ?? null : null;
     // Keep a field being typed in: re-render only when the selection or document changed.
     const kaizen = ed.selectedKaizen ? (ed.mirror.map.kaizen ?? []).find((k) => k.id === ed.selectedKaizen) ?? null : null;
+    const note = ed.selectedNote ? (ed.mirror.map.notes ?? []).find((n) => n.id === ed.selectedNote) ?? null : null;
     // The mirror's generation: another document or scenario is another mirror, whose version
     // may be the same number (a panel of the previous document must never stay on screen).
     const asset = this.view !== "map" && this.lineage?.selected ? (ed.mirror.map.assets ?? []).find((a) => a.id === this.lineage.selected) ?? null : null;
-    const sig = `${this.view}|${asset?.id}|${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.mirror.generation}.${ed.mirror.version}`;
+    const sig = `${this.view}|${asset?.id}|${[...ed.selection].join(",")}|${ed.selectedFlow}|${ed.selectedKaizen}|${ed.selectedNote}|${ed.mirror.generation}.${ed.mirror.version}`;
     if (sig === this.inspectorSig) return;
     this.inspectorSig = sig;
     if (asset) {
@@ -885,10 +906,17 @@ export class App {
     }
     if (this.drawer === "gates") this.register.select(ed.selection);
     if (this.drawer === "board") this.board.select(ed.selectedKaizen);
-    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen, this.analysis ?? null);
+    this.inspector.show(ed.mirror.map, ed.selectedSteps(), flow, ed.selectedFlow, kaizen, this.analysis ?? null, note);
     renderKaizen(byId("kaizen"), ed.mirror.map, ed.selectedKaizen, (id) => this.pickKaizen(id));
+    renderNotes(byId("notes"), ed.mirror.map, ed.selectedNote, (id) => this.pickNote(id));
   }
   private inspectorSig = "";
+
+  /** The inspector drawn again for the same selection (the stopwatch started or stopped). */
+  private redrawInspector(): void {
+    this.inspectorSig = "";
+    this.refreshInspector();
+  }
 
   // --- errors -------------------------------------------------------------------------------
 
@@ -1312,6 +1340,14 @@ export class App {
       case "zoom-fit":
         ed.fit();
         return;
+      case "presentation":
+        // The map is what a room is shown: from the lineage, back to it.
+        if (!this.presentation.on && this.view !== "map") this.setView("map");
+        this.presentation.toggle();
+        return;
+      case "presentation-contrast":
+        this.presentation.toggleContrast();
+        return;
       case "layout":
         ed.layout();
         return;
@@ -1502,6 +1538,34 @@ export class App {
     const inField = isTextField(e.target as Element);
     const key = e.key.toLowerCase();
     let id: string | null = null;
+    // F5 would reload the page: it is presentation mode, wherever the focus is.
+    if (e.key === "F5" || (e.key === "F6" && this.presentation.on)) {
+      e.preventDefault();
+      this.action(e.key === "F5" ? "presentation" : "presentation-contrast");
+      return;
+    }
+    if (!inField && !mod && this.stopwatch.running && (e.key === "Escape" || key === "l")) {
+      e.preventDefault();
+      const step = this.editor.mirror.step(this.stopwatch.running.step);
+      if (e.key === "Escape" || !step) this.stopwatch.stop();
+      else void lap(step, this.editor.mirror.map, this.stopwatch, { edit: (op) => this.edit(op), changed: () => this.redrawInspector() });
+      this.redrawInspector();
+      return;
+    }
+    if (!inField && !mod && key === "s" && this.view === "map" && this.editor.selection.size === 1) {
+      const step = this.editor.mirror.step([...this.editor.selection][0]);
+      if (step && (step.kind == null || step.kind === "process" || step.kind === "gate")) {
+        e.preventDefault();
+        this.stopwatch.start(step.id);
+        this.redrawInspector();
+        return;
+      }
+    }
+    if (e.key === "Escape" && this.presentation.on && !inField) {
+      e.preventDefault();
+      this.presentation.set(false);
+      return;
+    }
     if (mod) {
       if (key === "z") id = e.shiftKey ? "redo" : "undo";
       else if (key === "y") id = "redo";
@@ -1657,7 +1721,7 @@ export class App {
             h("button", { id: "lineage-upstream", title: "Everything the selected asset depends on (U)", onclick: () => this.action("upstream") }, "Upstream"),
             h("button", { id: "lineage-panel-btn", title: "Freshness, waste and the last answer", onclick: () => this.toggleDrawer("lineage") }, "Lineage panel"),
           ),
-          h("div", { class: "palette", id: "map-palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("span", { class: "muted", id: "step-count" })),
+          h("div", { class: "palette", id: "map-palette" }, addKind("process", "+ Process"), addKind("gate", "+ Gate"), addKind("supplier", "+ Supplier"), addKind("customer", "+ Customer"), h("button", { class: "add add-kaizen", id: "add-kaizen", title: "Add a kaizen burst: an improvement to make", onclick: () => this.addKaizen() }, "+ Kaizen"), h("button", { class: "add add-note", id: "add-note", title: "Add a sticky note to the parking lot: kept with the map, in no figure", onclick: () => void this.addNote() }, "+ Note"), h("span", { class: "muted", id: "step-count" })),
           ),
           // The capture bar beside the palette, so that the canvas has the height under them.
           h("div", { class: "capture-bar" }, capture),
@@ -1698,12 +1762,36 @@ export class App {
             h("section", { class: "panel inspector", id: "inspector" }),
             h("section", { class: "panel warnings", id: "warnings" }),
             h("section", { class: "panel kaizen-list", id: "kaizen", "aria-label": "Kaizen items" }),
+            h("section", { class: "panel notes-list", id: "notes", "aria-label": "Parking lot" }),
           ),
         ),
       ),
       h("footer", { class: "ladder", id: "ladder" }),
       h("div", { class: "toast", id: "toast", role: "status" }),
     );
+  }
+
+  /**
+   * A new sticky note in the parking lot (right of the map, under the others), selected, its
+   * text ready to type over in the inspector.
+   */
+  private async addNote(): Promise<void> {
+    const ed = this.editor;
+    let id = "";
+    const ok = await this.edit(() => {
+      const taken = new Set((ed.mirror.map.notes ?? []).map((n) => n.id));
+      let n = taken.size + 1;
+      while (taken.has(`note-${n}`)) n++;
+      id = `note-${n}`;
+      return { op: "add", record: { note: { id, text: "New note" } } };
+    });
+    if (!ok) return;
+    ed.selectNote(id);
+    ed.revealNote(id);
+    this.refreshInspector();
+    const field = document.querySelector<HTMLTextAreaElement>("#inspector textarea");
+    field?.focus();
+    field?.select();
   }
 
   private async addKaizen(): Promise<void> {

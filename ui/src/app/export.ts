@@ -8,6 +8,8 @@ import { fmtElapsed, fmtPercent, fmtWorking } from "../editor/format";
 import { draw, fitMap, highlights, LIGHT, setPixelRatio } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
+import { Scene } from "../editor/scene";
+import { withSizes } from "../editor/databox";
 import { deltasOf, deltaView, METRICS, metricText } from "./metrics";
 
 const MARGIN = 40;
@@ -28,31 +30,47 @@ function header(cx: ExportContext): number {
   return cx.comparison ? 150 : 128;
 }
 
-function size(ed: Editor, cx: ExportContext): { width: number; mapH: number; height: number; ladder: number } {
-  const b = ed.scene.extent;
+function size(scene: Scene, cx: ExportContext): { width: number; mapH: number; height: number; ladder: number } {
+  const b = scene.extent;
   const width = Math.max(960, Math.min(12000, b.w + 2 * MARGIN + 160));
   const mapH = Math.max(300, Math.min(12000, b.h + 2 * MARGIN + 60));
   const ladder = 150;
   return { width, mapH, ladder, height: header(cx) + mapH + ladder };
 }
 
+/**
+ * The map laid out for print: wide boxes with every name whole (the editor's boxes are narrow,
+ * for a legible *Fit*, and cut names past three lines). Call it with the print sizes in use.
+ */
+function printScene(ed: Editor): Scene {
+  const scene = new Scene();
+  scene.build(ed.mirror);
+  return scene;
+}
+
 /** The map as a PNG data URL. */
 export function exportPng(ed: Editor, a: Analysis, cx: ExportContext): string {
-  const { width, height } = size(ed, cx);
-  const canvas = document.createElement("canvas");
-  canvas.width = width * RATIO;
-  canvas.height = height * RATIO;
-  const ctx = canvas.getContext("2d")!;
-  paintExport(ctx, ed, a, cx, RATIO);
-  return canvas.toDataURL("image/png");
+  return withSizes("print", () => {
+    const scene = printScene(ed);
+    const { width, height } = size(scene, cx);
+    const canvas = document.createElement("canvas");
+    canvas.width = width * RATIO;
+    canvas.height = height * RATIO;
+    const ctx = canvas.getContext("2d")!;
+    paintExport(ctx, ed, scene, a, cx, RATIO);
+    return canvas.toDataURL("image/png");
+  });
 }
 
 /** The map as an SVG document: the same drawing, as vectors. */
 export function exportSvg(ed: Editor, a: Analysis, cx: ExportContext): string {
-  const { width, height } = size(ed, cx);
-  const svg = new SvgContext(width, height);
-  paintExport(svg as unknown as CanvasRenderingContext2D, ed, a, cx, 1);
-  return svg.toString();
+  return withSizes("print", () => {
+    const scene = printScene(ed);
+    const { width, height } = size(scene, cx);
+    const svg = new SvgContext(width, height);
+    paintExport(svg as unknown as CanvasRenderingContext2D, ed, scene, a, cx, 1);
+    return svg.toString();
+  });
 }
 
 /** `text` broken into at most `max` lines no wider than `width` (the last cut with "…"). */
@@ -75,10 +93,10 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, max: n
   return [...lines.slice(0, max - 1), `${last}…`];
 }
 
-function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx: ExportContext, ratio: number): void {
-  const { width, mapH, height } = size(ed, cx);
+function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, scene: Scene, a: Analysis, cx: ExportContext, ratio: number): void {
+  const { width, mapH, height } = size(scene, cx);
   const top = header(cx);
-  const b = ed.scene.extent;
+  const b = scene.extent;
   const t = LIGHT;
   const map = ed.mirror.map;
   setPixelRatio(ctx, ratio);
@@ -89,12 +107,12 @@ function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, a: Analysis, cx:
   const v = new Viewport();
   v.width = width;
   v.height = mapH;
-  fitMap(v, { x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, ctx, ed.scene, t);
+  fitMap(v, { x: b.x - 60, y: b.y - 30, w: b.w + 120, h: b.h + 60 }, MARGIN, ctx, scene, t);
   v.oy += top;
   v.height = mapH + top;
   draw(
     ctx,
-    { scene: ed.scene, map, analysis: a, viewport: v, theme: t, selected: new Set(), selectedFlow: null, hover: null, connecting: null, marquee: null, grid: false },
+    { scene, map, analysis: a, viewport: v, theme: t, selected: new Set(), selectedFlow: null, hover: null, connecting: null, marquee: null, grid: false },
     highlights(map, a),
   );
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);

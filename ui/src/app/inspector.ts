@@ -4,7 +4,7 @@
 // unchanged. Each edit is built when its turn comes (after the edits sent before it), from the
 // record as it then is: two fields committed in quick succession never undo each other.
 
-import type { Analysis, Control, DataAsset, Flow, Kaizen, Key, LinkMode, Op, Range, Step, ValueStream } from "../bindings";
+import type { Analysis, Control, DataAsset, Flow, Kaizen, Key, LinkMode, Note, Op, Range, Step, ValueStream } from "../bindings";
 import { KIND_LABEL } from "../editor/lineage";
 import { durationSeconds, exactTime, figure, fmtDuration, fmtPercent, fmtWorking, parseDurationInput } from "../editor/format";
 import { metaOf } from "../editor/mirror";
@@ -23,6 +23,8 @@ export interface InspectorHost {
   record(key: Key): unknown;
   /** The what-if levers of a step or a flow, if any. */
   levers?(key: Key, record: Step | Flow): HTMLElement | null;
+  /** A step's instruments: its time study and its checklist (see stopwatch.ts). */
+  instruments?(step: Step): HTMLElement[];
 }
 
 type FieldKind = "text" | "duration" | "number" | "select" | "textarea" | "check" | "lines";
@@ -170,6 +172,7 @@ function flowFields(): FieldSpec[] {
     },
     { field: "wait", label: "Queue wait", kind: "duration", hint: "e.g. 1d, 4h", get: (x: Flow) => fmtDuration(x.wait ?? undefined) },
     { field: "wip", label: "WIP (items)", kind: "number", hint: "becomes a wait through demand", get: (x: Flow) => str(x.wip) },
+    { field: "limit", label: "WIP limit", kind: "number", hint: "the most items the queue may hold: a FIFO lane's maximum, a kanban's cards", get: (x: Flow) => str(x.limit) },
     { field: "p", label: "Probability", kind: "number", hint: "0–1: an XOR branch, or a rework return", get: (x: Flow) => str(x.p) },
     { field: "label", label: "Label", kind: "text", get: (x: Flow) => x.label ?? "" },
   ];
@@ -203,6 +206,25 @@ function kaizenFields(map: ValueStream): FieldSpec[] {
       get: (k: Kaizen) => k.status ?? "idea",
     },
     { field: "due", label: "Due date", kind: "text", hint: "YYYY-MM-DD", get: (k: Kaizen) => k.due ?? "" },
+  ];
+}
+
+function noteFields(): FieldSpec[] {
+  return [
+    { field: "text", label: "Note", kind: "textarea", hint: "kept in the document, in no figure", get: (n: Note) => n.text },
+    {
+      field: "colour",
+      label: "Colour",
+      kind: "select",
+      options: [
+        ["yellow", "Yellow"],
+        ["pink", "Pink"],
+        ["blue", "Blue"],
+        ["green", "Green"],
+      ],
+      get: (n: Note) => n.colour ?? "yellow",
+    },
+    { field: "author", label: "Raised by", kind: "text", get: (n: Note) => n.author ?? "" },
   ];
 }
 
@@ -256,7 +278,7 @@ export class Inspector {
   ) {}
 
   /** Shows the fields of a step, a flow, several steps, a kaizen item, or the map. */
-  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null, analysis: Analysis | null = null): void {
+  show(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null = null, analysis: Analysis | null = null, note: Note | null = null): void {
     // The field being typed in keeps its focus, and what was typed into it, through the
     // rebuild that each edit brings (Tab commits a field and moves on to the next).
     const active = document.activeElement;
@@ -270,7 +292,7 @@ export class Inspector {
             end: active instanceof HTMLSelectElement ? null : active.selectionEnd,
           }
         : null;
-    this.render(map, steps, flow, flowKey, kaizen, analysis);
+    this.render(map, steps, flow, flowKey, kaizen, analysis, note);
     if (typing) {
       const again = this.el.querySelector(`#${CSS.escape(typing.id)}`);
       if (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement || again instanceof HTMLSelectElement) {
@@ -283,12 +305,15 @@ export class Inspector {
     }
   }
 
-  private render(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null, analysis: Analysis | null): void {
+  private render(map: ValueStream, steps: Step[], flow: Flow | null, flowKey: string | null, kaizen: Kaizen | null, analysis: Analysis | null, note: Note | null): void {
     this.errors.clear();
     this.inputs.clear();
     this.refused.clear();
     this.map = map;
-    if (kaizen) {
+    if (note) {
+      const key: Key = { kind: "note", id: note.id };
+      this.el.replaceChildren(this.header("Parking lot", note.text.split("\n")[0] || note.id, note.id), ...noteFields().map((f) => this.row(f, key, note)));
+    } else if (kaizen) {
       const key: Key = { kind: "kaizen", id: kaizen.id };
       this.el.replaceChildren(this.header("Kaizen", kaizen.title || kaizen.id, kaizen.id), ...kaizenFields(map).map((f) => this.row(f, key, kaizen)));
     } else if (steps.length === 1) {
@@ -306,6 +331,7 @@ export class Inspector {
         ...rows,
         this.wasteRow(key, s),
         ...[this.host.levers?.(key, s) ?? null].filter((x): x is HTMLElement => x !== null),
+        ...(this.host.instruments?.(s) ?? []),
         this.computed(map, s, analysis),
       );
     } else if (steps.length > 1) {

@@ -1,7 +1,7 @@
 // The live analysis around the canvas: the metrics panel (with deltas to the current state),
 // the warnings, and the timeline ladder along the critical path.
 
-import type { Analysis, Comparison, Kaizen, Step, ValueStream } from "../bindings";
+import type { Analysis, Comparison, Kaizen, Note, Op, Step, ValueStream, Warning } from "../bindings";
 import { exactTime, fmtElapsed, fmtWorking, plural } from "../editor/format";
 import { h, patchChildren } from "./dom";
 import { deltasOf, deltaView, METRICS, metricExact, metricSub, metricText, stepName } from "./metrics";
@@ -89,7 +89,49 @@ export function renderMetrics(el: HTMLElement, a: Analysis, map: ValueStream, cm
   patchChildren(el, [h("h2", {}, title ?? (cmp ? "Metrics vs current state" : "Metrics")), h("div", { class: "metric-grid" }, ...tiles), wasteEl, ...(gatesEl ? [gatesEl] : [])]);
 }
 
-export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: string) => void): void {
+/** A warning's one-click fix: what the button says and the one edit it makes. */
+export interface Fix {
+  label: string;
+  op: Op;
+}
+
+/**
+ * The fix for a warning, where one is plain: a name shared with another step gets a number of
+ * its own, gate details on a plain step make it a gate, a supplier's or customer's times are
+ * cleared, a queue over its WIP limit gets a limit that holds it. Others need a person's choice.
+ */
+export function fixFor(w: Warning, map: ValueStream): Fix | null {
+  const el = w.element;
+  if (!el || !("id" in el)) return null;
+  const key = { kind: el.kind as "step" | "flow", id: el.id };
+  switch (w.code) {
+    case "duplicate_name": {
+      const step = (map.steps ?? []).find((s) => s.id === el.id);
+      if (!step) return null;
+      const base = (step.name ?? "").trim();
+      const names = new Set((map.steps ?? []).map((s) => (s.name ?? "").trim().toLowerCase()));
+      let n = 2;
+      while (names.has(`${base} (${n})`.toLowerCase())) n++;
+      return { label: `Rename to '${base} (${n})'`, op: { op: "set", key, field: "name", value: `${base} (${n})` } };
+    }
+    case "gate_details_on_step":
+      return { label: "Make it a gate", op: { op: "set", key, field: "kind", value: "gate" } };
+    case "endpoint_times":
+      return {
+        label: "Clear its times",
+        op: { op: "batch", ops: ["pt", "lt", "pt_range", "lt_range"].map((field) => ({ op: "set" as const, key, field, value: null })) },
+      };
+    case "over_wip_limit": {
+      const f = (map.flows ?? []).find((x) => (x.id ?? `${x.from}>${x.to}`) === el.id);
+      if (!f || f.wip == null) return null;
+      return { label: `Raise the limit to ${Math.ceil(f.wip)}`, op: { op: "set", key, field: "limit", value: Math.ceil(f.wip) } };
+    }
+    default:
+      return null;
+  }
+}
+
+export function renderWarnings(el: HTMLElement, a: Analysis, map: ValueStream, onPick: (stepId: string) => void, onFix: (op: Op) => void): void {
   const ws = a.warnings ?? [];
   // Unchanged warnings are not rebuilt (most edits change none).
   const sig = ws.map((w) => w.message).join("\n");
@@ -105,10 +147,25 @@ export function renderWarnings(el: HTMLElement, a: Analysis, onPick: (stepId: st
           { class: "warning-list" },
           ...ws.slice(0, 50).map((w) => {
             const id = w.element && "id" in w.element && w.element.kind === "step" ? w.element.id : null;
+            const fix = fixFor(w, map);
             return h(
               "li",
               { class: id ? "link" : "", onclick: id ? () => onPick(id) : undefined, "data-code": w.code },
               w.message,
+              fix
+                ? h(
+                    "button",
+                    {
+                      class: "fix",
+                      title: "One edit; Undo takes it back",
+                      onclick: (e: Event) => {
+                        e.stopPropagation();
+                        onFix(fix.op);
+                      },
+                    },
+                    fix.label,
+                  )
+                : null,
             );
           }),
         ),
@@ -198,6 +255,31 @@ export function renderKaizen(el: HTMLElement, map: ValueStream, selected: string
               h("span", { class: "kaizen-title" }, k.title || k.id),
               h("span", { class: `kaizen-status status-${k.status ?? "idea"}` }, STATUS[k.status ?? "idea"] ?? k.status ?? ""),
               h("span", { class: "muted kaizen-target" }, [target(k), k.owner, k.due].filter(Boolean).join(" · ")),
+            ),
+          ),
+        ),
+  );
+}
+
+/** The parking lot: every sticky note, its author; a click selects it on the canvas. */
+export function renderNotes(el: HTMLElement, map: ValueStream, selected: string | null, onPick: (id: string) => void): void {
+  const notes: Note[] = map.notes ?? [];
+  const sig = JSON.stringify([notes, selected]);
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
+  el.replaceChildren(
+    h("h2", {}, "Parking lot ", h("span", { class: "count" }, String(notes.length))),
+    notes.length === 0
+      ? h("div", { class: "muted" }, "No notes: + Note keeps a question or an idea for later, in no figure")
+      : h(
+          "ul",
+          { class: "note-items" },
+          ...notes.map((n) =>
+            h(
+              "li",
+              { class: `link note-${n.colour ?? "yellow"} ${n.id === selected ? "selected" : ""}`, "data-note": n.id, onclick: () => onPick(n.id) },
+              h("span", { class: "note-text" }, n.text),
+              n.author ? h("span", { class: "muted" }, ` — ${n.author}`) : null,
             ),
           ),
         ),

@@ -4,25 +4,73 @@
 
 import type { Step, StepMetrics, ValueStream } from "../bindings";
 import { fmtDuration, fmtWorking } from "./format";
-import { STEP_H, STEP_W } from "./geometry";
+import { setWide, STEP_H, STEP_W } from "./geometry";
 
 /**
  * The name's font at 100%, and its line height, in world units. The box is narrow for its
  * text (about a dozen letters a line) so that a map fits a room's screen with its names
  * large: the bundled sample's names read at 12 px and more at *Fit* on a 1600x1000 window.
+ * Presentation mode makes every text larger for the same boxes, a little wider (`setPresenting`).
  */
-export const NAME_FONT = 14;
-export const NAME_LINE = 16;
+export let NAME_FONT = 14;
+export let NAME_LINE = 16;
 /** At most this many lines of name; the last is cut with an ellipsis beyond them. */
-export const NAME_LINES = 3;
+export let NAME_LINES = 3;
 /** Padding above and below the name's lines, inside its band. */
-export const NAME_PAD = 6;
+export let NAME_PAD = 6;
 /** The data box's font and the height of one of its rows. */
-export const DATA_FONT = 12;
-export const ROW_H = 14;
+export let DATA_FONT = 12;
+export let ROW_H = 14;
 /** Left and right padding of the name and the figures. */
 export const INSET = 8;
-const NAME_WIDTH = STEP_W - 2 * INSET;
+let NAME_WIDTH = STEP_W - 2 * INSET;
+/** In presentation mode a box leaves out how automated its step is (the room needs times). */
+let presenting = false;
+
+/**
+ * The sizes boxes are laid out and drawn with: the editor's (narrow boxes, names on up to three
+ * lines: legible at *Fit*), presentation mode's (every text larger, boxes a little wider), or
+ * a printed picture's (an export: wide boxes, every name whole on as many lines as it needs).
+ */
+export type Sizes = "editor" | "presentation" | "print";
+let sizes: Sizes = "editor";
+
+export function setSizes(to: Sizes): void {
+  if (to === sizes) return;
+  sizes = to;
+  presenting = to === "presentation";
+  setWide(to === "presentation" ? 160 : to === "print" ? 190 : 124);
+  NAME_FONT = to === "presentation" ? 19 : to === "print" ? 13 : 14;
+  NAME_LINE = to === "presentation" ? 22 : 16;
+  NAME_LINES = to === "print" ? 8 : 3;
+  NAME_PAD = to === "presentation" ? 7 : 6;
+  DATA_FONT = to === "presentation" ? 15 : 12;
+  ROW_H = to === "presentation" ? 18 : 14;
+  NAME_WIDTH = STEP_W - 2 * INSET;
+  wrapped.clear();
+  if (measurer) measurer.font = `600 ${NAME_FONT}px system-ui, sans-serif`;
+}
+
+/** The sizes in use. */
+export function currentSizes(): Sizes {
+  return sizes;
+}
+
+/** Presentation mode's sizes, or the editor's. */
+export function setPresenting(on: boolean): void {
+  setSizes(on ? "presentation" : "editor");
+}
+
+/** Runs `f` with the sizes `to`, then puts back those in use. */
+export function withSizes<T>(to: Sizes, f: () => T): T {
+  const was = sizes;
+  setSizes(to);
+  try {
+    return f();
+  } finally {
+    setSizes(was);
+  }
+}
 
 let measurer: CanvasRenderingContext2D | null | undefined;
 
@@ -128,7 +176,7 @@ export function dataRows(step: Step, map: ValueStream, metrics?: StepMetrics | n
   const endpoint = kind === "supplier" || kind === "customer";
   const laned = step.team != null && (map.teams ?? []).some((x) => x.id === step.team);
   const team = laned ? "" : (step.team ?? (endpoint ? "" : "no team"));
-  const auto = step.automation && kind !== "gate" ? step.automation : "";
+  const auto = step.automation && kind !== "gate" && !presenting ? step.automation : "";
   const last = [team, auto].filter(Boolean).join(" · ");
   if (last) rows.push([["", last]]);
   return rows;
@@ -150,7 +198,7 @@ function rowCount(step: Step, map: ValueStream | null): number {
   }
   const endpoint = kind === "supplier" || kind === "customer";
   const laned = step.team != null && (map?.teams ?? []).some((x) => x.id === step.team);
-  if ((!laned && (step.team != null || !endpoint)) || (step.automation && kind !== "gate")) n++;
+  if ((!laned && (step.team != null || !endpoint)) || (step.automation && kind !== "gate" && !presenting)) n++;
   return n;
 }
 

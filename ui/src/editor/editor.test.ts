@@ -176,6 +176,11 @@ function host(map: ValueStream): ToolHost & { ops: Op[]; drag: Point | null; cal
       h.selection = new Set();
       h.kaizen = id;
     },
+    note: null as string | null,
+    selectNote(id: string) {
+      h.selection = new Set();
+      h.note = id;
+    },
     setDrag(ids: string[] | null, d: Point) {
       h.drag = ids ? d : null;
     },

@@ -2,6 +2,7 @@
 // once per animation frame, and only when something changed.
 
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
+import { setPresenting } from "./databox";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
 import { DARK, draw, drawLaneNames, emptyStats, fitMap, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type TextStats, type Theme } from "./render";
@@ -46,11 +47,18 @@ export class Editor implements ToolHost {
   selection = new Set<string>();
   selectedFlow: string | null = null;
   selectedKaizen: string | null = null;
+  /** The parking-lot note selected (nothing else is then). */
+  selectedNote: string | null = null;
   tools: Tools;
   theme: Theme = LIGHT;
   private ctx: CanvasRenderingContext2D;
   private hl: Highlights = highlights(this.mirror.map, null);
   private hover: string | null = null;
+  /** Presentation mode's theme, over the system's light or dark one (null: none). */
+  private themeOverride: Theme | null = null;
+  private pickTheme: () => void = () => {};
+  /** Whether a change of the canvas's size fits the map again (in presentation mode). */
+  private keepFitted = false;
   /** What the last full frame drew of the steps' text (read by the legibility test). */
   textStats: TextStats = emptyStats();
   private marquee: Rect | null = null;
@@ -89,9 +97,10 @@ export class Editor implements ToolHost {
     this.resize();
     const dark = window.matchMedia("(prefers-color-scheme: dark)");
     const pick = () => {
-      this.theme = dark.matches ? DARK : LIGHT;
+      this.theme = this.themeOverride ?? (dark.matches ? DARK : LIGHT);
       this.redraw();
     };
+    this.pickTheme = pick;
     dark.addEventListener("change", pick);
     pick();
     // WebKit keeps the fonts it makes for the whole page: the bitmaps' contexts find them.
@@ -161,6 +170,10 @@ export class Editor implements ToolHost {
       this.selectedFlow = null;
       changed = true;
     }
+    if (this.selectedNote && !(this.mirror.map.notes ?? []).some((n) => n.id === this.selectedNote)) {
+      this.selectedNote = null;
+      changed = true;
+    }
     if (this.selectedKaizen && !(this.mirror.map.kaizen ?? []).some((k) => k.id === this.selectedKaizen)) {
       this.selectedKaizen = null;
       changed = true;
@@ -181,6 +194,7 @@ export class Editor implements ToolHost {
     this.selection = new Set(ids);
     this.selectedFlow = flow;
     this.selectedKaizen = null;
+    this.selectedNote = null;
     this.emitSelection();
     this.redraw();
   }
@@ -188,13 +202,22 @@ export class Editor implements ToolHost {
     this.selection = new Set();
     this.selectedFlow = null;
     this.selectedKaizen = id;
+    this.selectedNote = null;
+    this.emitSelection();
+    this.redraw();
+  }
+  selectNote(id: string): void {
+    this.selection = new Set();
+    this.selectedFlow = null;
+    this.selectedKaizen = null;
+    this.selectedNote = id;
     this.emitSelection();
     this.redraw();
   }
   setDrag(ids: string[] | null, delta: Point): void {
     this.dragOffsets = ids ? new Map(ids.map((id) => [id, delta])) : null;
     // Steps (not bursts) moved over an unchanged document: only they and their flows move.
-    if (ids && this.sceneVersion === this.mirror.version && !ids.some((id) => id.startsWith("kaizen:"))) {
+    if (ids && this.sceneVersion === this.mirror.version && !ids.some((id) => id.startsWith("kaizen:") || id.startsWith("note:"))) {
       const key = ids.join("\n");
       // What the drag leaves where it is (the drag bitmap) is the same from one move to the
       // next; a new drag has other steps to leave out.
@@ -407,6 +430,7 @@ export class Editor implements ToolHost {
         selected: this.selection,
         selectedFlow: this.selectedFlow,
         selectedKaizen: this.selectedKaizen,
+        selectedNote: this.selectedNote,
         hover: this.hover,
         connecting: this.connecting,
         marquee: this.marquee,
@@ -437,10 +461,29 @@ export class Editor implements ToolHost {
     this.stamp++;
     this.changed = true;
     this.region = null;
+    if (this.keepFitted) fitMap(this.viewport, this.scene.extent, FIT_MARGIN, this.ctx, this.scene, this.theme);
     this.paint();
   }
 
   // --- commands -------------------------------------------------------------------------
+
+  /**
+   * Presentation mode (issue 16) on or off, in the frame it is asked in: larger text in wider
+   * boxes (the layout made again for them), *Fit* up to 200% and kept on every change of the
+   * canvas's size, and `theme` (null: the system's). Call it once the chrome has changed.
+   */
+  setPresentation(on: boolean, theme: Theme | null): void {
+    setPresenting(on);
+    this.themeOverride = theme;
+    this.pickTheme();
+    this.keepFitted = on;
+    this.viewport.fitMax = on ? 2 : 1;
+    // The boxes' sizes changed: the layout and the scene are made again.
+    this.mirror.layoutVersion++;
+    this.rebuild();
+    this.resize();
+    this.fit();
+  }
 
   fit(): void {
     // As large as the canvas holds it (the lanes' names over their rows, or left of the map
@@ -491,6 +534,9 @@ export class Editor implements ToolHost {
       if (this.selectedFlow && this.mirror.flow(this.selectedFlow)) ops.push({ op: "remove", key: { kind: "flow", id: this.selectedFlow } });
       if (this.selectedKaizen && (this.mirror.map.kaizen ?? []).some((k) => k.id === this.selectedKaizen)) {
         ops.push({ op: "remove", key: { kind: "kaizen", id: this.selectedKaizen } });
+      }
+      if (this.selectedNote && (this.mirror.map.notes ?? []).some((n) => n.id === this.selectedNote)) {
+        ops.push({ op: "remove", key: { kind: "note", id: this.selectedNote } });
       }
       return ops.length === 0 ? null : ops.length === 1 ? ops[0] : { op: "batch", ops };
     });
@@ -603,6 +649,13 @@ export class Editor implements ToolHost {
     if (!this.scene.box(id)) this.rebuild();
     const b = this.scene.box(id);
     if (b) this.revealRect(b.rect);
+  }
+
+  /** Pans so that a note of the parking lot is on screen. */
+  revealNote(id: string): void {
+    if (this.sceneVersion !== this.mirror.version) this.rebuild();
+    const n = this.scene.notes.find((x) => x.note.id === id);
+    if (n) this.revealRect(n.rect);
   }
 
   /** Pans so that a kaizen burst is on screen. */

@@ -16,11 +16,17 @@ export interface Point {
  * A step's box: the title band and the data box under it (at least this tall; as tall as its
  * name and figures need). Narrow for its text, so that a map fits a screen with names large.
  */
-export const STEP_W = 124;
+export let STEP_W = 124;
 export const STEP_H = 80;
 /** Distance between layout columns (room for a queue between two boxes) and rows. */
-export const COL = 168;
+export let COL = 168;
 export const ROW = 130;
+
+/** Boxes `w` wide, for presentation mode's larger text or a print's whole names (see `databox.setSizes`). */
+export function setWide(w: number): void {
+  STEP_W = w;
+  COL = STEP_W + 44;
+}
 /** Grid the canvas snaps to. */
 export const SNAP = 10;
 

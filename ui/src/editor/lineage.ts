@@ -264,7 +264,7 @@ interface Bitmap {
 }
 
 export class LineageCanvas {
-  map: ValueStream = { format: "takt", version: 3, name: "" };
+  map: ValueStream = { format: "takt", version: 4, name: "" };
   overview: Overview | null = null;
   /** The asset ids the overview was computed for (its indices are theirs). */
   private ovIds: string[] = [];

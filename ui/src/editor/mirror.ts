@@ -4,7 +4,7 @@
 import type { Change, Diff, Flow, Key, Meta, Record, Step, ValueStream } from "../bindings";
 import { stepHeight } from "./databox";
 
-type Collection = "teams" | "steps" | "flows" | "assets" | "lineage" | "links" | "kaizen";
+type Collection = "teams" | "steps" | "flows" | "assets" | "lineage" | "links" | "kaizen" | "notes";
 
 const COLLECTION: { [k in Exclude<Key["kind"], "meta">]: Collection } = {
   team: "teams",
@@ -14,6 +14,7 @@ const COLLECTION: { [k in Exclude<Key["kind"], "meta">]: Collection } = {
   lineage: "lineage",
   link: "links",
   kaizen: "kaizen",
+  note: "notes",
 };
 
 /** What of a map is not its own fields: its collections, and the file's format, version and scenario. */
@@ -165,5 +166,6 @@ function normalise(map: ValueStream): ValueStream {
   m.lineage ??= [];
   m.links ??= [];
   m.kaizen ??= [];
+  m.notes ??= [];
   return m;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Flow, Step, ValueStream } from "../bindings";
-import { dataRows, headerHeight, nameLines, NAME_LINES, ROW_H, stepHeight } from "./databox";
-import { COL, ROW, STEP_H } from "./geometry";
+import { dataRows, headerHeight, nameLines, NAME_LINES, ROW_H, setPresenting, stepHeight } from "./databox";
+import { COL, ROW, STEP_H, STEP_W } from "./geometry";
 import { metaOf, Mirror } from "./mirror";
 import { freeSpot, healingFlows } from "./placement";
 import { Scene } from "./scene";
@@ -97,6 +97,22 @@ describe("a step's box", () => {
     const cut = nameLines(long);
     expect(cut.length).toBe(NAME_LINES);
     expect(cut[NAME_LINES - 1].endsWith("…")).toBe(true);
+  });
+  it("in presentation mode is larger, without the automation, and the editor's again after it", () => {
+    const step: Step = { id: "a", name: "Retrain the candidate model", team: "press", pt: "6h", lt: "3d", pca: 90, automation: "manual" };
+    const normal = { h: stepHeight(step, map), rows: dataRows(step, map, null), lines: nameLines(step.name!) };
+    setPresenting(true);
+    try {
+      expect(STEP_W).toBeGreaterThan(124);
+      expect(dataRows(step, map, null)).toEqual(normal.rows.slice(0, -1));
+      expect(nameLines(step.name!).length).toBeGreaterThanOrEqual(normal.lines.length);
+      expect(stepHeight(step, map)).toBeGreaterThan(normal.h);
+    } finally {
+      setPresenting(false);
+    }
+    expect(STEP_W).toBe(124);
+    expect(stepHeight(step, map)).toBe(normal.h);
+    expect(dataRows(step, map, null)).toEqual(normal.rows);
   });
   it("reads whole for every name of up to 24 characters", () => {
     for (const name of ["Independent verification", "Retrain candidate models", "Feature-store backfilling", "Labelling-queue triaging", "ABCDEFGHIJKLMNOPQRSTUVWX", "Canary rollout to scoring"].filter((n) => n.length <= 24)) {

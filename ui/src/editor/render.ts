@@ -5,7 +5,7 @@ import type { Analysis, Flow, Kaizen, Step, StepMetrics, ValueStream } from "../
 import { LANE_LEFT } from "./layout";
 import { DATA_FONT, dataRows, headerHeight, INSET, NAME_FONT, NAME_LINE, NAME_PAD, nameLines, ROW_H } from "./databox";
 import { fmtDuration, fmtPercent, plural } from "./format";
-import { burstCentre, burstGrowth, portOf, type FlowPath, type Layer, type Scene, type StepBox } from "./scene";
+import { burstCentre, burstGrowth, portOf, type FlowPath, type Layer, type NoteBox, type Scene, type StepBox } from "./scene";
 import { along, clipSegment, type Point, type Rect } from "./geometry";
 import type { Viewport } from "./viewport";
 
@@ -93,6 +93,36 @@ export const DARK: Theme = {
   selection: "#60a5fa",
 };
 
+/**
+ * Presentation mode's high-contrast theme: black on white, heavy borders and saturated marks,
+ * for a washed-out projector (issue 16).
+ */
+export const CONTRAST: Theme = {
+  ...LIGHT,
+  background: "#ffffff",
+  grid: "#ffffff",
+  lane: "rgba(0, 0, 0, 0.06)",
+  laneText: "#000000",
+  laneTag: "rgba(255, 255, 255, 0.95)",
+  surface: "#ffffff",
+  header: "#dbe7ea",
+  border: "#000000",
+  text: "#000000",
+  muted: "#1f2a2e",
+  accent: "#003847",
+  critical: "#c2410c",
+  bottleneck: "#9a1c00",
+  gate: "#efe6ff",
+  gateHeader: "#cdb6ff",
+  compliance: "#4c1d95",
+  endpoint: "#e3e9f0",
+  rework: "#a50000",
+  info: "#0037c4",
+  queue: "#e08a00",
+  kaizen: "#f2c200",
+  selection: "#0037c4",
+};
+
 export interface DrawState {
   scene: Scene;
   map: ValueStream;
@@ -102,6 +132,8 @@ export interface DrawState {
   selected: ReadonlySet<string>;
   selectedFlow: string | null;
   selectedKaizen?: string | null;
+  /** The parking-lot note selected, drawn outlined. */
+  selectedNote?: string | null;
   hover: string | null;
   /** A flow being drawn from a port, to the pointer. */
   connecting: { from: string; to: Point; target: string | null } | null;
@@ -153,6 +185,8 @@ export interface Highlights {
   critShare: Map<string, number> | null;
   /** Steps a lineage question reached (impact, upstream) or that touch the hovered asset. */
   lineage: Set<string> | null;
+  /** Flows (by key) whose queue holds more than its WIP limit. */
+  overLimit: Set<string>;
 }
 
 export function highlights(map: ValueStream, a: Analysis | null): Highlights {
@@ -174,6 +208,7 @@ export function highlights(map: ValueStream, a: Analysis | null): Highlights {
     redundant: new Set((a?.redundant_gates ?? []).flat()),
     critShare: null,
     lineage: null,
+    overLimit: new Set((a?.warnings ?? []).filter((w) => w.code === "over_wip_limit" && w.element?.kind === "flow").map((w) => (w.element as { id: string }).id)),
   };
 }
 
@@ -294,12 +329,13 @@ export function draw(ctx: CanvasRenderingContext2D, s: DrawState, hl: Highlights
   const boxes = s.scene.stepsIn(near, layer).sort((a, b) => a.index - b.index);
   const detail = v.scale >= 0.55 ? 2 : v.scale >= 0.22 ? 1 : 0;
   for (const b of boxes) drawStep(ctx, b, s, hl, detail);
-  if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s);
+  if (detail > 0) for (const f of flows) drawFlowMarks(ctx, f, s, hl);
   if (layer === "all" || layer === "still") {
     for (const b of s.scene.bursts) {
       const c = burstCentre(b, v.scale);
       drawKaizen(ctx, b.kaizen, c.x, c.y, t, detail, s.selectedKaizen === b.kaizen.id);
     }
+    for (const n of s.scene.notes) drawNote(ctx, n, t, detail, s.selectedNote === n.note.id);
   }
   if (layer === "still") {
     ctx.restore();
@@ -418,7 +454,8 @@ function laneMargin(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme, scale
 
 /** A lane name's size in world units: 11 screen pixels at least inside, 12 outside. */
 function laneFontSize(scale: number): number {
-  if (scale >= LANE_NAMES_INSIDE) return Math.max(11, 11 / scale);
+  // As much larger as the names are (presentation mode's are).
+  if (scale >= LANE_NAMES_INSIDE) return Math.max(11, 11 / scale) * (NAME_FONT / 14);
   return Math.max(12, 12 / Math.max(scale, 0.25));
 }
 
@@ -565,6 +602,17 @@ function drawStep(ctx: CanvasRenderingContext2D, b: StepBox, s: DrawState, hl: H
       });
       const metrics = s.analysis ? s.analysis.steps[b.index] : null;
       drawDataBox(ctx, step, r, band, t, s.map, metrics);
+      // Standard work: how many of the checklist's items are done, at the box's foot.
+      const items = step.checklist ?? [];
+      if (items.length) {
+        setFont("600", DATA_FONT - 1, t.font);
+        ctx.fillStyle = items.every((x) => x.done) ? t.accent : t.muted;
+        ctx.textAlign = "right";
+        ctx.textBaseline = "bottom";
+        drawText(ctx, `☑ ${items.filter((x) => x.done).length}/${items.length}`, r.x + r.w - INSET / 2, r.y + r.h - 3);
+        ctx.textAlign = "left";
+        ctx.textBaseline = "middle";
+      }
       if (stats) {
         stats.names++;
         stats.dataBoxes++;
@@ -692,7 +740,7 @@ function drawDataBox(ctx: CanvasRenderingContext2D, step: Step, r: Rect, band: n
       const x = r.x + INSET + i * half;
       const room = row.length === 1 ? inner : half - 2;
       // Figures one to a row start in one column; two to a row, after their labels.
-      const lw = k === "" ? 0 : row.length === 1 ? 40 : measure(ctx, k) + 4;
+      const lw = k === "" ? 0 : row.length === 1 ? DATA_FONT * 3.4 : measure(ctx, k) + 4;
       ctx.fillStyle = t.muted;
       if (k) {
         drawText(ctx, k, x, y);
@@ -761,7 +809,7 @@ function drawFlow(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl:
 }
 
 /** Labels on a flow: queue triangle with WIP or wait, XOR and rework probabilities, kind. */
-function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState): void {
+function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState, hl: Highlights): void {
   const t = s.theme;
   const f = fp.flow;
   const mid = midpoint(fp.points);
@@ -787,8 +835,20 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
     drawText(ctx, "I", mid.x, mid.y + 2 * k);
     setFont("400", 12 * k, t.font);
     ctx.fillStyle = t.text;
-    const label = f.wip != null ? plural(f.wip, "item") : fmtDuration(f.wait ?? undefined);
+    const over = hl.overLimit.has(fp.key);
+    const label = (f.wip != null ? plural(f.wip, "item") : fmtDuration(f.wait ?? undefined)) + (f.limit != null ? ` · max ${f.limit}` : "");
+    if (over) ctx.fillStyle = t.rework;
     pill(ctx, label, mid.x, mid.y + 24 * k, t, k);
+    if (over) {
+      // A queue over its WIP limit: flagged above its triangle.
+      setFont("700", 11 * k, t.font);
+      const w = measure(ctx, "Over limit") + 14 * k;
+      ctx.fillStyle = t.rework;
+      roundRect(ctx, mid.x - w / 2, mid.y - 38 * k, w, 18 * k, 9 * k);
+      ctx.fill();
+      ctx.fillStyle = "#fff";
+      drawText(ctx, "Over limit", mid.x, mid.y - 29 * k);
+    }
     ctx.textAlign = "left";
   }
   const from = s.scene.box(f.from)?.step;
@@ -802,11 +862,36 @@ function drawFlowMarks(ctx: CanvasRenderingContext2D, fp: FlowPath, s: DrawState
   }
   if (f.kind === "pull" || f.kind === "fifo") {
     const at = along(fp.points, 0.72);
+    const max = f.limit != null && f.wip == null && f.wait == null ? ` max ${f.limit}` : "";
+    if (f.kind === "pull") supermarket(ctx, at.x - 30 * k, at.y - 12 * k, k, t);
     ctx.textAlign = "center";
     ctx.fillStyle = t.muted;
-    pill(ctx, f.kind === "pull" ? "pull" : "FIFO", at.x, at.y - 12 * k, t, k);
+    pill(ctx, f.kind === "pull" ? `pull${max}` : `FIFO${max}`, at.x, at.y - 12 * k, t, k);
     ctx.textAlign = "left";
   }
+}
+
+/**
+ * The textbook's supermarket, where a pull flow's items wait to be withdrawn: a box open on the
+ * side the items are taken from, with shelves.
+ */
+function supermarket(ctx: CanvasRenderingContext2D, x: number, y: number, k: number, t: Theme): void {
+  const w = 16 * k;
+  const h = 18 * k;
+  ctx.fillStyle = t.surface;
+  ctx.fillRect(x - w / 2, y - h / 2, w, h);
+  ctx.strokeStyle = t.text;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(x - w / 2, y - h / 2);
+  ctx.lineTo(x + w / 2, y - h / 2);
+  ctx.lineTo(x + w / 2, y + h / 2);
+  ctx.lineTo(x - w / 2, y + h / 2);
+  for (const f of [1 / 3, 2 / 3]) {
+    ctx.moveTo(x - w / 2, y - h / 2 + h * f);
+    ctx.lineTo(x + w / 2, y - h / 2 + h * f);
+  }
+  ctx.stroke();
 }
 
 function pill(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, t: Theme, k = 1): void {
@@ -853,6 +938,54 @@ function drawKaizen(ctx: CanvasRenderingContext2D, k: Kaizen, x: number, y: numb
       fitText(ctx, first, x, y - 6.5 * g, 74 * g);
       fitText(ctx, words.slice(i).join(" "), x, y + 6.5 * g, 68 * g);
     }
+    ctx.textAlign = "left";
+  }
+}
+
+/** A note's paper, by its colour. */
+const NOTE_PAPER: Record<string, string> = { yellow: "#fff3a3", pink: "#ffd1e3", blue: "#cfe8ff", green: "#d4f5c9" };
+
+/** A sticky note of the parking lot: its text on up to four lines, its author under it. */
+function drawNote(ctx: CanvasRenderingContext2D, nb: NoteBox, t: Theme, detail: number, selected: boolean): void {
+  const r = nb.rect;
+  const n = nb.note;
+  ctx.save();
+  ctx.shadowColor = "rgba(0, 0, 0, 0.18)";
+  ctx.shadowBlur = 6;
+  ctx.shadowOffsetY = 2;
+  ctx.fillStyle = NOTE_PAPER[n.colour ?? "yellow"] ?? NOTE_PAPER.yellow;
+  ctx.fillRect(r.x, r.y, r.w, r.h);
+  ctx.restore();
+  ctx.strokeStyle = selected ? t.selection : "rgba(0, 0, 0, 0.25)";
+  ctx.lineWidth = selected ? 3 : 1;
+  ctx.strokeRect(r.x, r.y, r.w, r.h);
+  if (detail === 0) return;
+  ctx.fillStyle = "#1a1a1a";
+  ctx.textBaseline = "top";
+  const size = Math.max(13, 11 / frame.scale);
+  setFont("500", size, t.font);
+  const lines: string[] = [];
+  const max = Math.max(1, Math.floor((r.h - 28) / (size * 1.2)));
+  let lineText = "";
+  for (const word of n.text.split(/\s+/).filter(Boolean)) {
+    const next = lineText ? `${lineText} ${word}` : word;
+    if (measure(ctx, next) <= r.w - 16 || !lineText) lineText = next;
+    else {
+      lines.push(lineText);
+      lineText = word;
+    }
+  }
+  if (lineText) lines.push(lineText);
+  lines.slice(0, max).forEach((l, i) => {
+    const cut = i === max - 1 && lines.length > max ? `${l}…` : l;
+    fitText(ctx, cut, r.x + 8, r.y + 8 + i * size * 1.2, r.w - 16);
+  });
+  if (n.author) {
+    setFont("400", Math.max(11, 10 / frame.scale), t.font);
+    ctx.fillStyle = "#4a4a4a";
+    ctx.textBaseline = "bottom";
+    ctx.textAlign = "right";
+    fitText(ctx, `— ${n.author}`, r.x + r.w - 8, r.y + r.h - 6, r.w - 16);
     ctx.textAlign = "left";
   }
 }

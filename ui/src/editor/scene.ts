@@ -1,7 +1,7 @@
 // What is where: every step's box and every flow's path in world space, rebuilt when the
 // document changes, with a spatial index for hit tests and culling.
 
-import type { Flow, Kaizen, Step } from "../bindings";
+import type { Flow, Kaizen, Note, Step } from "../bindings";
 import { autoLayout, LANE_BOTTOM, LANE_LEFT, LANE_TOP } from "./layout";
 import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
@@ -67,6 +67,15 @@ export function burstCentre(b: Burst, scale: number): Point {
   return b.anchor === "above" ? { x: b.x, y: b.y - BURST.h * burstGrowth(scale) } : { x: b.x, y: b.y };
 }
 
+/** A parking-lot note where it is drawn. */
+export interface NoteBox {
+  note: Note;
+  rect: Rect;
+}
+
+/** A sticky note's size at 100%. */
+export const NOTE = { w: 150, h: 96 };
+
 /** Half the width and height of a kaizen burst at 100%. */
 export const BURST = { w: 51, h: 34 };
 
@@ -77,6 +86,7 @@ export function burstGrowth(scale: number): number {
 
 export type Hit =
   | { kind: "kaizen"; id: string }
+  | { kind: "note"; id: string }
   | { kind: "step"; id: string; port: boolean }
   | { kind: "flow"; key: string }
   | { kind: "none" };
@@ -90,6 +100,7 @@ export class Scene {
   flows: FlowPath[] = [];
   lanes: Lane[] = [];
   bursts: Burst[] = [];
+  notes: NoteBox[] = [];
   bounds: Rect = { x: 0, y: 0, w: 0, h: 0 };
   private byId = new Map<string, StepBox>();
   private stepIndex = new SpatialIndex<StepBox>(512);
@@ -146,6 +157,21 @@ export class Scene {
     for (const f of this.flows) this.flowIndex.insert(f, f.bounds);
     this.measure(m);
     this.bursts = this.placeBursts(m, offsets);
+    this.notes = this.placeNotes(m, offsets);
+  }
+
+  /**
+   * Where each note of the parking lot is drawn: where it was put, or, without a position, in a
+   * column right of the map (the parking lot), one under another.
+   */
+  private placeNotes(m: Mirror, offsets?: Map<string, Point>): NoteBox[] {
+    const b = this.bounds;
+    let row = 0;
+    return (m.map.notes ?? []).map((note) => {
+      const d = offsets?.get(`note:${note.id}`);
+      const at = note.x != null && note.y != null ? { x: note.x, y: note.y } : { x: b.x + b.w + 60, y: b.y + row++ * (NOTE.h + 16) };
+      return { note, rect: { x: at.x + (d?.x ?? 0), y: at.y + (d?.y ?? 0), w: NOTE.w, h: NOTE.h } };
+    });
   }
 
   /**
@@ -301,7 +327,7 @@ export class Scene {
   /** The map's bounds with its kaizen bursts (at 100%): what *Fit* and the exports show. */
   get extent(): Rect {
     let { x, y, w, h } = this.bounds;
-    if (this.boxes.length === 0 && this.bursts.length === 0) return this.bounds;
+    if (this.boxes.length === 0 && this.bursts.length === 0 && this.notes.length === 0) return this.bounds;
     let x1 = x + w;
     let y1 = y + h;
     if (this.boxes.length === 0) {
@@ -313,6 +339,12 @@ export class Scene {
     // A lane's band reaches over its first row (where its name is) and left of its steps.
     for (const lane of this.lanes) y = Math.min(y, lane.y);
     if (this.lanes.length) x = Math.min(x, this.bounds.x - LANE_LEFT);
+    for (const n of this.notes) {
+      x = Math.min(x, n.rect.x);
+      y = Math.min(y, n.rect.y);
+      x1 = Math.max(x1, n.rect.x + n.rect.w);
+      y1 = Math.max(y1, n.rect.y + n.rect.h);
+    }
     for (const b of this.bursts) {
       const c = burstCentre(b, 1);
       x = Math.min(x, c.x - BURST.w);
@@ -362,7 +394,14 @@ export class Scene {
   /** What is under a world point, at zoom `scale` (it allows a few screen pixels either way). */
   hit(p: Point, scale: number): Hit {
     const tolerance = HIT_PX / scale;
-    // Bursts are drawn on top of everything, grown as the renderer grows them.
+    // Notes are drawn over everything, bursts under them.
+    for (let i = this.notes.length - 1; i >= 0; i--) {
+      const r = this.notes[i].rect;
+      if (p.x >= r.x - tolerance && p.x <= r.x + r.w + tolerance && p.y >= r.y - tolerance && p.y <= r.y + r.h + tolerance) {
+        return { kind: "note", id: this.notes[i].note.id };
+      }
+    }
+    // Bursts are drawn on top of the map, grown as the renderer grows them.
     const g = burstGrowth(scale);
     for (let i = this.bursts.length - 1; i >= 0; i--) {
       const b = burstCentre(this.bursts[i], scale);

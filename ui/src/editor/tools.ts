@@ -14,6 +14,8 @@ export interface ToolHost {
   setSelection(ids: Iterable<string>, flow?: string | null): void;
   /** Selects a kaizen burst (and nothing else). */
   selectKaizen(id: string): void;
+  /** Selects a note of the parking lot (and nothing else). */
+  selectNote(id: string): void;
   /** Steps being dragged, moved by this much (world units), not yet committed. */
   setDrag(ids: string[] | null, delta: Point): void;
   setMarquee(r: Rect | null): void;
@@ -43,7 +45,7 @@ type Mode =
   | { kind: "pan"; last: Point }
   | { kind: "marquee"; start: Point; additive: Set<string> }
   | { kind: "connect"; from: string }
-  | { kind: "burst"; id: string; at: Point; origin: Point; delta: Point };
+  | { kind: "burst"; what: "kaizen" | "note"; id: string; at: Point; origin: Point; delta: Point };
 
 /** Screen pixels the pointer moves before a press becomes a drag. */
 export const DRAG_THRESHOLD = 4;
@@ -69,7 +71,13 @@ export class Tools {
     if (hit.kind === "kaizen") {
       h.selectKaizen(hit.id);
       const b = burstCentre(h.scene.bursts.find((x) => x.kaizen.id === hit.id)!, h.viewport.scale);
-      this.mode = { kind: "burst", id: hit.id, at: p, origin: { x: b.x, y: b.y }, delta: { x: 0, y: 0 } };
+      this.mode = { kind: "burst", what: "kaizen", id: hit.id, at: p, origin: { x: b.x, y: b.y }, delta: { x: 0, y: 0 } };
+      return;
+    }
+    if (hit.kind === "note") {
+      h.selectNote(hit.id);
+      const r = h.scene.notes.find((x) => x.note.id === hit.id)!.rect;
+      this.mode = { kind: "burst", what: "note", id: hit.id, at: p, origin: { x: r.x, y: r.y }, delta: { x: 0, y: 0 } };
       return;
     }
     if (hit.kind === "step" && hit.port) {
@@ -140,7 +148,7 @@ export class Tools {
           x: snap(mode.origin.x + (p.x - mode.at.x) / s) - mode.origin.x,
           y: snap(mode.origin.y + (p.y - mode.at.y) / s) - mode.origin.y,
         };
-        h.setDrag([`kaizen:${mode.id}`], mode.delta);
+        h.setDrag([`${mode.what}:${mode.id}`], mode.delta);
         return;
       }
       case "marquee": {
@@ -183,7 +191,7 @@ export class Tools {
       case "burst":
         h.setDrag(null, { x: 0, y: 0 });
         if (mode.delta.x !== 0 || mode.delta.y !== 0) {
-          h.commit({ op: "move", key: { kind: "kaizen", id: mode.id }, x: mode.origin.x + mode.delta.x, y: mode.origin.y + mode.delta.y });
+          h.commit({ op: "move", key: { kind: mode.what, id: mode.id }, x: mode.origin.x + mode.delta.x, y: mode.origin.y + mode.delta.y });
         }
         return;
       case "press":

@@ -34,7 +34,9 @@ export class Viewport {
     this.ox = at.x - w.x * this.scale;
     this.oy = at.y - w.y * this.scale;
   }
-  /** Shows all of `r` with a margin (`left` on the left), at no more than 100%. */
+  /** At most this zoom at *Fit*: 100%, or more in presentation mode. */
+  fitMax = 1;
+  /** Shows all of `r` with a margin (`left` on the left), at no more than `fitMax`. */
   fit(r: Rect, margin = 48, left = margin): void {
     if (r.w <= 0 || r.h <= 0) {
       this.scale = 1;
@@ -44,7 +46,7 @@ export class Viewport {
     }
     const sx = (this.width - margin - left) / r.w;
     const sy = (this.height - 2 * margin) / r.h;
-    this.scale = Math.min(1, Math.max(MIN_SCALE, Math.min(sx, sy)));
+    this.scale = Math.min(this.fitMax, Math.max(MIN_SCALE, Math.min(sx, sy)));
     this.ox = left + (this.width - left - margin - r.w * this.scale) / 2 - r.x * this.scale;
     this.oy = (this.height - r.h * this.scale) / 2 - r.y * this.scale;
   }
