@@ -11,11 +11,14 @@ SAMPLE ?= examples/model-retraining-current.json
 # `make run` without a display takes a screenshot with ImageMagick.
 APT_BUILD := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev
-APT_TEST := xvfb xauth webkit2gtk-driver xdotool poppler-utils
+# The package test installs the .deb and asks the desktop's MIME database and file opener
+# (shared-mime-info, desktop-file-utils, xdg-utils, gio) about a document.
+APT_TEST := xvfb xauth webkit2gtk-driver xdotool poppler-utils shared-mime-info \
+	desktop-file-utils xdg-utils libglib2.0-bin
 APT_RUN := xvfb xauth imagemagick
 
 .PHONY: run test deps system-deps test-system-deps run-system-deps node-deps tauri-driver \
-	ui app build lint unit ui-test e2e bench bench-app schema bindings
+	ui app build lint unit ui-test e2e bench bench-app schema bindings licences package
 
 run: deps run-system-deps app
 	@scripts/run-app.sh $(APP)
@@ -100,3 +103,14 @@ schema:
 # Regenerates ui/src/bindings.ts from the app's commands and types.
 bindings: deps ui
 	TAKT_UPDATE_BINDINGS=1 $(CARGO) test -q -p takt-desktop --test bindings
+
+# The installable packages: the release app bundled by Tauri's bundler (@tauri-apps/cli, pinned
+# in ui/package.json) as a .deb and an .rpm, with the desktop entry, the icons, and the shared
+# MIME type of a .takt document (packaging/). They land in target/release/bundle/.
+package: deps ui
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	@ls -1 target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# Regenerates src-tauri/licences.json (Help > About) from Cargo's and npm's metadata.
+licences: deps
+	TAKT_UPDATE_LICENCES=1 $(CARGO) test -q -p takt-desktop --test licences

@@ -66,8 +66,41 @@ pub fn install<R: Runtime>(
             eprintln!("takt: {} could not be closed cleanly: {e}", path.display());
         }
     }
+    listen_for(app, state);
     crate::menu::refresh(app, state);
     Ok(loaded)
+}
+
+/// Listens for another Takt asking for the document on screen: it brings this window to the
+/// front and tells the page (which says so).
+fn listen_for<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    let mut slot = state.handoff.lock().unwrap_or_else(|p| p.into_inner());
+    // The previous document's socket goes first: the new document may be the same file.
+    *slot = None;
+    #[cfg(unix)]
+    {
+        let path = state
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|s| s.path().to_path_buf());
+        if let Some(path) = path {
+            let app = app.clone();
+            *slot = crate::handoff::listen(&path, move || {
+                use tauri_specta::Event;
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.unminimize();
+                    let _ = w.show();
+                    let _ = w.set_focus();
+                }
+                let _ = crate::MenuAction {
+                    id: "asked-for".into(),
+                }
+                .emit(&app);
+            });
+        }
+    }
 }
 
 /// The open document, as the UI draws it.
@@ -1003,6 +1036,44 @@ pub async fn set_presenting<R: Runtime>(on: bool, app: AppHandle<R>) -> Result<(
     })
 }
 
+/// One package Takt is built from, with its licence (Help ▸ About): a crate the binary links or
+/// an npm package the page bundles, from `licences.json` (made by `make licences` from Cargo's
+/// and npm's metadata; a test keeps it current).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct Licence {
+    pub name: String,
+    pub version: String,
+    /// The SPDX expression the package declares.
+    pub licence: String,
+    pub repository: String,
+    /// "crates.io" or "npm".
+    pub source: String,
+}
+
+/// Help ▸ About: the version, the file format's version, and the licences of what Takt bundles.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct About {
+    pub version: String,
+    pub format_version: u32,
+    pub licences: Vec<Licence>,
+}
+
+/// Help ▸ About Takt.
+#[tauri::command]
+#[specta::specta]
+pub async fn about() -> Result<About, AppError> {
+    let licences: Vec<Licence> =
+        serde_json::from_str(include_str!("../licences.json")).map_err(|e| AppError::Input {
+            field: "licences".into(),
+            message: format!("the list of licences is damaged: {e}"),
+        })?;
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION").into(),
+        format_version: takt_core::model::VERSION,
+        licences,
+    })
+}
+
 /// A pair of steps the user made by hand in the measured-versus-drawn panel.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct HandPair {
@@ -1179,7 +1250,22 @@ pub fn open_path<R: Runtime>(
     } else {
         // Opening checks the whole file before anything changes; the old document closes
         // only once the new one is open (they are different files, so both can be).
-        Session::open(path)?
+        match Session::open(path) {
+            Ok(s) => s,
+            // Held by another Takt (only the one holding it answers): its window comes to the
+            // front instead.
+            #[cfg(unix)]
+            Err(_) if crate::handoff::ask_focus(path) => {
+                return Err(AppError::Input {
+                    field: "open".into(),
+                    message: format!(
+                        "{} is open in another Takt window, now in front",
+                        path.display()
+                    ),
+                })
+            }
+            Err(e) => return Err(e),
+        }
     };
     install(app, state, session)
 }

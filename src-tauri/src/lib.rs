@@ -5,6 +5,8 @@
 pub mod commands;
 pub mod dialogs;
 pub mod error;
+#[cfg(unix)]
+pub mod handoff;
 pub mod menu;
 pub mod mining;
 pub mod session;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub mining: Mutex<Option<mining::PendingLog>>,
     /// The step table the import wizard is working on (File ▸ Import ▸ Step Table).
     pub table: Mutex<Option<tables::PendingTable>>,
+    /// Listening for another Takt asking for the document on screen (see `handoff`).
+    pub handoff: Mutex<Option<handoff::Listener>>,
 }
 
 impl AppState {
@@ -61,6 +65,7 @@ impl AppState {
             report_cancel: std::sync::atomic::AtomicBool::new(false),
             mining: Mutex::new(None),
             table: Mutex::new(None),
+            handoff: Mutex::new(None),
         }
     }
 
@@ -241,6 +246,20 @@ fn close_on_signals<R: Runtime>(app: &AppHandle<R>) -> std::io::Result<()> {
 }
 
 pub fn run() {
+    // A document another Takt holds is shown there: its window comes to the front, and this
+    // Takt, which would only have said it is in use, does not start.
+    #[cfg(unix)]
+    if !std::env::args().any(|a| a == "--sample") {
+        if let Some(path) = path_argument() {
+            if handoff::ask_focus(&path) {
+                eprintln!(
+                    "takt: {} is open in another Takt window, now in front",
+                    path.display()
+                );
+                std::process::exit(0);
+            }
+        }
+    }
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -126,8 +126,11 @@ fn build<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> tauri::Result<(Men
         .item(&item("snapshot", "Take Snapshot…", None)?)
         .item(&item("import-snapshot", "Import Earlier State…", None)?)
         .build()?;
+    let help = SubmenuBuilder::new(app, "Help")
+        .item(&item("about", "About Takt", None)?)
+        .build()?;
     let menu = MenuBuilder::new(app)
-        .items(&[&file, &edit, &view, &scenario])
+        .items(&[&file, &edit, &view, &scenario, &help])
         .build()?;
     Ok((menu, recent))
 }

@@ -139,6 +139,8 @@ export const commands = {
 	 *  was. The page reduces its own chrome; this is the window's part.
 	 */
 	setPresenting: (on: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_presenting", { on })),
+	/**  Help ▸ About Takt. */
+	about: () => typedError<About, AppError>(__TAURI_INVOKE("about")),
 	/**
 	 *  A drawn scenario beside a measured one (mined from an event log): each step's and flow's
 	 *  figures side by side, paired by name and by `by_hand`, differences over 25% flagged.
@@ -206,6 +208,13 @@ export const events = {
 };
 
 /* Types */
+/**  Help ▸ About: the version, the file format's version, and the licences of what Takt bundles. */
+export type About = {
+	version: string,
+	format_version: number,
+	licences: Licence[],
+};
+
 /**  Everything the analysis reports. Times are seconds of elapsed time unless a name says otherwise. */
 export type Analysis = {
 	/**  Expected end-to-end lead time along the critical path. */
@@ -743,6 +752,21 @@ export type Key = {
 /**  The kinds of record a document holds. */
 export type Kind = "meta" | "team" | "step" | "flow" | "asset" | "lineage" | "link" | "kaizen" | "note";
 
+/**
+ *  One package Takt is built from, with its licence (Help ▸ About): a crate the binary links or
+ *  an npm package the page bundles, from `licences.json` (made by `make licences` from Cargo's
+ *  and npm's metadata; a test keeps it current).
+ */
+export type Licence = {
+	name: string,
+	version: string,
+	/**  The SPDX expression the package declares. */
+	licence: string,
+	repository: string,
+	/**  "crates.io" or "npm". */
+	source: string,
+};
+
 /**  `to` derives from `from`: data moves from the upstream asset to the downstream one. */
 export type LineageEdge = {
 	from: string,
@@ -1004,7 +1028,8 @@ export type Point = {
 export type Preview = {
 	/**
 	 *  The analysis after the edit, without each step's figures and the warnings (`steps` and
-	 *  `warnings` are empty): what the metrics panel and the ladder show.
+	 *  `warnings` are empty) and with the ladder's first 60 rungs: what the metrics panel and
+	 *  the ladder show.
 	 */
 	analysis: Analysis,
 	comparison: Comparison,

@@ -10,6 +10,7 @@ import { exportPng, exportSvg } from "./export";
 import { CalibrationPanel } from "./calibration";
 import { openGallery } from "./gallery";
 import { Presentation } from "./presentation";
+import { showAbout } from "./about";
 import { checklistSection, lap, Stopwatch, stopwatchSection } from "./stopwatch";
 import { TableWizard } from "./tables";
 import { leverSection } from "./whatif";
@@ -1347,6 +1348,15 @@ export class App {
         return;
       case "presentation-contrast":
         this.presentation.toggleContrast();
+        return;
+      case "asked-for":
+        // Another Takt was asked to open this document: this window is in front instead.
+        this.toast("This document was opened again: it is here, in this window");
+        return;
+      case "about":
+        void call(commands.about())
+          .then(showAbout)
+          .catch((e) => this.error(e));
         return;
       case "layout":
         ed.layout();

@@ -183,8 +183,9 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
   // The totals are the analysis's own: process time includes the expected rework passes.
   const totalPt = a.process_time_s ?? 0;
   const totalWait = Math.max(0, (a.lead_time_s ?? 0) - totalPt);
-  // A ladder wider than a few screens is read by its totals; the first rungs show the shape.
-  const shown = Math.min(path.length, 60);
+  // A ladder wider than a few screens is read by its totals; the first rungs show the shape
+  // (a what-if preview brings only these: LADDER_SHOWN in src-tauri/src/session.rs).
+  const shown = Math.min(path.length, rungs.length, 60);
   const cells: HTMLElement[] = [];
   for (let i = 0; i < shown; i++) {
     const s = steps[path[i]];
@@ -211,7 +212,8 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
     );
   }
   if (path.length > shown) cells.push(h("div", { class: "rung more" }, `+${path.length - shown} more`));
-  el.replaceChildren(
+  // Patched, not replaced: a what-if preview changes a few rungs' figures on every move.
+  patchChildren(el, [
     h("div", { class: "ladder-title" }, "Timeline (critical path)"),
     h("div", { class: "ladder-track", tabindex: "0", "aria-label": "Rungs of the critical path" }, ...cells),
     h(
@@ -221,7 +223,7 @@ export function renderLadder(el: HTMLElement, a: Analysis, map: ValueStream, onP
       h("div", { class: "rung-name", title: exactTime(a.lead_time_s, "elapsed") }, `LT ${fmtElapsed(a.lead_time_s, map)}`),
       h("div", { class: "rung-pt", "data-value": "ladder-pt", title: exactTime(totalPt, "working") }, `PT ${fmtWorking(totalPt, map)}`),
     ),
-  );
+  ]);
 }
 
 const STATUS: { [k: string]: string } = { idea: "Idea", planned: "Planned", doing: "Doing", done: "Done", dropped: "Dropped" };

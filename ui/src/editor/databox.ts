@@ -47,7 +47,9 @@ export function setSizes(to: Sizes): void {
   DATA_FONT = to === "presentation" ? 15 : 12;
   ROW_H = to === "presentation" ? 18 : 14;
   NAME_WIDTH = STEP_W - 2 * INSET;
-  wrapped.clear();
+  // Each set of sizes keeps its own wrapped names: switching back and forth (presentation mode
+  // on and off) wraps nothing again.
+  wrapped = wrappedBy[to];
   if (measurer) measurer.font = `600 ${NAME_FONT}px system-ui, sans-serif`;
 }
 
@@ -83,7 +85,8 @@ function nameWidth(s: string): number {
   return measurer ? measurer.measureText(s).width : s.length * NAME_FONT * 0.62;
 }
 
-const wrapped = new Map<string, string[]>();
+const wrappedBy: { [k in Sizes]: Map<string, string[]> } = { editor: new Map(), presentation: new Map(), print: new Map() };
+let wrapped = wrappedBy.editor;
 
 /**
  * The name broken into lines that fit the box, at word boundaries where it can (a word too

@@ -2,7 +2,7 @@
 // once per animation frame, and only when something changed.
 
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
-import { setPresenting } from "./databox";
+import { currentSizes, setPresenting, type Sizes } from "./databox";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
 import { DARK, draw, drawLaneNames, emptyStats, fitMap, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type TextStats, type Theme } from "./render";
@@ -473,17 +473,27 @@ export class Editor implements ToolHost {
    * canvas's size, and `theme` (null: the system's). Call it once the chrome has changed.
    */
   setPresentation(on: boolean, theme: Theme | null): void {
+    // Each set of sizes keeps its scene: on and off again over an unchanged map builds nothing.
+    this.scenes.set(currentSizes(), { scene: this.scene, mirror: this.mirror, version: this.sceneVersion });
     setPresenting(on);
     this.themeOverride = theme;
     this.pickTheme();
     this.keepFitted = on;
     this.viewport.fitMax = on ? 2 : 1;
-    // The boxes' sizes changed: the layout and the scene are made again.
-    this.mirror.layoutVersion++;
-    this.rebuild();
+    const kept = this.scenes.get(currentSizes());
+    if (kept && kept.mirror === this.mirror && kept.version === this.mirror.version && !this.scene.dragging) {
+      this.scene = kept.scene;
+      this.sceneVersion = kept.version;
+    } else {
+      // The boxes' sizes changed: the scene is made again.
+      this.scene = new Scene();
+      this.rebuild();
+    }
     this.resize();
     this.fit();
   }
+  /** The scene last built with each set of sizes, for the map and version it was built of. */
+  private scenes = new Map<Sizes, { scene: Scene; mirror: Mirror; version: number }>();
 
   fit(): void {
     // As large as the canvas holds it (the lanes' names over their rows, or left of the map

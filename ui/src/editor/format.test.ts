@@ -72,3 +72,10 @@ describe("shares and counts", () => {
     expect(plural(1200, "step")).toBe("1,200 steps");
   });
 });
+
+describe("grouped thousands", () => {
+  it("writes what en-GB's toLocaleString writes", async () => {
+    const { grouped } = await import("./format");
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, -1000, -987654321]) expect(grouped(n)).toBe(n.toLocaleString("en-GB"));
+  });
+});

@@ -114,7 +114,7 @@ export function fmtTime(s: number | null | undefined, clock: Clock | null | unde
 /** The exact value, for a hover: "142,848 s of elapsed time". */
 export function exactTime(s: number | null | undefined, kind: TimeKind): string {
   if (s == null || !Number.isFinite(s)) return "";
-  const n = Math.abs(s) >= 1000 ? Math.round(s).toLocaleString("en-GB") : String(Math.round(s * 1000) / 1000);
+  const n = Math.abs(s) >= 1000 ? grouped(Math.round(s)) : String(Math.round(s * 1000) / 1000);
   return `${n} s of ${kind === "working" ? "working" : "elapsed"} time`;
 }
 
@@ -155,7 +155,7 @@ export function round(x: number): string {
 
 /** "1 step", "3 steps". */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n === 1 ? "1" : n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+  return `${n === 1 ? "1" : Number.isInteger(n) ? grouped(n) : n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
 /** What a typed duration becomes in an edit: a number of seconds, or the text with a unit. */
@@ -164,4 +164,19 @@ export function parseDurationInput(text: string): Duration | null {
   if (t === "") return null;
   if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
   return t.replace(/\s+/g, "");
+}
+
+/**
+ * A whole number with its thousands grouped by commas ("12,345"), as en-GB writes it: by hand,
+ * because WebKit's `toLocaleString` costs tens of microseconds a call, and the ladder's titles
+ * made a hundred calls on every what-if preview (a quarter of its time).
+ */
+export function grouped(n: number): string {
+  const s = String(Math.abs(n));
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ",";
+    out += s[i];
+  }
+  return n < 0 ? `-${out}` : out;
 }

@@ -5,7 +5,7 @@ import type { Flow, Kaizen, Note, Step } from "../bindings";
 import { autoLayout, LANE_BOTTOM, LANE_LEFT, LANE_TOP } from "./layout";
 import { flowKey, type Mirror } from "./mirror";
 import { SpatialIndex } from "./spatial";
-import { stepHeight } from "./databox";
+import { currentSizes, stepHeight, type Sizes } from "./databox";
 import {
   along,
   boxExit,
@@ -106,7 +106,11 @@ export class Scene {
   private stepIndex = new SpatialIndex<StepBox>(512);
   private flowIndex = new SpatialIndex<FlowPath>(512);
 
-  private layoutCache: { mirror: Mirror; version: number; positions: Point[] } | null = null;
+  /**
+   * The automatic layout, per set of sizes (presentation mode lays the map out with larger
+   * boxes): switching sizes back and forth lays nothing out again.
+   */
+  private layoutCache = new Map<Sizes, { mirror: Mirror; version: number; positions: Point[] }>();
   /** What the last build was of: the mirror and its layout version (see `refresh`). */
   private built: { mirror: Mirror; layoutVersion: number } | null = null;
   /**
@@ -126,11 +130,13 @@ export class Scene {
     // layout version, not once per drag move or per edit of a step's times.
     let layout: { positions: Point[] } | null = null;
     if (needLayout) {
-      const c = this.layoutCache;
+      const sizes = currentSizes();
+      let c = this.layoutCache.get(sizes);
       if (!c || c.mirror !== m || c.version !== m.layoutVersion) {
-        this.layoutCache = { mirror: m, version: m.layoutVersion, positions: autoLayout(m.map).positions };
+        c = { mirror: m, version: m.layoutVersion, positions: autoLayout(m.map).positions };
+        this.layoutCache.set(sizes, c);
       }
-      layout = this.layoutCache;
+      layout = c;
     }
     this.boxes = steps.map((step, index) => {
       const p = step.x != null && step.y != null ? { x: step.x, y: step.y } : layout!.positions[index];
