@@ -85,6 +85,8 @@ impl AppState {
     /// documents, closing the window, quitting, a signal). A failure is said on stderr: the
     /// edits are safe in the log, which the next open replays.
     pub fn close_document(&self) {
+        // Nobody is told this Takt holds the document any more (its socket goes).
+        *self.handoff.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let session = self
             .session
             .lock()

@@ -109,16 +109,24 @@ export async function launch({ args = [], dataDir, answers } = {}) {
   // tauri-driver answers before the native driver is up: wait for both.
   await waitPort(port);
   await waitPort(nativePort);
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "error",
-    connectionRetryTimeout: 120_000,
-    capabilities: {
-      "tauri:options": { application: APP, args },
-      "wdio:enforceWebDriverClassic": true,
-    },
-  });
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "error",
+      connectionRetryTimeout: 120_000,
+      capabilities: {
+        "tauri:options": { application: APP, args },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  } catch (e) {
+    // No session (the app ended at once, say): the driver goes too, or it would keep this
+    // test file's process alive after its tests.
+    driver.kill();
+    throw e;
+  }
   await browser.waitUntil(() => browser.execute(() => document.querySelector(".app.ready") !== null), {
     timeout: 30_000,
     timeoutMsg: "the app did not get ready",

@@ -513,15 +513,23 @@ describe("a step's box shows what the map has", () => {
 });
 
 describe("a document open in another Takt", () => {
-  test("is said to be so at start, not silently replaced, and opens when tried again once free", async () => {
+  // A Takt of this session that holds a document brings its window forward when the document
+  // is opened again (windows.test.mjs). One that does not answer (another session's, with a
+  // runtime folder of its own) holds it all the same:
+  test("held by a Takt that does not answer, is said to be so at start, not silently replaced, and opens when tried again once free", async () => {
     const dir = tempDir("held");
     const file = path.join(dir, "Held plan.takt");
     execFileSync(CLI, ["convert", example("manufacturing.json"), file]);
+    const runtime = process.env.XDG_RUNTIME_DIR;
+    process.env.XDG_RUNTIME_DIR = tempDir("runtime-holder");
     const first = await launch({ dataDir: tempDir("holder"), args: [file] });
+    process.env.XDG_RUNTIME_DIR = tempDir("runtime-second");
     let second;
     try {
       assert.equal(await title(first.browser), "Held plan — Current state — Takt");
       second = await launch({ dataDir: tempDir("second"), args: [file] });
+      if (runtime === undefined) delete process.env.XDG_RUNTIME_DIR;
+      else process.env.XDG_RUNTIME_DIR = runtime;
       const { browser } = second;
       const dialog = await browser.$("#startup-dialog");
       await dialog.waitForDisplayed({ timeout: 10_000 });
