@@ -32,6 +32,17 @@ export class Presentation {
     wrap.addEventListener("pointermove", (e) => this.on && this.follow(e));
     wrap.addEventListener("pointerleave", () => this.spot.classList.remove("shown"));
     wrap.addEventListener("pointerenter", () => this.spot.classList.add("shown"));
+    // The first F5 of a session would pay for what presentation mode has never laid out: its
+    // page style and the map at its sizes. Both are made while the page is idle, once.
+    window.setTimeout(() => this.warm(), 1500);
+  }
+
+  private warm(): void {
+    if (this.on) return;
+    this.root.classList.add("presenting");
+    void this.root.offsetHeight;
+    this.root.classList.remove("presenting");
+    this.editor.warmPresentation();
   }
 
   /** Turns presentation mode on or off; the page is laid out and drawn in the same frame. */

@@ -2,7 +2,7 @@
 // once per animation frame, and only when something changed.
 
 import type { Analysis, Diff, Op, Step, ValueStream } from "../bindings";
-import { currentSizes, setPresenting, type Sizes } from "./databox";
+import { currentSizes, setPresenting, withSizes, type Sizes } from "./databox";
 import { autoLayout } from "./layout";
 import { flowKey, Mirror } from "./mirror";
 import { DARK, draw, drawLaneNames, emptyStats, fitMap, highlights, LIGHT, setPixelRatio, warmFonts, type DrawLayer, type Highlights, type TextStats, type Theme } from "./render";
@@ -491,6 +491,20 @@ export class Editor implements ToolHost {
     }
     this.resize();
     this.fit();
+  }
+  /**
+   * Lays the map out at presentation mode's sizes ahead of F5 (called when the page is idle), so
+   * that the first switch finds its scene made and its names wrapped.
+   */
+  warmPresentation(): void {
+    if (currentSizes() !== "editor") return;
+    const kept = this.scenes.get("presentation");
+    if (kept && kept.mirror === this.mirror && kept.version === this.mirror.version) return;
+    withSizes("presentation", () => {
+      const scene = new Scene();
+      scene.build(this.mirror);
+      this.scenes.set("presentation", { scene, mirror: this.mirror, version: this.mirror.version });
+    });
   }
   /** The scene last built with each set of sizes, for the map and version it was built of. */
   private scenes = new Map<Sizes, { scene: Scene; mirror: Mirror; version: number }>();
