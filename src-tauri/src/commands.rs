@@ -54,6 +54,9 @@ pub fn install<R: Runtime>(
     let loaded = session.loaded()?;
     set_title(app, &session.window_title());
     state.remember(session.path());
+    // Nobody is sent here for the document being replaced once it is closed: its socket goes
+    // first (a Takt opening it right after must be able to listen for it).
+    *state.handoff.lock().unwrap_or_else(|p| p.into_inner()) = None;
     // The document it replaces is closed whole (its log copied into it).
     let old = state
         .session
@@ -1218,10 +1221,13 @@ pub async fn new_document<R: Runtime>(
 
 /// Opens a document: a `.takt` file, or a map file (`.json`), which is imported into a new
 /// document beside the app's others. On failure the open document stays open.
+/// `hand_off`: a document another Takt holds brings that Takt's window to the front (what a
+/// person asked to open); without it (the recent files tried at start) it is only refused.
 pub fn open_path<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     path: &Path,
+    hand_off: bool,
 ) -> Result<Loaded, AppError> {
     let current = state
         .session
@@ -1255,7 +1261,7 @@ pub fn open_path<R: Runtime>(
             // Held by another Takt (only the one holding it answers): its window comes to the
             // front instead.
             #[cfg(unix)]
-            Err(_) if crate::handoff::ask_focus(path) => {
+            Err(_) if hand_off && crate::handoff::ask_focus(path) => {
                 return Err(AppError::Input {
                     field: "open".into(),
                     message: format!(
@@ -1278,7 +1284,7 @@ pub async fn open_document<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<Loaded>, AppError> {
     match dialogs::pick_open(&app) {
-        Some(path) => open_path(&app, &state, &path).map(Some),
+        Some(path) => open_path(&app, &state, &path, true).map(Some),
         None => Ok(None),
     }
 }
@@ -1310,7 +1316,7 @@ pub async fn open_recent<R: Runtime>(
             field: "recent".into(),
             message: format!("there is no recent document {index}"),
         })?;
-    open_path(&app, &state, &path)
+    open_path(&app, &state, &path, true)
 }
 
 /// Copies the document to a file the user picks and goes on in the copy; `None` when cancelled.
@@ -1448,7 +1454,7 @@ pub async fn retry_startup<R: Runtime>(
             field: "startup".into(),
             message: "no document named at start is waiting to be opened".into(),
         })?;
-    let loaded = open_path(&app, &state, &path)?;
+    let loaded = open_path(&app, &state, &path, true)?;
     *state.startup_path.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(loaded)
 }

@@ -24,25 +24,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The folder of the sockets: the user's runtime folder, or the temporary one.
+/// The folder of the sockets, the user's own: in the user's runtime folder, or in the
+/// temporary one. A folder there that is not a real folder of this user's, private to it (one
+/// planted by someone else, or a symbolic link), is not used: no socket, no handoff.
 fn folder() -> Option<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     let base = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .filter(|p| p.is_dir())
         .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!("takt-{}", uid()));
-    std::fs::create_dir_all(&dir).ok()?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).ok()?;
-    Some(dir)
+    let me = uid()?;
+    let dir = base.join(format!("takt-{me}"));
+    // Made private from the start, and not through a link (`create` fails on an existing name).
+    let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
+    let m = std::fs::symlink_metadata(&dir).ok()?;
+    (m.file_type().is_dir() && m.uid() == me && m.mode() & 0o077 == 0).then_some(dir)
 }
 
 /// The user's id: the owner of this process (`/proc/self`).
-fn uid() -> u32 {
+fn uid() -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self")
-        .map(|m| m.uid())
-        .unwrap_or(0)
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 /// Where the Takt holding `doc` listens.
@@ -103,7 +105,11 @@ pub fn listen(doc: &Path, focus: impl Fn() + Send + 'static) -> Option<Listener>
             if stopped.load(Ordering::SeqCst) {
                 break;
             }
-            let Ok(mut s) = stream else { continue };
+            let Ok(mut s) = stream else {
+                // A failing accept (out of descriptors) is not retried at full speed.
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            };
             let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
             let mut line = String::new();
             if BufReader::new(&s).read_line(&mut line).is_ok() && line.trim() == "focus" {

@@ -176,7 +176,7 @@ pub fn open_first<R: Runtime>(app: &AppHandle<R>, state: &AppState, arg: Option<
         return;
     }
     if let Some(path) = arg {
-        match commands::open_path(app, state, &path) {
+        match commands::open_path(app, state, &path, true) {
             Ok(_) => return,
             Err(e) => {
                 // Another document is shown, but the page says so, and offers to try again.
@@ -186,7 +186,7 @@ pub fn open_first<R: Runtime>(app: &AppHandle<R>, state: &AppState, arg: Option<
         }
     }
     for path in state.recent() {
-        if path.exists() && commands::open_path(app, state, &path).is_ok() {
+        if path.exists() && commands::open_path(app, state, &path, false).is_ok() {
             return;
         }
     }

@@ -30,7 +30,7 @@ import { METRICS, stepName } from "./metrics";
 /** What the drawer under the canvas can show. */
 type Drawer = "gates" | "audit" | "catalogue" | "compare" | "trend" | "simulation" | "board" | "lineage" | "calibration";
 import { Inspector, type EditRequest } from "./inspector";
-import { renderKaizen, renderLadder, renderMetrics, renderNotes, renderWarnings } from "./panels";
+import { fixFor, renderKaizen, renderLadder, renderMetrics, renderNotes, renderWarnings } from "./panels";
 import { plural } from "../editor/format";
 import { freeSpot } from "../editor/placement";
 import { STEP_H, STEP_W } from "../editor/geometry";
@@ -145,7 +145,7 @@ export class App {
         }),
       openEvidence: (step, index) => void call(commands.openEvidence(step, index)).catch((e) => this.error(e)),
       instruments: (step) => {
-        const host = { edit: (op: Op) => this.edit(op), changed: () => this.redrawInspector() };
+        const host = this.instrumentHost();
         const timed = step.kind == null || step.kind === "process" || step.kind === "gate";
         return [...(timed ? [stopwatchSection(step, this.editor.mirror.map, this.stopwatch, host)] : []), checklistSection(step, host)];
       },
@@ -222,6 +222,8 @@ export class App {
     this.comparison = l.comparison;
     this.canUndo = l.can_undo;
     this.canRedo = l.can_redo;
+    // A stopwatch times a step of the scenario it was started in.
+    this.stopwatch.stop();
     this.editor.load(l.map, l.analysis, fit);
     this.lineage.setMap(this.editor.mirror.map);
     this.lineage.setMarks(null);
@@ -838,7 +840,7 @@ export class App {
     const map = this.editor.mirror.map;
     byId("metrics").classList.remove("previewing");
     renderMetrics(byId("metrics"), this.analysis, map, this.comparison);
-    renderWarnings(byId("warnings"), this.analysis, map, (id) => this.pick(id), (op) => void this.edit(op));
+    renderWarnings(byId("warnings"), this.analysis, map, (id) => this.pick(id), (w) => void this.edit(() => fixFor(w, this.editor.mirror.map)?.op ?? null));
     renderLadder(byId("ladder"), this.analysis, map, (id) => this.pick(id));
     (byId("undo") as HTMLButtonElement).disabled = !this.canUndo;
     (byId("redo") as HTMLButtonElement).disabled = !this.canRedo;
@@ -912,6 +914,16 @@ export class App {
     renderNotes(byId("notes"), ed.mirror.map, ed.selectedNote, (id) => this.pickNote(id));
   }
   private inspectorSig = "";
+
+  /** What the stopwatch and the checklist edit through. */
+  private instrumentHost() {
+    return {
+      edit: (build: () => Op | null) => this.edit(build),
+      step: (id: string) => this.editor.mirror.step(id),
+      map: () => this.editor.mirror.map,
+      changed: () => this.redrawInspector(),
+    };
+  }
 
   /** The inspector drawn again for the same selection (the stopwatch started or stopped). */
   private redrawInspector(): void {
@@ -1548,21 +1560,26 @@ export class App {
     const inField = isTextField(e.target as Element);
     const key = e.key.toLowerCase();
     let id: string | null = null;
-    // F5 would reload the page: it is presentation mode, wherever the focus is.
+    // F5 would reload the page: it is presentation mode, wherever the focus is (but a dialog's,
+    // whose own keys are its own; a key held down toggles once).
+    const inDialog = (e.target as Element | null)?.closest?.(".modal") != null;
     if (e.key === "F5" || (e.key === "F6" && this.presentation.on)) {
       e.preventDefault();
-      this.action(e.key === "F5" ? "presentation" : "presentation-contrast");
+      if (!inDialog && !e.repeat) this.action(e.key === "F5" ? "presentation" : "presentation-contrast");
       return;
     }
-    if (!inField && !mod && this.stopwatch.running && (e.key === "Escape" || key === "l")) {
+    if (inDialog) return;
+    if (!inField && !mod && this.stopwatch.running && (e.key === "Escape" || key === "l" || key === "s")) {
       e.preventDefault();
-      const step = this.editor.mirror.step(this.stopwatch.running.step);
-      if (e.key === "Escape" || !step) this.stopwatch.stop();
-      else void lap(step, this.editor.mirror.map, this.stopwatch, { edit: (op) => this.edit(op), changed: () => this.redrawInspector() });
+      // S again does not restart the lap running; a held L takes one lap.
+      if (key === "s" || e.repeat) return;
+      const id = this.stopwatch.running.step;
+      if (e.key === "Escape" || !this.editor.mirror.step(id)) this.stopwatch.stop();
+      else void lap(id, this.stopwatch, this.instrumentHost());
       this.redrawInspector();
       return;
     }
-    if (!inField && !mod && key === "s" && this.view === "map" && this.editor.selection.size === 1) {
+    if (!inField && !mod && !e.repeat && key === "s" && this.view === "map" && this.editor.selection.size === 1) {
       const step = this.editor.mirror.step([...this.editor.selection][0]);
       if (step && (step.kind == null || step.kind === "process" || step.kind === "gate")) {
         e.preventDefault();

@@ -131,7 +131,12 @@ export function fixFor(w: Warning, map: ValueStream): Fix | null {
   }
 }
 
-export function renderWarnings(el: HTMLElement, a: Analysis, map: ValueStream, onPick: (stepId: string) => void, onFix: (op: Op) => void): void {
+/**
+ * The warnings, each with its one-click fix where one is plain: `onFix` gets the warning and
+ * works its fix out from the map as it is when the edit's turn comes (the list is kept while
+ * the messages are the same; the map may have changed meanwhile).
+ */
+export function renderWarnings(el: HTMLElement, a: Analysis, map: ValueStream, onPick: (stepId: string) => void, onFix: (w: Warning) => void): void {
   const ws = a.warnings ?? [];
   // Unchanged warnings are not rebuilt (most edits change none).
   const sig = ws.map((w) => w.message).join("\n");
@@ -160,7 +165,7 @@ export function renderWarnings(el: HTMLElement, a: Analysis, map: ValueStream, o
                       title: "One edit; Undo takes it back",
                       onclick: (e: Event) => {
                         e.stopPropagation();
-                        onFix(fix.op);
+                        onFix(w);
                       },
                     },
                     fix.label,

@@ -48,3 +48,31 @@ describe("a time study", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
+
+describe("a lap", () => {
+  it("is built from the step as it is at the edit's turn, and a lap shorter than a key's repeat is none", async () => {
+    let t = 0;
+    const w = new Stopwatch(() => t);
+    let step: Step = { id: "a", name: "Label", samples: ["10s"] };
+    const made: unknown[] = [];
+    const host = {
+      edit: async (build: () => unknown) => {
+        // Another edit lands first: a second sample already there when this one's turn comes.
+        step = { ...step, samples: ["10s", "11s"] };
+        made.push(build());
+        return true;
+      },
+      step: () => step,
+      map: () => map,
+      changed: () => {},
+    };
+    const { lap } = await import("./stopwatch");
+    w.start("a");
+    t += 30;
+    await lap("a", w, host as never);
+    expect(made).toEqual([]);
+    t += 12_000;
+    await lap("a", w, host as never);
+    expect((made[0] as { record: { step: Step } }).record.step.samples).toEqual(["10s", "11s", "12s"]);
+  });
+});

@@ -84,9 +84,26 @@ export class Stopwatch {
 }
 
 export interface InstrumentHost {
-  edit(op: Op): Promise<boolean>;
+  /**
+   * Makes the edit `build` returns when its turn comes (built from the step as it is then, so
+   * that a quick second lap or an edit still on its way is not undone).
+   */
+  edit(build: () => Op | null): Promise<boolean>;
+  /** The step as the document has it now, and the map. */
+  step(id: string): Step | undefined;
+  map(): ValueStream;
   /** The stopwatch was started, lapped or stopped: the inspector shows it anew. */
   changed(): void;
+}
+
+/** An edit of a step's samples, built from its samples as they are at the edit's turn. */
+function editSamples(host: InstrumentHost, id: string, change: (samples: number[]) => number[]): Promise<boolean> {
+  return host.edit(() => {
+    const step = host.step(id);
+    if (!step) return null;
+    const map = host.map();
+    return studyOp(step, change(samplesOf(step, map)), map);
+  });
 }
 
 /** The stopwatch's section of a step's inspector. */
@@ -102,7 +119,7 @@ export function stopwatchSection(step: Step, map: ValueStream, watch: Stopwatch,
   }
   const buttons = on
     ? [
-        h("button", { id: "stopwatch-lap", class: "primary", title: "One item observed: its time becomes a sample (L)", onclick: () => void lap(step, map, watch, host) }, "Lap"),
+        h("button", { id: "stopwatch-lap", class: "primary", title: "One item observed: its time becomes a sample (L)", onclick: () => void lap(step.id, watch, host) }, "Lap"),
         h("button", { id: "stopwatch-stop", title: "Stop the stopwatch (Esc)", onclick: () => {
             watch.stop();
             host.changed();
@@ -123,11 +140,13 @@ export function stopwatchSection(step: Step, map: ValueStream, watch: Stopwatch,
         input.reportValidity();
         return;
       }
-      const next = [...samples];
-      next[i] = v;
-      void host.edit(studyOp(step, next, map));
+      void editSamples(host, step.id, (now) => now.map((x, j) => (j === i ? v : x)));
     });
-    const remove = h("button", { class: "icon", title: "Remove this sample", "aria-label": `Remove sample ${i + 1}`, onclick: () => void host.edit(studyOp(step, samples.filter((_, j) => j !== i), map)) }, "×");
+    const remove = h(
+      "button",
+      { class: "icon", title: "Remove this sample", "aria-label": `Remove sample ${i + 1}`, onclick: () => void editSamples(host, step.id, (now) => now.filter((_, j) => j !== i)) },
+      "×",
+    );
     return h("li", {}, h("span", { class: "muted" }, `${i + 1}.`), input, h("span", { class: "muted" }, "s"), remove);
   });
   const summary = samples.length
@@ -147,30 +166,41 @@ function fmtClock(s: number): string {
   return `${(Math.floor(s * 10) / 10).toFixed(1)} s`;
 }
 
-/** One lap of the stopwatch on `step`: its time becomes a sample, as one edit. */
-export async function lap(step: Step, map: ValueStream, watch: Stopwatch, host: InstrumentHost): Promise<void> {
-  if (!watch.on(step.id)) return;
+/** The shortest lap taken as an item observed: a key held down repeats faster than this. */
+const SHORTEST_LAP_S = 0.05;
+
+/** One lap of the stopwatch on step `id`: its time becomes a sample, as one edit. */
+export async function lap(id: string, watch: Stopwatch, host: InstrumentHost): Promise<void> {
+  if (!watch.on(id)) return;
+  if (watch.current() < SHORTEST_LAP_S) return;
   const s = watch.lap();
-  if (s == null || s <= 0) return;
-  await host.edit(studyOp(step, [...samplesOf(step, map), s], map));
+  if (s == null) return;
+  await editSamples(host, id, (now) => [...now, s]);
 }
 
 /** The checklist's section: standard-work items, each done or not; one edit a change. */
 export function checklistSection(step: Step, host: InstrumentHost): HTMLElement {
   const items = step.checklist ?? [];
   const key = { kind: "step" as const, id: step.id };
-  const set = (next: typeof items) => void host.edit({ op: "set", key, field: "checklist", value: next.length ? next : null });
+  // Each change is made to the checklist as it is at the edit's turn.
+  const change = (f: (now: typeof items) => typeof items) =>
+    void host.edit(() => {
+      const now = host.step(step.id);
+      if (!now) return null;
+      const next = f(now.checklist ?? []);
+      return { op: "set", key, field: "checklist", value: next.length ? next : null };
+    });
   const rows = items.map((it, i) =>
     h(
       "li",
       { class: it.done ? "done" : "" },
       (() => {
         const box = h("input", { type: "checkbox", checked: it.done ?? false, "aria-label": `Done: ${it.text}`, "data-check": String(i) });
-        box.addEventListener("change", () => set(items.map((x, j) => (j === i ? { ...x, done: box.checked } : x))));
+        box.addEventListener("change", () => change((now) => now.map((x, j) => (j === i ? { ...x, done: box.checked } : x))));
         return box;
       })(),
       h("span", { class: "check-text" }, it.text),
-      h("button", { class: "icon", title: "Remove this item", "aria-label": `Remove ${it.text}`, onclick: () => set(items.filter((_, j) => j !== i)) }, "×"),
+      h("button", { class: "icon", title: "Remove this item", "aria-label": `Remove ${it.text}`, onclick: () => change((now) => now.filter((_, j) => j !== i)) }, "×"),
     ),
   );
   const add = h("input", { type: "text", id: "checklist-add", placeholder: "Add an item and press Enter", "aria-label": "New checklist item" });
@@ -178,7 +208,7 @@ export function checklistSection(step: Step, host: InstrumentHost): HTMLElement 
     if (e.key !== "Enter") return;
     e.preventDefault();
     const text = add.value.trim();
-    if (text) set([...items, { text, done: false }]);
+    if (text) change((now) => [...now, { text, done: false }]);
   });
   const done = items.filter((x) => x.done).length;
   return h(

@@ -474,7 +474,9 @@ export class Editor implements ToolHost {
    */
   setPresentation(on: boolean, theme: Theme | null): void {
     // Each set of sizes keeps its scene: on and off again over an unchanged map builds nothing.
-    this.scenes.set(currentSizes(), { scene: this.scene, mirror: this.mirror, version: this.sceneVersion });
+    // (Not one in the middle of a drag: its steps are where the drag has them.)
+    if (!this.scene.dragging) this.scenes.set(currentSizes(), { scene: this.scene, mirror: this.mirror, version: this.sceneVersion });
+    else this.scenes.delete(currentSizes());
     setPresenting(on);
     this.themeOverride = theme;
     this.pickTheme();
