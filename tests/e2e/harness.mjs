@@ -194,6 +194,22 @@ function alive(pid) {
   }
 }
 
+/**
+ * The X window whose title matches `pattern` (xdotool's search), once one shows: for an app
+ * started outside WebDriver (by the desktop, or a second Takt). Polls until `ms` have passed.
+ */
+export async function windowNamed(pattern, ms = 30_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return execFileSync("xdotool", ["search", "--name", pattern], { encoding: "utf8" }).trim();
+    } catch {
+      if (Date.now() > until) return "";
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Resolves when the process `pid` has ended (polling: it is not our child). */
 export async function waitExit(pid, ms = 30_000) {
   const until = Date.now() + ms;

@@ -12,7 +12,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 process.env.TAKT_APP = "/usr/bin/takt-desktop";
-const { CLI, launch, ownDisplay, ROOT, tempDir } = await import("./harness.mjs");
+const { CLI, launch, ownDisplay, ROOT, tempDir, windowNamed } = await import("./harness.mjs");
 
 const root = typeof process.getuid === "function" && process.getuid() === 0;
 const dpkg = (() => {
@@ -116,15 +116,7 @@ describe("the package", { skip, concurrency: false }, () => {
     const data = tempDir("package-gio");
     const env = { ...process.env, TAKT_DATA_DIR: data, XDG_DATA_HOME: path.join(data, "xdg"), XDG_CURRENT_DESKTOP: "GNOME" };
     spawn("gio", ["open", doc], { env, stdio: "ignore" }).unref();
-    let window = "";
-    for (let i = 0; i < 300 && !window; i++) {
-      try {
-        window = run("xdotool", ["search", "--name", "^Opened from the desktop — "]);
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    assert.ok(window, "a Takt window shows the document");
+    assert.ok(await windowNamed("^Opened from the desktop — "), "a Takt window shows the document");
     const pid = run("pgrep", ["-f", "-n", "takt-desktop .*Opened from the desktop"]);
     process.kill(Number(pid), "SIGTERM");
     for (let i = 0; i < 200 && fs.existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { APP, CLI, launch, ownDisplay, ROOT, tempDir, waitExit } from "./harness.mjs";
+import { APP, CLI, launch, ownDisplay, ROOT, tempDir, waitExit, windowNamed } from "./harness.mjs";
 
 /** Starts the app as a desktop would, on `args`; its exit code and what it said, when it ends. */
 function start(args, dataDir) {
@@ -59,21 +59,13 @@ describe("one document, one window", { concurrency: false }, () => {
     const data = tempDir("windows-other");
     const second = start([other], data);
     try {
-    let win = "";
-    for (let i = 0; i < 300 && !win; i++) {
-      try {
-        win = execFileSync("xdotool", ["search", "--name", "^Other one — "], { encoding: "utf8" }).trim();
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    assert.ok(win, "the second document has a window of its own");
-    assert.equal(second.child.exitCode, null, "and its Takt keeps running");
-    // The first Takt asked to open it: the second Takt's window is brought forward instead.
-    app.answer(other);
-    await browser.execute(() => window.takt.action("open"));
-    await toast(browser, /Other one\.takt is open in another Takt window, now in front/);
-    assert.match(await browser.getTitle(), /^Held — /, "this window keeps its document");
+      assert.ok(await windowNamed("^Other one — "), "the second document has a window of its own");
+      assert.equal(second.child.exitCode, null, "and its Takt keeps running");
+      // The first Takt asked to open it: the second Takt's window is brought forward instead.
+      app.answer(other);
+      await browser.execute(() => window.takt.action("open"));
+      await toast(browser, /Other one\.takt is open in another Takt window, now in front/);
+      assert.match(await browser.getTitle(), /^Held — /, "this window keeps its document");
     } finally {
       // Ended however the test went: SIGTERM closes its document; one that hangs is killed.
       second.child.kill("SIGTERM");

@@ -5,7 +5,7 @@
 import type { Analysis, Comparison } from "../bindings";
 import type { Editor } from "../editor/editor";
 import { fmtElapsed, fmtPercent, fmtWorking } from "../editor/format";
-import { draw, fitMap, highlights, LIGHT, setPixelRatio } from "../editor/render";
+import { draw, fitMap, highlights, LIGHT, setPixelRatio, wrapText } from "../editor/render";
 import { SvgContext } from "../editor/svg";
 import { Viewport } from "../editor/viewport";
 import { Scene } from "../editor/scene";
@@ -73,24 +73,9 @@ export function exportSvg(ed: Editor, a: Analysis, cx: ExportContext): string {
   });
 }
 
-/** `text` broken into at most `max` lines no wider than `width` (the last cut with "…"). */
+/** `text` broken into at most `max` lines no wider than `width`, in the context's font. */
 function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, max: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = "";
-  for (const w of words) {
-    const t = line ? `${line} ${w}` : w;
-    if (ctx.measureText(t).width <= width || !line) line = t;
-    else {
-      lines.push(line);
-      line = w;
-    }
-  }
-  if (line) lines.push(line);
-  if (lines.length <= max) return lines;
-  let last = lines.slice(max - 1).join(" ");
-  while (last.length > 1 && ctx.measureText(`${last}…`).width > width) last = last.slice(0, -1).trimEnd();
-  return [...lines.slice(0, max - 1), `${last}…`];
+  return wrapText(text, width, max, (t) => ctx.measureText(t).width);
 }
 
 function paintExport(ctx: CanvasRenderingContext2D, ed: Editor, scene: Scene, a: Analysis, cx: ExportContext, ratio: number): void {

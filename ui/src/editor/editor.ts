@@ -191,26 +191,20 @@ export class Editor implements ToolHost {
   // --- ToolHost -------------------------------------------------------------------------
 
   setSelection(ids: Iterable<string>, flow: string | null = null): void {
-    this.selection = new Set(ids);
-    this.selectedFlow = flow;
-    this.selectedKaizen = null;
-    this.selectedNote = null;
-    this.emitSelection();
-    this.redraw();
+    this.select(ids, flow, null, null);
   }
   selectKaizen(id: string): void {
-    this.selection = new Set();
-    this.selectedFlow = null;
-    this.selectedKaizen = id;
-    this.selectedNote = null;
-    this.emitSelection();
-    this.redraw();
+    this.select([], null, id, null);
   }
   selectNote(id: string): void {
-    this.selection = new Set();
-    this.selectedFlow = null;
-    this.selectedKaizen = null;
-    this.selectedNote = id;
+    this.select([], null, null, id);
+  }
+  /** One selection at a time: steps (with a flow), a kaizen burst, or a note. */
+  private select(ids: Iterable<string>, flow: string | null, kaizen: string | null, note: string | null): void {
+    this.selection = new Set(ids);
+    this.selectedFlow = flow;
+    this.selectedKaizen = kaizen;
+    this.selectedNote = note;
     this.emitSelection();
     this.redraw();
   }

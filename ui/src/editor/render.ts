@@ -964,21 +964,9 @@ function drawNote(ctx: CanvasRenderingContext2D, nb: NoteBox, t: Theme, detail: 
   ctx.textBaseline = "top";
   const size = Math.max(13, 11 / frame.scale);
   setFont("500", size, t.font);
-  const lines: string[] = [];
   const max = Math.max(1, Math.floor((r.h - 28) / (size * 1.2)));
-  let lineText = "";
-  for (const word of n.text.split(/\s+/).filter(Boolean)) {
-    const next = lineText ? `${lineText} ${word}` : word;
-    if (measure(ctx, next) <= r.w - 16 || !lineText) lineText = next;
-    else {
-      lines.push(lineText);
-      lineText = word;
-    }
-  }
-  if (lineText) lines.push(lineText);
-  lines.slice(0, max).forEach((l, i) => {
-    const cut = i === max - 1 && lines.length > max ? `${l}…` : l;
-    fitText(ctx, cut, r.x + 8, r.y + 8 + i * size * 1.2, r.w - 16);
+  wrapText(n.text, r.w - 16, max, (x) => measure(ctx, x)).forEach((l, i) => {
+    fitText(ctx, l, r.x + 8, r.y + 8 + i * size * 1.2, r.w - 16);
   });
   if (n.author) {
     setFont("400", Math.max(11, 10 / frame.scale), t.font);
@@ -991,6 +979,29 @@ function drawNote(ctx: CanvasRenderingContext2D, nb: NoteBox, t: Theme, detail: 
 }
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/**
+ * `text` broken at spaces into at most `max` lines no wider than `width` (by `measure`); the
+ * last is cut with "…" where the text needs more. The exports' labels and the notes use it.
+ */
+export function wrapText(text: string, width: number, max: number, measure: (s: string) => number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    const t = line ? `${line} ${w}` : w;
+    if (measure(t) <= width || !line) line = t;
+    else {
+      lines.push(line);
+      line = w;
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length <= max) return lines;
+  let last = lines.slice(max - 1).join(" ");
+  while (last.length > 1 && measure(`${last}…`) > width) last = last.slice(0, -1).trimEnd();
+  return [...lines.slice(0, max - 1), `${last}…`];
+}
 
 
 function line(ctx: CanvasRenderingContext2D, a: Point, b: Point): void {
